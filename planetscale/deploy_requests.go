@@ -1,0 +1,74 @@
+package planetscale
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// DeployRequest is a PlanetScale deploy request: a branch's schema change
+// into another branch, waiting for approval and deployment. Only the fields
+// the gate needs are decoded; unknown fields are ignored and null ones left
+// at their zero value.
+type DeployRequest struct {
+	ID     string `json:"id"`
+	Number int    `json:"number"`
+	// Branch is the branch with the schema change.
+	Branch string `json:"branch"`
+	// IntoBranch is the branch the change is deployed into.
+	IntoBranch string `json:"into_branch"`
+	// Approved is true once someone approved the request.
+	Approved bool `json:"approved"`
+	// State is "open" or "closed".
+	State string `json:"state"`
+	// DeploymentState is one of the 20 deployment states, such as "ready".
+	DeploymentState string `json:"deployment_state"`
+	// Deployment is nil when the API left it out.
+	Deployment *Deployment `json:"deployment"`
+	Notes      string      `json:"notes"`
+	HTMLURL    string      `json:"html_url"`
+	CreatedAt  time.Time   `json:"created_at"`
+	UpdatedAt  time.Time   `json:"updated_at"`
+	ClosedAt   *time.Time  `json:"closed_at"`
+	DeployedAt *time.Time  `json:"deployed_at"`
+}
+
+// Deployment is the deploy request's deployment.
+type Deployment struct {
+	State       string `json:"state"`
+	Deployable  bool   `json:"deployable"`
+	AutoCutover bool   `json:"auto_cutover"`
+}
+
+// Deployable reports whether PlanetScale says the request can be deployed.
+func (d DeployRequest) Deployable() bool {
+	return d.Deployment != nil && d.Deployment.Deployable
+}
+
+// ListDeployRequestsOptions filters a deploy request list. Empty fields do
+// not filter.
+type ListDeployRequestsOptions struct {
+	// State is "open", "closed" or "deployed".
+	State string
+	// Branch keeps requests from this branch.
+	Branch string
+	// IntoBranch keeps requests into this branch.
+	IntoBranch string
+}
+
+// ListDeployRequests returns every deploy request of a database that matches
+// opts, reading all pages.
+func (c *Client) ListDeployRequests(ctx context.Context, org, database string, opts ListDeployRequestsOptions) ([]DeployRequest, error) {
+	q := url.Values{}
+	for k, v := range map[string]string{"state": opts.State, "branch": opts.Branch, "into_branch": opts.IntoBranch} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	drs, err := ListAll[DeployRequest](ctx, c, Path("organizations", org, "databases", database, "deploy-requests"), q)
+	if err != nil {
+		return nil, fmt.Errorf("list deploy requests: %w", err)
+	}
+	return drs, nil
+}

@@ -1,0 +1,164 @@
+package planetscale
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Sentinel errors that an *APIError matches with errors.Is.
+var (
+	// ErrUnauthorized: the API rejected the credentials (401).
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrForbidden: the credentials may not do this (403).
+	ErrForbidden = errors.New("forbidden")
+	// ErrNotFound: the organization or database does not exist, or the token
+	// lacks the grant to see it; PlanetScale answers 404 for both (404).
+	ErrNotFound = errors.New("not found")
+	// ErrRateLimited: the API's rate limit was hit (429).
+	ErrRateLimited = errors.New("rate limited")
+	// ErrServer: the API failed (5xx).
+	ErrServer = errors.New("server error")
+	// ErrUnexpectedResponse: a 2xx or 3xx answer that is not the API's JSON,
+	// which usually means the base URL points somewhere else.
+	ErrUnexpectedResponse = errors.New("unexpected answer")
+)
+
+// maxErrorBody caps how much of an error response is read.
+const maxErrorBody = 64 << 10
+
+// APIError is a non-2xx answer from the PlanetScale API.
+type APIError struct {
+	// StatusCode is the HTTP status, such as 404.
+	StatusCode int
+	// Code is the API's error code, such as "not_found", when the body had one.
+	Code string
+	// Message is the API's error message, or a one-line excerpt of a body
+	// that was not the API's JSON error envelope (an HTML page, say).
+	Message string
+	// RetryAfter is the wait the API asked for with Retry-After, if any.
+	RetryAfter time.Duration
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "PlanetScale API answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	switch {
+	case e.Code != "" && e.Message != "":
+		fmt.Fprintf(&b, " (%s: %s)", e.Code, e.Message)
+	case e.Code != "":
+		fmt.Fprintf(&b, " (%s)", e.Code)
+	case e.Message != "":
+		fmt.Fprintf(&b, " (%s)", e.Message)
+	}
+	return b.String()
+}
+
+// Is matches the sentinel error for e's status code.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServer:
+		return e.StatusCode >= 500
+	}
+	return false
+}
+
+// temporary reports whether waiting and asking again may succeed.
+func (e *APIError) temporary() bool {
+	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+// newAPIError builds an *APIError from a response whose body has been read.
+// It understands the API's {"code","message"} envelope, the older
+// {"status","error"} body, OAuth-style {"error","error_description"}, and
+// anything else (HTML, text) as a short one-line excerpt.
+func newAPIError(res *http.Response, body []byte, now time.Time) *APIError {
+	e := &APIError{StatusCode: res.StatusCode, RetryAfter: parseRetryAfter(res.Header.Get("Retry-After"), now)}
+	var envelope struct {
+		Code             string `json:"code"`
+		Message          string `json:"message"`
+		Error            string `json:"error"`
+		ErrorDescription string `json:"error_description"`
+	}
+	if json.Unmarshal(body, &envelope) == nil {
+		e.Code = envelope.Code
+		e.Message = envelope.Message
+		if e.Message == "" {
+			e.Message = strings.TrimSpace(envelope.Error + " " + envelope.ErrorDescription)
+		}
+		if e.Code != "" || e.Message != "" {
+			e.Message = excerpt(e.Message)
+			return e
+		}
+	}
+	e.Message = excerpt(string(body))
+	if looksLikeHTML(body) {
+		e.Message = "an HTML page instead of JSON: " + e.Message
+	}
+	return e
+}
+
+func looksLikeHTML(body []byte) bool {
+	b := bytes.ToLower(bytes.TrimSpace(body))
+	return bytes.HasPrefix(b, []byte("<!doctype html")) || bytes.HasPrefix(b, []byte("<html"))
+}
+
+// excerpt returns s on one line, at most 200 characters, with HTML tags removed.
+func excerpt(s string) string {
+	var b strings.Builder
+	inTag := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			inTag = true
+		case r == '>' && inTag:
+			inTag = false
+			b.WriteByte(' ')
+		case inTag:
+		case r == utf8.RuneError, r < ' ' && r != '\t':
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	if n := 200; utf8.RuneCountInString(out) > n {
+		out = string([]rune(out)[:n]) + "…"
+	}
+	return out
+}
+
+// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
+// It returns 0 when the header is absent or unreadable.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var secs int64
+	if _, err := fmt.Sscanf(v, "%d", &secs); err == nil && fmt.Sprint(secs) == v {
+		if secs < 0 {
+			return 0
+		}
+		return time.Duration(min(secs, int64(24*time.Hour/time.Second))) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
