@@ -2,6 +2,7 @@ module github.com/deploy-request-gate/deploy-request-gate
 
 go 1.26.0
 
-require github.com/sethvargo/go-retry v0.3.0
-
-require github.com/sethvargo/go-githubactions v1.4.0 // indirect
+require (
+	github.com/sethvargo/go-githubactions v1.4.0
+	github.com/sethvargo/go-retry v0.3.0
+)

@@ -66,6 +66,11 @@ func LoadConfig(a *githubactions.Action) (*Config, error) {
 	if cfg.Database == "" {
 		problems = append(problems, `input "database" is required: set it under "with:" to the database name (the second part of app.planetscale.com/<organization>/<database>)`)
 	}
+	for _, in := range []struct{ name, value string }{{"organization", cfg.Organization}, {"database", cfg.Database}} {
+		if in.value == "." || in.value == ".." || strings.ContainsAny(in.value, "/\\ \t\r\n?#") {
+			problems = append(problems, fmt.Sprintf(`input %q is %q: give the bare name as PlanetScale shows it (no slashes, spaces, "?" or "#")`, in.name, in.value))
+		}
+	}
 
 	creds, err := planetscale.ParseCredentials(token, id)
 	var credErr *planetscale.CredentialError
@@ -133,6 +138,10 @@ func parseTimeout(s string) (time.Duration, error) {
 		n, nerr := strconv.Atoi(s)
 		if nerr != nil {
 			return 0, fmt.Errorf("%q is not a duration: use a value like 2m, 90s or 120", s)
+		}
+		if n < 1 || n > int(6*time.Hour/time.Second) {
+			// Checked before multiplying, which could overflow into range.
+			return 0, fmt.Errorf("%q is out of range: use between 1s and 6h", s)
 		}
 		d = time.Duration(n) * time.Second
 	}

@@ -34,7 +34,8 @@ func safeLink(text, rawURL string) string {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
 		return text
 	}
-	// Characters that would end the link or break the table, percent-encoded.
-	dest := strings.NewReplacer("(", "%28", ")", "%29", "|", "%7C", " ", "%20", "<", "%3C", ">", "%3E", `"`, "%22", "`", "%60").Replace(u.String())
+	// Characters that would end the link or break the table, percent-encoded
+	// (a backslash left in a query would escape the closing parenthesis).
+	dest := strings.NewReplacer("(", "%28", ")", "%29", "|", "%7C", " ", "%20", "<", "%3C", ">", "%3E", `"`, "%22", "`", "%60", `\`, "%5C").Replace(u.String())
 	return "[" + text + "](" + dest + ")"
 }

@@ -47,10 +47,24 @@ func RenderMarkdown(v Verdict, r Report) string {
 			EscapeMarkdown(r.Database))
 	}
 	if unknown := v.UnknownStates(); len(unknown) > 0 {
-		for i, s := range unknown {
-			unknown[i] = EscapeMarkdown(s)
+		// The values come from the API: list a few, each cut short, so they
+		// cannot push the summary past its size limit.
+		const maxListed, maxLen = 5, 64
+		shown := unknown[:min(len(unknown), maxListed)]
+		for i, s := range shown {
+			if s == "" {
+				s = "(empty)"
+			}
+			if r := []rune(s); len(r) > maxLen {
+				s = string(r[:maxLen]) + "…"
+			}
+			shown[i] = EscapeMarkdown(s)
 		}
-		fmt.Fprintf(&b, "\n> [!WARNING]\n> Unknown deployment state %s: treated as not deployed, so it blocks when unapproved.\n", strings.Join(unknown, ", "))
+		list := strings.Join(shown, ", ")
+		if more := len(unknown) - len(shown); more > 0 {
+			list += fmt.Sprintf(" and %d more", more)
+		}
+		fmt.Fprintf(&b, "\n> [!WARNING]\n> Unknown deployment state %s: treated as not deployed, so it blocks when unapproved.\n", list)
 	}
 	footer := fmt.Sprintf("\n<sub>deploy-request-gate · checked %s</sub>\n", r.Now.UTC().Format("2006-01-02 15:04 UTC"))
 	if len(v.Matched) > 0 {

@@ -2,7 +2,9 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -227,7 +229,10 @@ func fileCommand(what string, fn func()) (err error) {
 			if !ok {
 				perr = fmt.Errorf("%v", p)
 			}
-			err = fmt.Errorf("could not %s: %w; the container must run as root (no USER line) to write the runner's files", what, perr)
+			err = fmt.Errorf("could not %s: %w", what, perr)
+			if errors.Is(perr, fs.ErrPermission) {
+				err = fmt.Errorf("%w; the container must run as root (no USER line in the Dockerfile) to write the runner's files", err)
+			}
 		}
 	}()
 	fn()

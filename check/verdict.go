@@ -91,25 +91,29 @@ func (v Verdict) Blocking() []Entry {
 // UnknownStates returns the deployment_state values the gate did not know,
 // sorted and without repeats.
 func (v Verdict) UnknownStates() []string {
+	seen := map[string]bool{}
 	var out []string
 	for _, e := range v.Matched {
-		if !e.KnownState && !slices.Contains(out, e.DeployRequest.DeploymentState) {
-			out = append(out, e.DeployRequest.DeploymentState)
+		if s := e.DeployRequest.DeploymentState; !e.KnownState && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
 		}
 	}
 	slices.Sort(out)
 	return out
 }
 
-// Evaluate decides which deploy requests block under policy p. It keeps
-// only open requests that match f (the API filters too; checking again
-// costs nothing and guards against a server that ignores a filter), counts a
-// number seen twice once, and sorts by number. It has no side effects.
+// Evaluate decides which deploy requests block under policy p. It keeps the
+// requests that are not closed (any state but "closed" counts as open, so a
+// state it does not know cannot hide a request) and that match f (the API
+// filters too; checking again guards against a server that ignores a
+// filter), counts a number seen twice once, and sorts by number. It has no
+// side effects.
 func Evaluate(drs []planetscale.DeployRequest, f Filter, p Policy) Verdict {
 	v := Verdict{Policy: p}
 	seen := make(map[int]bool, len(drs))
 	for _, dr := range drs {
-		if dr.State != "open" || !f.match(dr) || seen[dr.Number] {
+		if strings.EqualFold(dr.State, "closed") || !f.match(dr) || seen[dr.Number] {
 			continue
 		}
 		seen[dr.Number] = true

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode"
 )
 
 const (
@@ -162,7 +163,11 @@ func Secrets(token, id string) []string {
 	seen := make(map[string]bool, len(candidates))
 	out := candidates[:0]
 	for _, s := range candidates {
-		if s == "" || seen[s] || strings.EqualFold(s, "bearer") {
+		// A value with a line break cannot be one ::add-mask:: command; its
+		// words are in the list already.
+		// Masking a value with no letter or digit (a lone ":") would only blank
+		// out punctuation all over the log.
+		if s == "" || seen[s] || strings.EqualFold(s, "bearer") || strings.ContainsAny(s, "\r\n") || !hasAlphanumeric(s) {
 			continue
 		}
 		seen[s] = true
@@ -190,4 +195,8 @@ func (c Credentials) validate() error {
 		return fmt.Errorf("incomplete credentials: %w", ErrNoCredentials)
 	}
 	return nil
+}
+
+func hasAlphanumeric(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
 }

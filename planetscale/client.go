@@ -93,7 +93,11 @@ func WithCredentials(creds Credentials) Option {
 		if err := creds.validate(); err != nil {
 			return err
 		}
-		c.http.Transport = &authTransport{header: creds.AuthorizationHeader(), base: c.http.Transport}
+		base := c.http.Transport
+		if t, ok := base.(*authTransport); ok {
+			base = t.base // replace earlier credentials rather than stack them
+		}
+		c.http.Transport = &authTransport{header: creds.AuthorizationHeader(), base: base}
 		return nil
 	}
 }
@@ -280,7 +284,10 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, v any) 
 		attempts  int
 	)
 	p := c.retry
-	base := retry.WithJitterPercent(p.JitterPercent, retry.WithCappedDuration(p.MaxDelay, retry.NewExponential(p.BaseDelay)))
+	base := retry.WithCappedDuration(p.MaxDelay, retry.NewExponential(p.BaseDelay))
+	if p.JitterPercent > 0 { // go-retry panics on a jitter of 0
+		base = retry.WithJitterPercent(p.JitterPercent, base)
+	}
 	backoff := retry.WithMaxRetries(p.MaxRetries, retry.BackoffFunc(func() (time.Duration, bool) {
 		d, stop := base.Next()
 		if stop {
@@ -291,8 +298,8 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, v any) 
 		}
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
 			outOfTime = true
-			if hint > 0 {
-				tooLong = hint
+			if hint > 0 && time.Until(deadline) < min(hint, p.MaxRetryAfter) {
+				tooLong = hint // the API's wait itself does not fit
 			}
 			return 0, true // waiting would only end in the deadline
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -136,7 +137,7 @@ func excerpt(s string) string {
 	}
 	out := strings.Join(strings.Fields(b.String()), " ")
 	if n := 200; utf8.RuneCountInString(out) > n {
-		out = string([]rune(out)[:n]) + "…"
+		out = string([]rune(out)[:n-1]) + "…"
 	}
 	return out
 }
@@ -148,12 +149,13 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	var secs int64
-	if _, err := fmt.Sscanf(v, "%d", &secs); err == nil && fmt.Sprint(secs) == v {
-		if secs < 0 {
-			return 0
+	const maxSecs = int64(24 * time.Hour / time.Second)
+	if strings.Trim(v, "0123456789") == "" { // delay-seconds is 1*DIGIT, leading zeros allowed
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			secs = maxSecs // more digits than an int64 holds
 		}
-		return time.Duration(min(secs, int64(24*time.Hour/time.Second))) * time.Second
+		return time.Duration(min(secs, maxSecs)) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {

@@ -60,7 +60,7 @@ func walkPages[T any](ctx context.Context, c *Client, path string, query url.Val
 		if err := c.get(ctx, path, q, &body); err != nil {
 			return nil, false, fmt.Errorf("page %d: %w", page, err)
 		}
-		if body.Data == nil {
+		if body.Data == nil || string(body.Data) == "null" { // RawMessage keeps a JSON null as "null"
 			return nil, false, fmt.Errorf("page %d: %w: it has no \"data\" list", page, ErrUnexpectedResponse)
 		}
 		var data []T

@@ -1,0 +1,475 @@
+package check
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+)
+
+// TestDeploymentStatesDocumented pins the list to the 20 values the API
+// documents for deployment_state, in the API's order.
+func TestDeploymentStatesDocumented(t *testing.T) {
+	t.Parallel()
+	want := []string{
+		"pending", "ready", "no_changes", "queued", "submitting", "in_progress", "pending_cutover",
+		"in_progress_vschema", "in_progress_cancel", "in_progress_cutover", "complete", "complete_cancel",
+		"complete_error", "complete_pending_revert", "in_progress_revert", "in_progress_revert_vschema",
+		"complete_revert", "complete_revert_error", "cancelled", "error",
+	}
+	var got []string
+	for _, s := range DeploymentStates {
+		got = append(got, s.Name)
+		if strings.TrimSpace(s.Meaning) == "" {
+			t.Errorf("state %q has no meaning", s.Name)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("DeploymentStates names =\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestEvaluateEveryState decides every documented deployment_state, approved
+// and not, under each policy. The expectations are written out here rather
+// than derived from StageOf, so a wrong entry in DeploymentStates fails.
+func TestEvaluateEveryState(t *testing.T) {
+	t.Parallel()
+	type row struct {
+		state    string
+		approved bool
+		stage    Stage
+		// needsApproval is the same under every policy.
+		needsApproval bool
+		// Blocking under fail-on unapproved, undeployed and never.
+		onUnapproved, onUndeployed, onNever bool
+	}
+	const (
+		nd = StageNotDeployed
+		ap = StageApplied
+		nc = StageNoChanges
+	)
+	rows := []row{
+		{"pending", false, nd, true, true, true, false},
+		{"pending", true, nd, false, false, true, false},
+		{"ready", false, nd, true, true, true, false},
+		{"ready", true, nd, false, false, true, false},
+		{"no_changes", false, nc, false, false, false, false},
+		{"no_changes", true, nc, false, false, false, false},
+		{"queued", false, nd, true, true, true, false},
+		{"queued", true, nd, false, false, true, false},
+		{"submitting", false, nd, true, true, true, false},
+		{"submitting", true, nd, false, false, true, false},
+		{"in_progress", false, nd, true, true, true, false},
+		{"in_progress", true, nd, false, false, true, false},
+		{"pending_cutover", false, nd, true, true, true, false},
+		{"pending_cutover", true, nd, false, false, true, false},
+		{"in_progress_vschema", false, nd, true, true, true, false},
+		{"in_progress_vschema", true, nd, false, false, true, false},
+		{"in_progress_cancel", false, nd, true, true, true, false},
+		{"in_progress_cancel", true, nd, false, false, true, false},
+		{"in_progress_cutover", false, nd, true, true, true, false},
+		{"in_progress_cutover", true, nd, false, false, true, false},
+		{"complete", false, ap, false, false, false, false},
+		{"complete", true, ap, false, false, false, false},
+		{"complete_cancel", false, nd, true, true, true, false},
+		{"complete_cancel", true, nd, false, false, true, false},
+		{"complete_error", false, nd, true, true, true, false},
+		{"complete_error", true, nd, false, false, true, false},
+		{"complete_pending_revert", false, ap, false, false, false, false},
+		{"complete_pending_revert", true, ap, false, false, false, false},
+		{"in_progress_revert", false, ap, false, false, false, false},
+		{"in_progress_revert", true, ap, false, false, false, false},
+		{"in_progress_revert_vschema", false, ap, false, false, false, false},
+		{"in_progress_revert_vschema", true, ap, false, false, false, false},
+		{"complete_revert", false, ap, false, false, false, false},
+		{"complete_revert", true, ap, false, false, false, false},
+		{"complete_revert_error", false, ap, false, false, false, false},
+		{"complete_revert_error", true, ap, false, false, false, false},
+		{"cancelled", false, nd, true, true, true, false},
+		{"cancelled", true, nd, false, false, true, false},
+		{"error", false, nd, true, true, true, false},
+		{"error", true, nd, false, false, true, false},
+	}
+	if got, want := len(rows), 2*len(DeploymentStates); got != want {
+		t.Fatalf("table has %d rows, want %d (every state, approved and not)", got, want)
+	}
+	for _, r := range rows {
+		for _, pol := range []struct {
+			policy Policy
+			want   bool
+		}{
+			{FailOnUnapproved, r.onUnapproved},
+			{FailOnUndeployed, r.onUndeployed},
+			{FailNever, r.onNever},
+		} {
+			name := fmt.Sprintf("%s/approved_%t/%s", r.state, r.approved, pol.policy)
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				dr := planetscale.DeployRequest{Number: 7, Branch: "b", IntoBranch: "main", State: "open", DeploymentState: r.state, Approved: r.approved}
+				v := Evaluate([]planetscale.DeployRequest{dr}, Filter{}, pol.policy)
+				if len(v.Matched) != 1 {
+					t.Fatalf("got %d matched, want 1", len(v.Matched))
+				}
+				e := v.Matched[0]
+				if e.Blocking != pol.want {
+					t.Errorf("Blocking = %t, want %t", e.Blocking, pol.want)
+				}
+				if e.NeedsApproval != r.needsApproval {
+					t.Errorf("NeedsApproval = %t, want %t", e.NeedsApproval, r.needsApproval)
+				}
+				if e.Stage != r.stage {
+					t.Errorf("Stage = %v, want %v", e.Stage, r.stage)
+				}
+				if !e.KnownState {
+					t.Errorf("KnownState = false, want true")
+				}
+				if got, want := v.Passed(), !pol.want; got != want {
+					t.Errorf("Passed() = %t, want %t", got, want)
+				}
+				wantUnapproved := 0
+				if r.needsApproval {
+					wantUnapproved = 1
+				}
+				if v.Unapproved != wantUnapproved {
+					t.Errorf("Unapproved = %d, want %d", v.Unapproved, wantUnapproved)
+				}
+				if got := v.UnknownStates(); len(got) != 0 {
+					t.Errorf("UnknownStates() = %q, want none", got)
+				}
+			})
+		}
+	}
+}
+
+func TestStageOf(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		state     string
+		wantStage Stage
+		wantKnown bool
+	}{
+		{"ready", StageNotDeployed, true},
+		{"complete", StageApplied, true},
+		{"no_changes", StageNoChanges, true},
+		{"", StageNotDeployed, false},
+		{"COMPLETE", StageNotDeployed, false},
+		{"complete ", StageNotDeployed, false},
+		{"deployed", StageNotDeployed, false},
+	}
+	for _, tt := range tests {
+		stage, known := StageOf(tt.state)
+		if stage != tt.wantStage || known != tt.wantKnown {
+			t.Errorf("StageOf(%q) = %v, %t; want %v, %t", tt.state, stage, known, tt.wantStage, tt.wantKnown)
+		}
+	}
+}
+
+func TestStageString(t *testing.T) {
+	t.Parallel()
+	for stage, want := range map[Stage]string{StageNotDeployed: "not deployed", StageApplied: "applied", StageNoChanges: "no changes"} {
+		if got := stage.String(); got != want {
+			t.Errorf("Stage(%d).String() = %q, want %q", int(stage), got, want)
+		}
+	}
+}
+
+// TestEvaluateUnknownState: a deployment_state the API does not document
+// (or none) counts as not deployed, so it blocks when unapproved.
+func TestEvaluateUnknownState(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		state        string
+		approved     bool
+		policy       Policy
+		wantBlocking bool
+	}{
+		{"future_state_unapproved", "rolling_out", false, FailOnUnapproved, true},
+		{"future_state_approved", "rolling_out", true, FailOnUnapproved, false},
+		{"future_state_approved_undeployed_policy", "rolling_out", true, FailOnUndeployed, true},
+		{"empty_state_unapproved", "", false, FailOnUnapproved, true},
+		{"empty_state_never", "", false, FailNever, false},
+		{"upper_case_complete", "COMPLETE", false, FailOnUnapproved, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dr := planetscale.DeployRequest{Number: 1, State: "open", DeploymentState: tt.state, Approved: tt.approved}
+			v := Evaluate([]planetscale.DeployRequest{dr}, Filter{}, tt.policy)
+			if len(v.Matched) != 1 {
+				t.Fatalf("got %d matched, want 1", len(v.Matched))
+			}
+			e := v.Matched[0]
+			if e.KnownState {
+				t.Errorf("KnownState = true, want false")
+			}
+			if e.Stage != StageNotDeployed {
+				t.Errorf("Stage = %v, want %v", e.Stage, StageNotDeployed)
+			}
+			if e.Blocking != tt.wantBlocking {
+				t.Errorf("Blocking = %t, want %t", e.Blocking, tt.wantBlocking)
+			}
+			if e.NeedsApproval != !tt.approved {
+				t.Errorf("NeedsApproval = %t, want %t", e.NeedsApproval, !tt.approved)
+			}
+			if got, want := v.UnknownStates(), []string{tt.state}; !slices.Equal(got, want) {
+				t.Errorf("UnknownStates() = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestUnknownStatesSortedAndUnique(t *testing.T) {
+	t.Parallel()
+	drs := []planetscale.DeployRequest{
+		{Number: 1, State: "open", DeploymentState: "zeta"},
+		{Number: 2, State: "open", DeploymentState: "ready"},
+		{Number: 3, State: "open", DeploymentState: "alpha"},
+		{Number: 4, State: "open", DeploymentState: "zeta"},
+		{Number: 5, State: "open", DeploymentState: ""},
+		{Number: 6, State: "closed", DeploymentState: "closed_only"},
+	}
+	got := Evaluate(drs, Filter{}, FailOnUnapproved).UnknownStates()
+	want := []string{"", "alpha", "zeta"}
+	if !slices.Equal(got, want) {
+		t.Errorf("UnknownStates() = %q, want %q", got, want)
+	}
+}
+
+func numbersOf(entries []Entry) []int {
+	out := make([]int, len(entries))
+	for i, e := range entries {
+		out[i] = e.DeployRequest.Number
+	}
+	return out
+}
+
+func TestEvaluateSelection(t *testing.T) {
+	t.Parallel()
+	drs := []planetscale.DeployRequest{
+		{Number: 9, Branch: "feat", IntoBranch: "main", State: "open", DeploymentState: "ready"},
+		{Number: 3, Branch: "feat", IntoBranch: "staging", State: "open", DeploymentState: "ready", Approved: true},
+		{Number: 5, Branch: "other", IntoBranch: "main", State: "open", DeploymentState: "complete"},
+		{Number: 1, Branch: "feat", IntoBranch: "main", State: "closed", DeploymentState: "ready"},
+		{Number: 9, Branch: "feat", IntoBranch: "main", State: "open", DeploymentState: "ready", Approved: true}, // a repeat from a shifted page
+		{Number: 2, Branch: "Feat", IntoBranch: "main", State: "open", DeploymentState: "ready"},
+	}
+	tests := []struct {
+		name            string
+		filter          Filter
+		wantNumbers     []int
+		wantBlocking    []int
+		wantApproved    int
+		wantUnapproved  int
+		wantPassedValue bool
+	}{
+		{"no_filter", Filter{}, []int{2, 3, 5, 9}, []int{2, 9}, 1, 2, false},
+		{"branch", Filter{Branch: "feat"}, []int{3, 9}, []int{9}, 1, 1, false},
+		{"branch_is_case_sensitive", Filter{Branch: "Feat"}, []int{2}, []int{2}, 0, 1, false},
+		{"into_branch", Filter{IntoBranch: "main"}, []int{2, 5, 9}, []int{2, 9}, 0, 2, false},
+		{"both", Filter{Branch: "feat", IntoBranch: "staging"}, []int{3}, nil, 1, 0, true},
+		{"no_match", Filter{Branch: "nope"}, nil, nil, 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v := Evaluate(slices.Clone(drs), tt.filter, FailOnUnapproved)
+			if got := numbersOf(v.Matched); !slices.Equal(got, tt.wantNumbers) {
+				t.Errorf("Matched = %v, want %v", got, tt.wantNumbers)
+			}
+			if got := numbersOf(v.Blocking()); !slices.Equal(got, tt.wantBlocking) {
+				t.Errorf("Blocking() = %v, want %v", got, tt.wantBlocking)
+			}
+			if v.Approved != tt.wantApproved {
+				t.Errorf("Approved = %d, want %d", v.Approved, tt.wantApproved)
+			}
+			if v.Unapproved != tt.wantUnapproved {
+				t.Errorf("Unapproved = %d, want %d", v.Unapproved, tt.wantUnapproved)
+			}
+			if v.Passed() != tt.wantPassedValue {
+				t.Errorf("Passed() = %t, want %t", v.Passed(), tt.wantPassedValue)
+			}
+			if v.Policy != FailOnUnapproved {
+				t.Errorf("Policy = %q, want %q", v.Policy, FailOnUnapproved)
+			}
+		})
+	}
+}
+
+// TestEvaluateDuplicateKeepsFirst: a number seen twice is counted once, as
+// first seen.
+func TestEvaluateDuplicateKeepsFirst(t *testing.T) {
+	t.Parallel()
+	drs := []planetscale.DeployRequest{
+		{Number: 4, Branch: "first", State: "open", DeploymentState: "ready"},
+		{Number: 4, Branch: "second", State: "open", DeploymentState: "ready", Approved: true},
+		{Number: 4, Branch: "third", State: "open", DeploymentState: "ready"},
+	}
+	v := Evaluate(drs, Filter{}, FailOnUnapproved)
+	if len(v.Matched) != 1 {
+		t.Fatalf("got %d matched, want 1", len(v.Matched))
+	}
+	if got, want := v.Matched[0].DeployRequest.Branch, "first"; got != want {
+		t.Errorf("kept branch %q, want %q", got, want)
+	}
+	if v.Approved != 0 || v.Unapproved != 1 {
+		t.Errorf("Approved, Unapproved = %d, %d; want 0, 1", v.Approved, v.Unapproved)
+	}
+}
+
+// TestEvaluateClosedDuplicateDoesNotHideOpen: a closed copy of a number must
+// not stop its open copy from counting.
+func TestEvaluateClosedDuplicateDoesNotHideOpen(t *testing.T) {
+	t.Parallel()
+	drs := []planetscale.DeployRequest{
+		{Number: 4, State: "closed", DeploymentState: "complete"},
+		{Number: 4, State: "open", DeploymentState: "ready"},
+	}
+	v := Evaluate(drs, Filter{}, FailOnUnapproved)
+	if got, want := numbersOf(v.Blocking()), []int{4}; !slices.Equal(got, want) {
+		t.Errorf("Blocking() = %v, want %v", got, want)
+	}
+}
+
+func TestEvaluateSortsManyByNumber(t *testing.T) {
+	t.Parallel()
+	var drs []planetscale.DeployRequest
+	for i := range 500 {
+		n := (i*7919)%500 + 1 // a permutation of 1..500
+		drs = append(drs, planetscale.DeployRequest{Number: n, State: "open", DeploymentState: "ready", Approved: n%3 == 0})
+	}
+	v := Evaluate(drs, Filter{}, FailOnUnapproved)
+	if len(v.Matched) != 500 {
+		t.Fatalf("got %d matched, want 500", len(v.Matched))
+	}
+	for i, e := range v.Matched {
+		if e.DeployRequest.Number != i+1 {
+			t.Fatalf("Matched[%d] is #%d, want #%d", i, e.DeployRequest.Number, i+1)
+		}
+	}
+	if got, want := v.Approved, 166; got != want {
+		t.Errorf("Approved = %d, want %d", got, want)
+	}
+	if got, want := v.Unapproved, 334; got != want {
+		t.Errorf("Unapproved = %d, want %d", got, want)
+	}
+}
+
+// TestEvaluateCounts: approved counts every approved match, applied ones
+// included; unapproved counts only those not deployed and not approved.
+func TestEvaluateCounts(t *testing.T) {
+	t.Parallel()
+	drs := []planetscale.DeployRequest{
+		{Number: 1, State: "open", DeploymentState: "complete", Approved: true},
+		{Number: 2, State: "open", DeploymentState: "complete", Approved: false},
+		{Number: 3, State: "open", DeploymentState: "ready", Approved: true},
+		{Number: 4, State: "open", DeploymentState: "ready", Approved: false},
+		{Number: 5, State: "open", DeploymentState: "no_changes", Approved: false},
+		{Number: 6, State: "open", DeploymentState: "error", Approved: false},
+	}
+	for _, p := range Policies {
+		t.Run(string(p), func(t *testing.T) {
+			t.Parallel()
+			v := Evaluate(drs, Filter{}, p)
+			if v.Approved != 2 {
+				t.Errorf("Approved = %d, want 2", v.Approved)
+			}
+			if v.Unapproved != 2 {
+				t.Errorf("Unapproved = %d, want 2", v.Unapproved)
+			}
+			if got, want := len(v.Matched), 6; got != want {
+				t.Errorf("len(Matched) = %d, want %d", got, want)
+			}
+		})
+	}
+}
+
+// TestEvaluateInvalidPolicyFailsClosed: a policy value Evaluate does not
+// know behaves like unapproved.
+func TestEvaluateInvalidPolicyFailsClosed(t *testing.T) {
+	t.Parallel()
+	drs := []planetscale.DeployRequest{
+		{Number: 1, State: "open", DeploymentState: "ready", Approved: false},
+		{Number: 2, State: "open", DeploymentState: "ready", Approved: true},
+		{Number: 3, State: "open", DeploymentState: "complete", Approved: false},
+	}
+	for _, p := range []Policy{"", "bogus", "NEVER", "Never"} {
+		t.Run(fmt.Sprintf("policy_%q", string(p)), func(t *testing.T) {
+			t.Parallel()
+			v := Evaluate(drs, Filter{}, p)
+			if got, want := numbersOf(v.Blocking()), []int{1}; !slices.Equal(got, want) {
+				t.Errorf("Blocking() = %v, want %v", got, want)
+			}
+			if v.Passed() {
+				t.Errorf("Passed() = true, want false")
+			}
+		})
+	}
+}
+
+func TestEvaluateEmpty(t *testing.T) {
+	t.Parallel()
+	for _, drs := range [][]planetscale.DeployRequest{nil, {}} {
+		v := Evaluate(drs, Filter{}, FailOnUndeployed)
+		if !v.Passed() || len(v.Matched) != 0 || v.Approved != 0 || v.Unapproved != 0 {
+			t.Errorf("Evaluate(%v) = %+v, want an empty passing verdict", drs, v)
+		}
+	}
+}
+
+// TestEvaluateDoesNotModifyInput: Evaluate is pure.
+func TestEvaluateDoesNotModifyInput(t *testing.T) {
+	t.Parallel()
+	drs := []planetscale.DeployRequest{
+		{Number: 3, State: "open", DeploymentState: "ready"},
+		{Number: 1, State: "open", DeploymentState: "ready"},
+		{Number: 2, State: "closed", DeploymentState: "ready"},
+	}
+	before := slices.Clone(drs)
+	Evaluate(drs, Filter{}, FailOnUnapproved)
+	for i := range drs {
+		if drs[i].Number != before[i].Number || drs[i].State != before[i].State {
+			t.Fatalf("input changed: got %+v, want %+v", drs, before)
+		}
+	}
+}
+
+func TestParsePolicy(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      string
+		want    Policy
+		wantErr bool
+	}{
+		{"", FailOnUnapproved, false},
+		{"   ", FailOnUnapproved, false},
+		{"unapproved", FailOnUnapproved, false},
+		{"undeployed", FailOnUndeployed, false},
+		{"never", FailNever, false},
+		{"NEVER", FailNever, false},
+		{" Undeployed\n", FailOnUndeployed, false},
+		{"always", "", true},
+		{"un approved", "", true},
+		{"unapproved,never", "", true},
+		{"false", "", true},
+	}
+	for _, tt := range tests {
+		got, err := ParsePolicy(tt.in)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("ParsePolicy(%q) error = %v, want error %t", tt.in, err, tt.wantErr)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("ParsePolicy(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if err != nil {
+			for _, s := range []string{tt.in, "unapproved", "undeployed", "never"} {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("ParsePolicy(%q) error %q does not mention %q", tt.in, err, s)
+				}
+			}
+		}
+	}
+}
