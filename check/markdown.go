@@ -27,6 +27,36 @@ func EscapeMarkdown(s string) string {
 	return s
 }
 
+// escapeWithCode escapes s like EscapeMarkdown but keeps `code` spans: text
+// between a pair of backticks is shown as code (where Markdown and HTML are
+// inert anyway). With an odd number of backticks everything is escaped.
+func escapeWithCode(s string) string {
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 {
+		return EscapeMarkdown(s)
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if i%2 == 1 {
+			if strings.TrimSpace(p) == "" {
+				b.WriteString("\\`\\`") // not a code span: show the backticks
+			} else {
+				b.WriteString("`" + strings.Join(strings.Fields(p), " ") + "`")
+			}
+			continue
+		}
+		e := EscapeMarkdown(p)
+		if i > 0 && strings.HasPrefix(p, " ") || e == "" && p != "" {
+			b.WriteByte(' ')
+		}
+		b.WriteString(e)
+		if i < len(parts)-1 && strings.HasSuffix(p, " ") && e != "" {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
 // safeLink returns a Markdown link to rawURL with the (already escaped)
 // text, or just the text when rawURL is not an absolute http(s) URL.
 func safeLink(text, rawURL string) string {

@@ -186,7 +186,7 @@ func RenderErrorMarkdown(explanation string, r Report) string {
 	}
 	for _, line := range strings.Split(explanation, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
-			b.WriteString(EscapeMarkdown(line))
+			b.WriteString(escapeWithCode(line))
 			b.WriteString("\n\n")
 		}
 	}

@@ -84,8 +84,8 @@ func Run(ctx context.Context, a *githubactions.Action, opts Options) Result {
 	r.Now = now()
 
 	v := Evaluate(drs, cfg.Filter, cfg.FailOn)
-	a.Infof("%d open deploy requests listed, %d matched: %d approved, %d not deployed and not approved, %d blocking",
-		len(drs), len(v.Matched), v.Approved, v.Unapproved, len(v.Blocking()))
+	a.Infof("%s listed, %d matched: %d approved, %d not deployed and not approved, %d blocking",
+		plural(len(drs), "open deploy request", "open deploy requests"), len(v.Matched), v.Approved, v.Unapproved, len(v.Blocking()))
 	if err := writeOutputs(a, Outputs(v)); err != nil {
 		return reportError(a, err.Error(), r)
 	}
@@ -119,14 +119,14 @@ func newClient(a *githubactions.Action, cfg *Config, opts Options) (*planetscale
 }
 
 // approvalRequired reads the database's require_approval_for_deploy
-// setting; nil when it cannot be read (the token may lack read_database,
-// which only skips the note).
+// setting; nil when it cannot be read (a missing grant only skips the
+// note).
 func approvalRequired(ctx context.Context, a *githubactions.Action, c *planetscale.Client, cfg *Config) *bool {
 	ctx, cancel := context.WithTimeout(ctx, databaseLookupTimeout)
 	defer cancel()
 	db, err := c.GetDatabase(ctx, cfg.Organization, cfg.Database)
 	if err != nil {
-		a.Debugf("could not read the database settings (grant read_database to see whether approval is required): %v", err)
+		a.Debugf("could not read the database settings, so the summary cannot say whether approval is required: %v", err)
 		return nil
 	}
 	return &db.RequireApprovalForDeploy
@@ -179,7 +179,7 @@ func annotate(a *githubactions.Action, v Verdict, r Report) {
 		a.WithFieldsMap(map[string]string{"title": fmt.Sprintf("Deploy request #%d is not approved", dr.Number)}).Warningf(
 			"%s: %s → %s needs approval (report only: fail-on is never): %s", where, dr.Branch, dr.IntoBranch, dr.HTMLURL)
 	}
-	msg := fmt.Sprintf("%s: %d open deploy requests matched and none blocks (fail-on: %s)", where, len(v.Matched), v.Policy)
+	msg := fmt.Sprintf("%s: %s matched and none blocks (fail-on: %s)", where, plural(len(v.Matched), "open deploy request", "open deploy requests"), v.Policy)
 	if len(v.Matched) == 0 {
 		msg = fmt.Sprintf("%s: no open deploy requests matched", where)
 	}

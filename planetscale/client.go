@@ -253,7 +253,11 @@ func (e *GaveUpError) Error() string {
 	if e.Last == nil {
 		return fmt.Sprintf("no answer from the PlanetScale API before %s", why)
 	}
-	return fmt.Sprintf("gave up after %d attempts (%s): %v", e.Attempts, why, e.Last)
+	attempts := fmt.Sprintf("%d attempts", e.Attempts)
+	if e.Attempts == 1 {
+		attempts = "1 attempt"
+	}
+	return fmt.Sprintf("gave up after %s (%s): %v", attempts, why, e.Last)
 }
 
 func (e *GaveUpError) Unwrap() error {
@@ -440,8 +444,11 @@ func (c *Client) decode(res *http.Response, v any) error {
 func unwrapURLError(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		if ue.Timeout() {
+		switch {
+		case ue.Timeout():
 			return errors.New("the request timed out")
+		case errors.Is(ue.Err, io.EOF) || errors.Is(ue.Err, io.ErrUnexpectedEOF):
+			return fmt.Errorf("the connection closed before an answer (%w)", ue.Err)
 		}
 		return ue.Err
 	}

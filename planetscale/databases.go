@@ -16,7 +16,7 @@ type Database struct {
 	RequireApprovalForDeploy bool `json:"require_approval_for_deploy"`
 }
 
-// GetDatabase returns one database. It needs read_database (or one of the
+// GetDatabase returns one database. It needs read_database (or any of the
 // other database grants) on it.
 func (c *Client) GetDatabase(ctx context.Context, org, database string) (*Database, error) {
 	var db Database

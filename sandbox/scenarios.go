@@ -43,10 +43,10 @@ var scenarioSpecs = []struct {
 		}},
 	{"approved", "the same database once every open deploy request is approved: the gate passes",
 		func(now time.Time) (*Server, string) { return demoServer(now, true), combined(DemoToken) }},
-	{"rate-limited", "the API rate-limits twice (429, Retry-After: 1) and drops a connection before answering",
+	{"rate-limited", "the API drops the first connection, then rate-limits twice (429, Retry-After: 1) before answering",
 		func(now time.Time) (*Server, string) {
 			s := demoServer(now, false)
-			s.InjectFaults(RateLimitedFor("1"), Disconnect, RateLimitedFor("1"))
+			s.InjectFaults(Disconnect, RateLimitedFor("1"), RateLimitedFor("1"))
 			return s, combined(DemoToken)
 		}},
 	{"not-found", "the token has no read_deploy_request grant on the database: PlanetScale answers 404",

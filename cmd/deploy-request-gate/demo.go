@@ -120,7 +120,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	verdict := map[int]string{
 		exitPass:  "the step passes: the pull request check goes green",
-		exitFail:  "the step fails: the pull request check stays red until the deploy requests are approved",
+		exitFail:  "the step fails: the pull request check stays red while deploy requests block",
 		exitError: "the step fails closed: the gate could not decide",
 	}[code]
 	section(stdout, fmt.Sprintf("Exit status %d: %s", code, verdict))
