@@ -494,7 +494,7 @@ func TestRenderErrorMarkdown(t *testing.T) {
 	want := "## ⚠️ Could not check deploy requests\n\n" +
 		"Database: **ac\\|me/&lt;shop&gt;**\n\n" +
 		"Organization &quot;&lt;b&gt;x&lt;/b&gt;&quot; not \\| found.\n\n" +
-		"\\- see \\[docs\\]\\(javascript:alert\\(1\\)\\) @\u200borg/team\n\n" +
+		"- see \\[docs\\]\\(javascript:alert\\(1\\)\\) @\u200borg/team\n\n" + // a list item, its text escaped
 		"Error: list deploy requests: 404\n\n" +
 		"The gate fails closed: this step stays red until it can show that no deploy request blocks.\n" +
 		"\n<sub>deploy-request-gate · checked 2026-11-20 12:00 UTC</sub>\n"

@@ -184,11 +184,24 @@ func RenderErrorMarkdown(explanation string, r Report) string {
 	if r.Organization != "" || r.Database != "" {
 		fmt.Fprintf(&b, "Database: **%s/%s**\n\n", EscapeMarkdown(r.Organization), EscapeMarkdown(r.Database))
 	}
+	inList := false
 	for _, line := range strings.Split(explanation, "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			b.WriteString(escapeWithCode(line))
-			b.WriteString("\n\n")
+		line = strings.TrimSpace(line)
+		if item, ok := strings.CutPrefix(line, "- "); ok {
+			b.WriteString("- " + escapeWithCode(item) + "\n") // one problem of several
+			inList = true
+			continue
 		}
+		if inList {
+			b.WriteString("\n")
+			inList = false
+		}
+		if line != "" {
+			b.WriteString(escapeWithCode(line) + "\n\n")
+		}
+	}
+	if inList {
+		b.WriteString("\n")
 	}
 	b.WriteString("The gate fails closed: this step stays red until it can show that no deploy request blocks.\n")
 	fmt.Fprintf(&b, "\n<sub>deploy-request-gate · checked %s</sub>\n", r.Now.UTC().Format("2006-01-02 15:04 UTC"))

@@ -151,11 +151,13 @@ func Secrets(token, id string) []string {
 	for _, v := range []string{token, id} {
 		candidates = append(candidates, strings.Fields(v)...) // a value pasted over several lines
 	}
-	if a, b, ok := strings.Cut(strings.TrimSpace(token), ":"); ok {
-		candidates = append(candidates, strings.TrimSpace(a), strings.TrimSpace(b))
+	bare := strings.TrimSpace(token)
+	if scheme, rest, ok := strings.Cut(bare, " "); ok && strings.EqualFold(scheme, "bearer") {
+		bare = strings.TrimSpace(rest)
+		candidates = append(candidates, bare)
 	}
-	if scheme, rest, ok := strings.Cut(strings.TrimSpace(token), " "); ok && strings.EqualFold(scheme, "bearer") {
-		candidates = append(candidates, strings.TrimSpace(rest))
+	if a, b, ok := strings.Cut(bare, ":"); ok {
+		candidates = append(candidates, strings.TrimSpace(a), strings.TrimSpace(b))
 	}
 	if c, err := ParseCredentials(token, id); err == nil {
 		candidates = append(candidates, c.Secret, c.AuthorizationHeader())

@@ -245,6 +245,11 @@ func TestGate_Pass(t *testing.T) {
 	if got, want := len(items), 2; got != want {
 		t.Fatalf("deploy-requests has %d items, want %d", got, want)
 	}
+	for _, s := range secrets {
+		if !strings.Contains(run.stdout, "::add-mask::"+s+"\n") {
+			t.Errorf("stdout does not mask %q", s)
+		}
+	}
 	if got := annotations(run.stdout, "notice"); len(got) != 1 || !strings.Contains(got[0], "title=Deploy request gate passed") {
 		t.Errorf("notice annotations = %q, want one titled 'Deploy request gate passed'", got)
 	}
