@@ -38,7 +38,7 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 {
 		a := githubactions.New(githubactions.WithWriter(stdout), githubactions.WithGetenv(getenv))
-		return exitCode(check.Run(ctx, a, check.Options{UserAgent: userAgent()}))
+		return runAction(ctx, a)
 	}
 	switch args[0] {
 	case "demo":
@@ -61,6 +61,19 @@ const usage = `Usage:
 
 Exit status: 0 pass, 1 a deploy request blocks, 2 the gate could not decide (bad input, auth, API trouble).
 `
+
+// runAction runs the gate as the action. A bug that panics still ends as one
+// error annotation and exit status 2 (the gate fails closed), not a stack trace.
+func runAction(ctx context.Context, a *githubactions.Action) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			code = exitError
+			a.WithFieldsMap(map[string]string{"title": "Deploy request gate crashed"}).Errorf(
+				"internal error: %v. The gate fails closed; please report this with the step log.", p)
+		}
+	}()
+	return exitCode(check.Run(ctx, a, check.Options{UserAgent: userAgent()}))
+}
 
 func userAgent() string { return "deploy-request-gate/" + version }
 

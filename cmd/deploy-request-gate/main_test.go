@@ -202,6 +202,30 @@ func annotations(stdout, kind string) []string {
 	return out
 }
 
+// requireUndecided checks a run that could not decide: exit status 2,
+// result=error, the error summary and exactly one titled error annotation,
+// which it returns.
+func requireUndecided(t *testing.T, run gateRun) string {
+	t.Helper()
+	if got, want := run.exitCode, 2; got != want {
+		t.Fatalf("exit code = %d, want %d\n%s", got, want, run.stdout)
+	}
+	if got := run.outputs["result"]; got != "error" {
+		t.Errorf("result = %q, want error", got)
+	}
+	if !strings.Contains(run.summary, "## ⚠️ Could not check deploy requests") {
+		t.Errorf("no error summary:\n%s", run.summary)
+	}
+	if strings.Contains(run.stdout+run.stderr, "goroutine ") {
+		t.Errorf("a stack trace was printed:\n%s%s", run.stdout, run.stderr)
+	}
+	errs := annotations(run.stdout, "error")
+	if len(errs) != 1 || !strings.HasPrefix(errs[0], "::error title=Deploy request gate could not decide::") {
+		t.Fatalf("want one error annotation titled 'Deploy request gate could not decide', got %q", errs)
+	}
+	return errs[0]
+}
+
 func baseInputs(apiURL string) map[string]string {
 	return map[string]string{
 		"organization":  testOrg,
@@ -417,15 +441,8 @@ func TestGate_Timeout(t *testing.T) {
 	in["timeout"] = "2s"
 	run := runGate(t, in)
 
-	if got, want := run.exitCode, 2; got != want {
-		t.Fatalf("exit code = %d, want %d\n%s", got, want, run.stdout)
-	}
-	if got := run.outputs["result"]; got != "error" {
-		t.Errorf("result = %q, want error", got)
-	}
-	errs := annotations(run.stdout, "error")
-	if len(errs) != 1 || !strings.Contains(errs[0], "503 Service Unavailable") {
-		t.Errorf("want one error naming the last real failure (503), got %q", errs)
+	if msg := requireUndecided(t, run); !strings.Contains(msg, "503 Service Unavailable") {
+		t.Errorf("error %q does not name the last real failure (503)", msg)
 	}
 	if strings.Contains(run.stdout, "context deadline exceeded") {
 		t.Errorf("log says only 'context deadline exceeded':\n%s", run.stdout)
@@ -453,27 +470,11 @@ func TestGate_APIErrorsAreExplained(t *testing.T) {
 			for k, v := range tc.inputs {
 				in[k] = v
 			}
-			run := runGate(t, in)
-			if got, want := run.exitCode, 2; got != want {
-				t.Fatalf("exit code = %d, want %d\n%s", got, want, run.stdout)
-			}
-			if got := run.outputs["result"]; got != "error" {
-				t.Errorf("result = %q, want error", got)
-			}
-			errs := annotations(run.stdout, "error")
-			if len(errs) != 1 || !strings.HasPrefix(errs[0], "::error title=Deploy request gate could not decide::") {
-				t.Fatalf("want one titled error annotation, got %q", errs)
-			}
+			msg := requireUndecided(t, runGate(t, in))
 			for _, w := range tc.want {
-				if !strings.Contains(errs[0], w) {
-					t.Errorf("error %q lacks %q", errs[0], w)
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q lacks %q", msg, w)
 				}
-			}
-			if !strings.Contains(run.summary, "## ⚠️ Could not check deploy requests") {
-				t.Errorf("summary:\n%s", run.summary)
-			}
-			if strings.Contains(run.stdout+run.stderr, "goroutine ") {
-				t.Errorf("a stack trace was printed:\n%s%s", run.stdout, run.stderr)
 			}
 		})
 	}
@@ -491,12 +492,8 @@ func TestGate_MissingGrant(t *testing.T) {
 		sandbox.WithToken(limited))
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	run := runGate(t, baseInputs(srv.URL))
-	if got, want := run.exitCode, 2; got != want {
-		t.Fatalf("exit code = %d, want %d\n%s", got, want, run.stdout)
-	}
-	if !strings.Contains(run.stdout, "lacks `read_deploy_request` on \"shop\"") {
-		t.Errorf("404 not explained as a missing grant:\n%s", run.stdout)
+	if msg := requireUndecided(t, runGate(t, baseInputs(srv.URL))); !strings.Contains(msg, "lacks `read_deploy_request` on \"shop\"") {
+		t.Errorf("404 not explained as a missing grant: %s", msg)
 	}
 }
 
@@ -509,9 +506,9 @@ func TestGate_BadInput(t *testing.T) {
 		want   []string
 	}{
 		{"nothing_set", map[string]string{}, nil,
-			[]string{`input \"organization\" is required`, `input \"database\" is required`, "no service token"}},
+			[]string{`input "organization" is required`, `input "database" is required`, "no service token"}},
 		{"bearer_prefix", map[string]string{"organization": "acme", "database": "shop", "service-token": "Bearer " + tokenID + ":" + tokenSecret}, nil,
-			[]string{`starts with \"Bearer \"`, `remove \"Bearer \"`}},
+			[]string{`starts with "Bearer "`, `remove "Bearer "`}},
 		{"swapped", map[string]string{"organization": "acme", "database": "shop", "service-token": tokenSecret + ":" + tokenID}, nil,
 			[]string{"swapped"}},
 		{"secret_without_id", map[string]string{"organization": "acme", "database": "shop", "service-token": tokenSecret + "\n"}, nil,
@@ -519,31 +516,18 @@ func TestGate_BadInput(t *testing.T) {
 		{"plain_http", map[string]string{"organization": "acme", "database": "shop", "service-token": tokenID + ":" + tokenSecret, "api-url": "http://api.example.com"}, nil,
 			[]string{"plain http"}},
 		{"bad_policy_and_timeout", map[string]string{"organization": "acme", "database": "shop", "service-token": tokenID + ":" + tokenSecret, "fail-on": "sometimes", "timeout": "soon"}, nil,
-			[]string{`input \"fail-on\"`, `input \"timeout\"`}},
+			[]string{`input "fail-on"`, `input "timeout"`}},
 		{"env_secret_without_env_id", map[string]string{"organization": "acme", "database": "shop"}, []string{"PLANETSCALE_SERVICE_TOKEN=" + tokenSecret},
 			[]string{"without its ID", "env PLANETSCALE_SERVICE_TOKEN"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			run := runGate(t, tc.inputs, tc.env...)
-			if got, want := run.exitCode, 2; got != want {
-				t.Fatalf("exit code = %d, want %d\n%s", got, want, run.stdout)
-			}
-			if got := run.outputs["result"]; got != "error" {
-				t.Errorf("result = %q, want error", got)
-			}
-			errs := annotations(run.stdout, "error")
-			if len(errs) != 1 {
-				t.Fatalf("want one error annotation, got %q", errs)
-			}
+			msg := requireUndecided(t, runGate(t, tc.inputs, tc.env...))
 			// The annotation's message is escaped: quotes stay, newlines become %0A.
 			for _, w := range tc.want {
-				if !strings.Contains(errs[0], strings.ReplaceAll(w, `\"`, `"`)) {
-					t.Errorf("error %q lacks %q", errs[0], w)
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q lacks %q", msg, w)
 				}
-			}
-			if !strings.Contains(run.summary, "Could not check deploy requests") {
-				t.Errorf("no error summary:\n%s", run.summary)
 			}
 		})
 	}
