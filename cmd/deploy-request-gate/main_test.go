@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"debug/elf"
 	"encoding/json"
 	"errors"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
+	"github.com/sethvargo/go-githubactions"
 )
 
 // gateBinary is the binary built once by TestMain, as the Dockerfile builds it.
@@ -688,5 +690,19 @@ func TestParseFileCommands(t *testing.T) {
 	}
 	if _, err := parseFileCommands(strings.NewReader("no separator\n")); err == nil {
 		t.Error("a malformed line parsed without error")
+	}
+}
+
+// TestRunAction_PanicFailsClosed: a bug that panics ends as one error
+// annotation and exit status 2, not a stack trace.
+func TestRunAction_PanicFailsClosed(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	a := githubactions.New(githubactions.WithWriter(&out), githubactions.WithGetenv(func(string) string { panic("boom") }))
+	if got, want := runAction(context.Background(), a), exitError; got != want {
+		t.Errorf("runAction = %d, want %d", got, want)
+	}
+	if got, want := out.String(), "::error title=Deploy request gate crashed::internal error: boom. The gate fails closed; please report this with the step log.\n"; got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
 	}
 }
