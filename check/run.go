@@ -47,7 +47,7 @@ type Options struct {
 const maxAnnotations = 10
 
 // databaseLookupTimeout bounds the optional read of the database settings.
-const databaseLookupTimeout = 15 * time.Second
+const databaseLookupTimeout = 5 * time.Second
 
 // Run is the whole gate: it reads the inputs (masking the token first),
 // lists the open deploy requests, decides, and writes the outputs, the job
