@@ -283,6 +283,12 @@ func TestListDeployRequests_badPages(t *testing.T) {
 			wantRequests: 2,
 		},
 		{
+			name:         "next_page_skips_a_page",
+			page:         func(p int) any { return listBody(p, p+2, 3, p) },
+			wantPaging:   true,
+			wantRequests: 1,
+		},
+		{
 			name:         "next_page_zero",
 			page:         func(p int) any { return listBody(p, 0, 3, p) },
 			wantPaging:   true,

@@ -26,9 +26,9 @@ const maxWalks = 3
 // ListAll reads every item of a page-based list endpoint: path (from Path)
 // with query, asking for PerPage items a page and following next_page until
 // it is null. A short page is not taken as the end. The walk fails rather
-// than loop or skip: a next_page that does not advance, a page other than the
-// one asked for, an answer without a data array, or more pages than the
-// client allows are errors. When total_count changes during the walk (items
+// than loop or skip: a next_page that does not advance or skips a page, a
+// page other than the one asked for, an answer without a data array, or more
+// pages than the client allows are errors. When total_count changes during the walk (items
 // were added or removed, so one may have moved between pages unseen), the walk
 // starts again, at most three times.
 func ListAll[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
@@ -82,6 +82,9 @@ func walkPages[T any](ctx context.Context, c *Client, path string, query url.Val
 		}
 		if *body.NextPage <= page {
 			return nil, false, &PagingError{fmt.Sprintf("page %d names next page %d, which does not advance", page, *body.NextPage)}
+		}
+		if *body.NextPage != page+1 {
+			return nil, false, &PagingError{fmt.Sprintf("page %d names next page %d, which would skip a page", page, *body.NextPage)}
 		}
 		page = *body.NextPage
 	}
