@@ -61,6 +61,7 @@ type Token struct {
 // Fault is a scripted answer served instead of the real one.
 type Fault struct {
 	// Status is the HTTP status to answer with (ignored when Disconnect).
+	// A fault with neither Status nor Disconnect only delays the real answer.
 	Status int
 	// Body is the answer's body; ContentType its type (default JSON).
 	Body        string
@@ -235,8 +236,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
-	if fault != nil {
+	if fault != nil && (fault.Status != 0 || fault.Disconnect) {
 		serveFault(w, r, *fault)
+		return
+	}
+	if fault != nil && !sleep(r.Context(), fault.Delay) { // a delay alone holds back the real answer
 		return
 	}
 	if r.Method != http.MethodGet {
@@ -250,13 +254,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.route(w, r, token)
 }
 
+// sleep waits d; false means the client went away first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
 func serveFault(w http.ResponseWriter, r *http.Request, f Fault) {
-	if f.Delay > 0 {
-		select {
-		case <-time.After(f.Delay):
-		case <-r.Context().Done():
-			return
-		}
+	if !sleep(r.Context(), f.Delay) {
+		return
 	}
 	if f.Disconnect {
 		if hj, ok := w.(http.Hijacker); ok {

@@ -322,3 +322,17 @@ func TestNewScenario(t *testing.T) {
 		t.Errorf("unknown scenario error = %v, want one listing the names", err)
 	}
 }
+
+func TestServer_DelayOnlyFault(t *testing.T) {
+	t.Parallel()
+	s, srv := newServer(t)
+	s.InjectFaults(sandbox.Fault{Delay: 50 * time.Millisecond})
+	start := time.Now()
+	status, _, body := get(t, srv, auth, "/v1/organizations/acme/databases/shop")
+	if status != 200 || body["name"] != "shop" {
+		t.Errorf("delayed answer = %d %v, want the real 200", status, body)
+	}
+	if elapsed := time.Since(start); elapsed < 50*time.Millisecond {
+		t.Errorf("answered after %s, want at least the 50ms delay", elapsed)
+	}
+}
