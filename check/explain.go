@@ -49,7 +49,7 @@ func Explain(err error, cfg *Config) string {
 	default:
 		why = "The gate could not list the deploy requests."
 	}
-	if cfg.Credentials.OAuth && apiErr != nil && apiErr.StatusCode >= 401 && apiErr.StatusCode <= 404 {
+	if cfg.Credentials.OAuth && errors.As(err, &apiErr) && apiErr.StatusCode >= 401 && apiErr.StatusCode <= 404 {
 		why += " With an OAuth token (pscale_oauth_…), the token needs the `read_deploy_requests` scope on the organization or database instead of a service token grant."
 	}
 	return why + "\n" + "Error: " + err.Error()

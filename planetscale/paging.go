@@ -28,9 +28,9 @@ const maxWalks = 3
 // it is null. A short page is not taken as the end. The walk fails rather
 // than loop or skip: a next_page that does not advance or skips a page, a
 // page other than the one asked for, an answer without a data array, or more
-// pages than the client allows are errors. When total_count changes during the walk (items
-// were added or removed, so one may have moved between pages unseen), the walk
-// starts again, at most three times.
+// pages than the client allows are errors. When total_count changes during
+// the walk (items were added or removed, so one may have moved between pages
+// unseen), the walk starts again, at most three times.
 func ListAll[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
 	for walk := 1; ; walk++ {
 		items, changed, err := walkPages[T](ctx, c, path, query)

@@ -236,12 +236,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
-	if fault != nil && (fault.Status != 0 || fault.Disconnect) {
-		serveFault(w, r, *fault)
-		return
-	}
-	if fault != nil && !sleep(r.Context(), fault.Delay) { // a delay alone holds back the real answer
-		return
+	if fault != nil {
+		if !sleep(r.Context(), fault.Delay) {
+			return // the client went away
+		}
+		if fault.Status != 0 || fault.Disconnect {
+			serveFault(w, *fault)
+			return
+		}
+		// A delay alone holds back the real answer.
 	}
 	if r.Method != http.MethodGet {
 		writeError(w, http.StatusNotFound, "not_found", "Not Found")
@@ -266,10 +269,8 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-func serveFault(w http.ResponseWriter, r *http.Request, f Fault) {
-	if !sleep(r.Context(), f.Delay) {
-		return
-	}
+// serveFault answers with f's status and body, or drops the connection.
+func serveFault(w http.ResponseWriter, f Fault) {
 	if f.Disconnect {
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
