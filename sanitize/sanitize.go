@@ -1,0 +1,124 @@
+// Package sanitize makes text that came from outside (API bodies, headers,
+// transport and TLS errors, branch names) safe to print: Line strips every
+// control character, so such text can never start a line of its own (and so
+// never a workflow command such as ::error:: or ::stop-commands::), and a
+// Redactor removes known secrets before the text is escaped or rendered
+// anywhere. Every log line, annotation and message that carries outside text
+// goes through this one package.
+package sanitize
+
+import (
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Line returns s on one line: CR, LF, tabs, every other C0 and C1 control
+// character, DEL, the Unicode line and paragraph separators and the
+// bidirectional overrides become a space; invalid UTF-8 becomes U+FFFD.
+func Line(s string) string {
+	if isClean(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		if unsafeRune(r) {
+			b.WriteByte(' ')
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isClean(s string) bool {
+	for _, r := range s {
+		if r == unicode.ReplacementChar || unsafeRune(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func unsafeRune(r rune) bool {
+	switch {
+	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0: // C0, DEL, C1 (NEL among them)
+		return true
+	case r == '\u2028', r == '\u2029': // line and paragraph separators
+		return true
+	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069', r == '\u200e', r == '\u200f', r == '\u061c':
+		return true // bidirectional controls, which can make a line read as another
+	case r == '\ufeff':
+		return true
+	}
+	return false
+}
+
+// Mask replaces a secret in text.
+const Mask = "***"
+
+// Redactor removes known secret values from text. The zero value and a nil
+// *Redactor remove nothing. It is safe for concurrent use once made.
+type Redactor struct {
+	forms []string // every secret in every form it may be echoed in, longest first
+}
+
+// NewRedactor returns a Redactor for secrets. Empty values and values
+// shorter than four characters are ignored (masking them would blank out
+// ordinary words). Each secret is also removed in the forms an API or a
+// renderer may echo it in: percent-encoded, JSON-escaped and with Markdown
+// punctuation backslash-escaped.
+func NewRedactor(secrets ...string) *Redactor {
+	seen := map[string]bool{}
+	var forms []string
+	add := func(s string) {
+		if len(s) >= 4 && !seen[s] {
+			seen[s] = true
+			forms = append(forms, s)
+		}
+	}
+	for _, s := range secrets {
+		add(s)
+		add(url.QueryEscape(s))
+		add(url.PathEscape(s))
+		if j, err := json.Marshal(s); err == nil {
+			add(strings.Trim(string(j), `"`))
+		}
+		add(markdownEscaped.Replace(s))
+	}
+	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	return &Redactor{forms: forms}
+}
+
+var markdownEscaped = strings.NewReplacer(`\`, `\\`, "_", `\_`, "*", `\*`, "`", "\\`", "~", `\~`, "|", `\|`)
+
+// Redact returns s with every known secret replaced by Mask.
+func (r *Redactor) Redact(s string) string {
+	if r == nil {
+		return s
+	}
+	for _, f := range r.forms {
+		if strings.Contains(s, f) {
+			s = strings.ReplaceAll(s, f, Mask)
+		}
+	}
+	return s
+}
+
+// Line returns outside text ready for a log line: secrets removed, then
+// control characters stripped (and secrets removed again, in case a control
+// character had split one).
+func (r *Redactor) Line(s string) string {
+	return r.Redact(Line(r.Redact(s)))
+}
+
+// Len returns how many forms of the secrets r removes.
+func (r *Redactor) Len() int {
+	if r == nil {
+		return 0
+	}
+	return len(r.forms)
+}
