@@ -21,7 +21,9 @@ type Policy struct {
 	BaseDelay time.Duration
 	// MaxDelay caps one backoff wait.
 	MaxDelay time.Duration
-	// MaxRetryAfter caps how long a Retry-After may make one wait.
+	// MaxRetryAfter is the longest Retry-After honoured: a server that asks
+	// for more (or for more than the time left) ends the retries at once,
+	// with the wait it asked for reported in the *GaveUpError.
 	MaxRetryAfter time.Duration
 	// MaxRetries is how many times one operation is retried (attempts = MaxRetries+1).
 	MaxRetries uint64
@@ -41,7 +43,7 @@ const MinAttemptTimeout = 5 * time.Second
 var Default = Policy{
 	BaseDelay:      500 * time.Millisecond,
 	MaxDelay:       10 * time.Second,
-	MaxRetryAfter:  60 * time.Second,
+	MaxRetryAfter:  10 * time.Minute,
 	MaxRetries:     8,
 	JitterPercent:  20,
 	AttemptTimeout: 30 * time.Second,
@@ -178,18 +180,18 @@ func Do(ctx context.Context, p Policy, notify Notifier, attempt func(ctx context
 			return 0, true
 		}
 		if hint > 0 {
-			d = max(d, min(hint, p.MaxRetryAfter))
+			if hint > p.MaxRetryAfter {
+				tooLong = hint // more than this policy ever waits: give up now
+				return 0, true
+			}
+			d = max(d, hint)
 		}
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
 			outOfTime = true
-			if hint > 0 && time.Until(deadline) < min(hint, p.MaxRetryAfter) {
+			if hint > 0 && time.Until(deadline) < hint {
 				tooLong = hint // the server's wait itself does not fit
 			}
 			return 0, true // waiting would only end in the deadline
-		}
-		if hint > p.MaxRetryAfter {
-			tooLong = hint // more than we will ever wait: give up now
-			return 0, true
 		}
 		if notify != nil {
 			notify(Event{Attempt: attempts, Err: last, Wait: d})
