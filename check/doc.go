@@ -1,8 +1,9 @@
-// Package check is the gate: it reads the action's inputs, lists a
-// database's open deploy requests through package planetscale, decides which
-// of them block under the chosen policy, and reports the verdict as step
-// outputs, a job summary and annotations.
+// Package check is the gate itself: the configuration, the policy, the
+// filter, the table of deployment stages, the pure verdict (Evaluate), one
+// "list and decide" step (Check) over a small Lister interface, and
+// explanations of what went wrong (Explain) as structures that each front end
+// words in its own terms.
 //
-// The decision (Evaluate) is pure; the report (RenderMarkdown) is plain
-// Markdown that a pull request comment can reuse.
+// It knows no outside system: the PlanetScale client, the GitHub Action, the
+// command line and the Markdown report all stand on it, never the other way.
 package check

@@ -4,14 +4,111 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
+	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
-// Explain turns an error from listing deploy requests into sentences that
-// say what went wrong and how to fix it, followed by the error itself. It
-// never includes the token: the client's errors do not carry it.
-func Explain(err error, cfg *Config) string {
+// Setting names, in neutral terms, a setting a problem asks to change. Each
+// front end words it its own way: the action says "the `timeout` input",
+// the command line "--timeout".
+type Setting string
+
+// The settings.
+const (
+	SettingOrganization   Setting = "organization"
+	SettingDatabase       Setting = "database"
+	SettingServiceToken   Setting = "service-token"
+	SettingServiceTokenID Setting = "service-token-id"
+	SettingBranch         Setting = "branch"
+	SettingIntoBranch     Setting = "into-branch"
+	SettingFailOn         Setting = "fail-on"
+	SettingAPIURL         Setting = "api-url"
+	SettingTimeout        Setting = "timeout"
+	// SettingRerun is not a setting but the front end's way to try again:
+	// "Re-run the job" in the action, "Run it again" on the command line.
+	SettingRerun Setting = "rerun"
+)
+
+// Problem explains why the gate could not decide and how to fix it.
+type Problem struct {
+	// Code is a stable identifier, the anchor of the problem in
+	// docs/troubleshooting.md.
+	Code string
+	// Why says what went wrong and Fix what to do; either may name
+	// settings as {timeout}, {api-url} and so on (see Words).
+	Why, Fix string
+	// Settings lists the settings Fix asks to change.
+	Settings []Setting
+	// Err is the error itself.
+	Err error
+}
+
+// Words returns Why and Fix as one paragraph, with every {setting}
+// reference replaced by name(setting).
+func (p Problem) Words(name func(Setting) string) string {
+	text := strings.TrimSpace(p.Why + " " + p.Fix)
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(text, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(text[open:], '}')
+		if end < 0 {
+			break
+		}
+		b.WriteString(text[:open])
+		word := name(Setting(text[open+1 : open+end]))
+		if sofar := b.String(); sofar == "" || strings.HasSuffix(sofar, ". ") {
+			word = capitalize(word)
+		}
+		b.WriteString(word)
+		text = text[open+end+1:]
+	}
+	b.WriteString(text)
+	return b.String()
+}
+
+// capitalize upper-cases the first letter of a sentence's first word.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// troubleshoot builds a Problem; settings are taken from the {references}
+// in fix.
+func troubleshoot(code string, err error, why, fix string) Problem {
+	p := Problem{Code: code, Why: why, Fix: fix, Err: err}
+	for rest := fix; ; {
+		open := strings.IndexByte(rest, '{')
+		end := strings.IndexByte(rest, '}')
+		if open < 0 || end < open {
+			break
+		}
+		if s := Setting(rest[open+1 : end]); s != SettingRerun {
+			p.Settings = append(p.Settings, s)
+		}
+		rest = rest[end+1:]
+	}
+	return p
+}
+
+// Explain turns an error from Check into a Problem that says what went
+// wrong and how to fix it. It never includes the token: the client's errors
+// do not carry it.
+func Explain(err error, cfg Config) Problem {
+	p := explain(err, cfg)
+	if cfg.Credentials.OAuth && authProblem(err) {
+		p.Fix += " With an OAuth token (pscale_oauth_…), the token needs the `read_deploy_requests` scope on the organization or database instead of a service token grant."
+	}
+	return p
+}
+
+func explain(err error, cfg Config) Problem {
 	var (
 		apiErr    *planetscale.APIError
 		netErr    *planetscale.NetworkError
@@ -19,38 +116,65 @@ func Explain(err error, cfg *Config) string {
 		pagingErr *planetscale.PagingError
 	)
 	org, db := cfg.Organization, cfg.Database
-	var why string
+	status := func() string {
+		return fmt.Sprintf("%d %s", apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
+	}
 	switch {
-	case errors.As(err, &gaveUp) && gaveUp.Last == nil:
-		why = fmt.Sprintf("No answer from the PlanetScale API at %s within the timeout (%s). Re-run the job, or raise the `timeout` input.", cfg.APIURL, cfg.Timeout)
+	case errors.As(err, &gaveUp) && gaveUp.Last == nil, errors.Is(err, planetscale.ErrNoAnswer):
+		return troubleshoot("no-answer", err,
+			fmt.Sprintf("No answer from the PlanetScale API at %s within the timeout (%s).", cfg.APIURL, cfg.Timeout),
+			"{rerun}, or raise {timeout}.")
+	case errors.As(err, &gaveUp) && gaveUp.Wait > 0:
+		return troubleshoot("rate-limited", err,
+			fmt.Sprintf("The PlanetScale API asked the gate to wait %s (Retry-After) before trying again, longer than the time left within the timeout (%s).",
+				httpretry.FormatWait(gaveUp.Wait), cfg.Timeout),
+			"{rerun} later, run fewer jobs with the same token at once, or raise {timeout} so the gate can wait longer.")
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
-		why = "PlanetScale rejected the service token (401 Unauthorized): it is wrong, expired or was deleted. " +
-			"Create a service token under Settings → Service tokens in PlanetScale and store ID:TOKEN in the secret you pass as `service-token`."
+		return troubleshoot("unauthorized", err,
+			"PlanetScale rejected the service token (401 Unauthorized): it is wrong, expired or was deleted.",
+			"Create a service token under Settings → Service tokens in PlanetScale and store ID:TOKEN in the secret you pass as {service-token}.")
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
-		why = fmt.Sprintf("PlanetScale refused the request (403 Forbidden): the service token may not read deploy requests of %q. "+
-			"Grant it `read_deploy_request` on database %q (Settings → Service tokens → the token → Database access).", db, db)
+		return troubleshoot("forbidden", err,
+			fmt.Sprintf("PlanetScale refused the request (403 Forbidden): the service token may not read deploy requests of %q.", db),
+			fmt.Sprintf("Grant it `read_deploy_request` on database %q (Settings → Service tokens → the token → Database access).", db))
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound:
-		why = fmt.Sprintf("Organization %q or database %q not found, or the service token lacks `read_deploy_request` on %q (PlanetScale answers 404 for a missing grant). "+
-			"Check both names against the database's address, app.planetscale.com/%s/%s, and grant the token `read_deploy_request` on %q.", org, db, db, org, db, db)
+		return troubleshoot("not-found", err,
+			fmt.Sprintf("Organization %q or database %q not found, or the service token lacks `read_deploy_request` on %q (PlanetScale answers 404 for a missing grant, and also for a revoked or mistyped token).", org, db, db),
+			fmt.Sprintf("Check both names against the database's address, app.planetscale.com/%s/%s, check the token in {service-token}, and grant the token `read_deploy_request` on %q.", org, db, db))
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests:
-		why = "The PlanetScale API kept answering 429 Too Many Requests: its rate limit (600 requests a minute) was reached. " +
-			"Re-run the job later, run fewer jobs with the same token at once, or raise the `timeout` input so the gate can wait longer."
+		return troubleshoot("rate-limited", err,
+			"The PlanetScale API kept answering 429 Too Many Requests: its rate limit (600 requests a minute) was reached.",
+			"{rerun} later, run fewer jobs with the same token at once, or raise {timeout} so the gate can wait longer.")
 	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
-		why = fmt.Sprintf("The PlanetScale API kept failing (%d %s). PlanetScale may be having trouble: re-run the job later (status: https://www.planetscalestatus.com).",
-			apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
+		return troubleshoot("server-error", err,
+			fmt.Sprintf("The PlanetScale API kept failing (%s).", status()),
+			"PlanetScale may be having trouble: {rerun} later (status: https://www.planetscalestatus.com).")
 	case errors.As(err, &apiErr):
-		why = fmt.Sprintf("PlanetScale rejected the request (%d %s). Check the `branch` and `into-branch` inputs.", apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
+		return troubleshoot("rejected", err,
+			fmt.Sprintf("PlanetScale rejected the request (%s).", status()),
+			"Check {branch} and {into-branch}.")
+	case errors.Is(err, planetscale.ErrTLS):
+		return troubleshoot("untrusted-certificate", err,
+			fmt.Sprintf("The server at %s presented a TLS certificate that is not trusted, so the gate did not send the token there and did not retry.", cfg.APIURL),
+			"Check {api-url}. Behind a proxy that inspects TLS, add its CA certificate to the system's trusted certificates (or point SSL_CERT_FILE at it).")
 	case errors.As(err, &netErr):
-		why = fmt.Sprintf("Could not reach the PlanetScale API at %s. Check the `api-url` input and the runner's network (DNS, proxy, firewall), then re-run the job.", cfg.APIURL)
+		return troubleshoot("unreachable", err,
+			fmt.Sprintf("Could not reach the PlanetScale API at %s.", cfg.APIURL),
+			"Check {api-url} and the runner's network (DNS, proxy, firewall), then {rerun}.")
 	case errors.As(err, &pagingErr):
-		why = "The PlanetScale API's pages did not add up, so the gate stopped rather than miss a deploy request. Re-run the job; if it happens again, report it."
+		return troubleshoot("paging", err,
+			"The PlanetScale API's pages did not add up, so the gate stopped rather than miss a deploy request.",
+			"{rerun}; if it happens again, report it.")
 	case errors.Is(err, planetscale.ErrUnexpectedResponse):
-		why = fmt.Sprintf("The API at %s did not answer like the PlanetScale API. Check the `api-url` input (the default is %s).", cfg.APIURL, planetscale.DefaultBaseURL)
-	default:
-		why = "The gate could not list the deploy requests."
+		return troubleshoot("unexpected-answer", err,
+			fmt.Sprintf("The API at %s did not answer like the PlanetScale API.", cfg.APIURL),
+			fmt.Sprintf("Check {api-url} (the default is %s).", planetscale.DefaultBaseURL))
 	}
-	if cfg.Credentials.OAuth && errors.As(err, &apiErr) && apiErr.StatusCode >= 401 && apiErr.StatusCode <= 404 {
-		why += " With an OAuth token (pscale_oauth_…), the token needs the `read_deploy_requests` scope on the organization or database instead of a service token grant."
-	}
-	return why + "\n" + "Error: " + err.Error()
+	return troubleshoot("could-not-list", err, "The gate could not list the deploy requests.", "")
+}
+
+// authProblem reports whether err is an answer about access (401 to 404).
+func authProblem(err error) bool {
+	var apiErr *planetscale.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode >= 401 && apiErr.StatusCode <= 404
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,52 +12,95 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
+// flagName words settings as a command line would.
+func flagName(s Setting) string {
+	if s == SettingRerun {
+		return "run it again"
+	}
+	return "--" + string(s)
+}
+
 func TestExplain(t *testing.T) {
 	t.Parallel()
-	cfg := &Config{Organization: "acme", Database: "shop", APIURL: "https://api.planetscale.com", Timeout: 90 * time.Second}
-	wrap := func(err error) error { return fmt.Errorf("list deploy requests: page 2: %w", err) }
+	cfg := Config{Organization: "acme", Database: "shop", APIURL: "https://api.planetscale.com", Timeout: 90 * time.Second}
+	wrap := func(err error) error { return fmt.Errorf("list deploy requests: page 1: %w", err) }
 	tests := []struct {
-		name string
-		err  error
-		want []string
+		name         string
+		err          error
+		wantCode     string
+		want         []string
+		wantSettings []Setting
 	}{
-		{"unauthorized", wrap(&planetscale.APIError{StatusCode: 401, Code: "unauthorized"}),
-			[]string{"401 Unauthorized", "wrong, expired or was deleted", "`service-token`"}},
-		{"forbidden", wrap(&planetscale.APIError{StatusCode: 403}),
-			[]string{"403 Forbidden", "`read_deploy_request` on database \"shop\""}},
-		{"not_found", wrap(&planetscale.APIError{StatusCode: 404, Code: "not_found", Message: "Not Found"}),
-			[]string{`Organization "acme" or database "shop" not found`, "`read_deploy_request` on \"shop\"", "app.planetscale.com/acme/shop"}},
-		{"rate_limited_after_retries", wrap(&planetscale.GaveUpError{Attempts: 9, Last: &planetscale.APIError{StatusCode: 429}}),
-			[]string{"429 Too Many Requests", "600 requests a minute", "gave up after 9 attempts"}},
-		{"server_error", wrap(&planetscale.GaveUpError{Attempts: 9, Last: &planetscale.APIError{StatusCode: 502, Message: "an HTML page instead of JSON: Bad Gateway"}}),
-			[]string{"kept failing (502 Bad Gateway)", "planetscalestatus.com", "an HTML page instead of JSON"}},
-		{"other_client_error", wrap(&planetscale.APIError{StatusCode: 422, Message: "bad branch"}),
-			[]string{"rejected the request (422 Unprocessable Entity)", "`branch` and `into-branch`"}},
-		{"network", wrap(&planetscale.GaveUpError{Attempts: 3, Last: &planetscale.NetworkError{URL: "https://api.planetscale.com/v1/x", Err: errors.New("connection refused")}}),
-			[]string{"Could not reach the PlanetScale API at https://api.planetscale.com", "`api-url`", "connection refused"}},
-		{"no_answer_in_time", wrap(&planetscale.GaveUpError{Attempts: 1, Deadline: true}),
-			[]string{"No answer from the PlanetScale API at https://api.planetscale.com within the timeout (1m30s)", "`timeout`"}},
-		{"paging", wrap(&planetscale.PagingError{Problem: "page 3 names next page 3, which does not advance"}),
-			[]string{"pages did not add up", "does not advance"}},
-		{"unexpected_answer", wrap(fmt.Errorf("%w: an HTML page, not JSON", planetscale.ErrUnexpectedResponse)),
-			[]string{"did not answer like the PlanetScale API", "`api-url`", planetscale.DefaultBaseURL}},
-		{"other", wrap(errors.New("something odd")),
-			[]string{"could not list the deploy requests", "something odd"}},
-		{"cancelled", wrap(context.Canceled),
-			[]string{"could not list the deploy requests", "context canceled"}},
+		{"unauthorized", wrap(&planetscale.APIError{StatusCode: 401, Code: "unauthorized"}), "unauthorized",
+			[]string{"401 Unauthorized", "wrong, expired or was deleted", "--service-token"}, []Setting{SettingServiceToken}},
+		{"forbidden", wrap(&planetscale.APIError{StatusCode: 403}), "forbidden",
+			[]string{"403 Forbidden", "`read_deploy_request` on database \"shop\""}, nil},
+		{"not_found", wrap(&planetscale.APIError{StatusCode: 404, Code: "not_found", Message: "Not Found"}), "not-found",
+			[]string{`Organization "acme" or database "shop" not found`, "`read_deploy_request` on \"shop\"", "app.planetscale.com/acme/shop", "revoked or mistyped token"}, []Setting{SettingServiceToken}},
+		{"rate_limited_after_retries", wrap(&planetscale.GaveUpError{Attempts: 9, Last: &planetscale.APIError{StatusCode: 429}}), "rate-limited",
+			[]string{"429 Too Many Requests", "600 requests a minute", "Run it again later", "--timeout"}, []Setting{SettingTimeout}},
+		{"retry_after_too_long", wrap(&planetscale.GaveUpError{Attempts: 1, Wait: 99999 * time.Second, Last: &planetscale.APIError{StatusCode: 429}}), "rate-limited",
+			[]string{"asked the gate to wait 27h46m39s"}, []Setting{SettingTimeout}},
+		{"server_error", wrap(&planetscale.GaveUpError{Attempts: 9, Last: &planetscale.APIError{StatusCode: 502, Message: "an HTML page instead of JSON: Bad Gateway"}}), "server-error",
+			[]string{"kept failing (502 Bad Gateway)", "planetscalestatus.com"}, nil},
+		{"other_client_error", wrap(&planetscale.APIError{StatusCode: 422, Message: "bad branch"}), "rejected",
+			[]string{"rejected the request (422 Unprocessable Entity)", "--branch and --into-branch"}, []Setting{SettingBranch, SettingIntoBranch}},
+		{"network", wrap(&planetscale.GaveUpError{Attempts: 3, Last: &planetscale.NetworkError{URL: "https://api.planetscale.com/v1/x", Err: errors.New("connection refused")}}), "unreachable",
+			[]string{"Could not reach the PlanetScale API at https://api.planetscale.com", "--api-url", "then run it again."}, []Setting{SettingAPIURL}},
+		{"no_answer_in_time", wrap(&planetscale.GaveUpError{Attempts: 1, Deadline: true}), "no-answer",
+			[]string{"No answer from the PlanetScale API at https://api.planetscale.com within the timeout (1m30s).", "Run it again, or raise --timeout."}, []Setting{SettingTimeout}},
+		{"paging", wrap(&planetscale.PagingError{Problem: "page 3 names next page 3, which does not advance"}), "paging",
+			[]string{"pages did not add up", "Run it again; if it happens again"}, nil},
+		{"unexpected_answer", wrap(fmt.Errorf("%w: an HTML page, not JSON", planetscale.ErrUnexpectedResponse)), "unexpected-answer",
+			[]string{"did not answer like the PlanetScale API", "--api-url", planetscale.DefaultBaseURL}, []Setting{SettingAPIURL}},
+		{"other", wrap(errors.New("something odd")), "could-not-list",
+			[]string{"could not list the deploy requests"}, nil},
+		{"cancelled", wrap(context.Canceled), "could-not-list",
+			[]string{"could not list the deploy requests"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := Explain(tt.err, cfg)
+			p := Explain(tt.err, cfg)
+			got := p.Words(flagName)
 			for _, want := range tt.want {
 				if !strings.Contains(got, want) {
-					t.Errorf("Explain = %q, want it to contain %q", got, want)
+					t.Errorf("Words = %q, want it to contain %q", got, want)
 				}
 			}
-			if want := "\nError: " + tt.err.Error(); !strings.HasSuffix(got, want) {
-				t.Errorf("Explain = %q, want it to end with %q", got, want)
+			if p.Code != tt.wantCode {
+				t.Errorf("Code = %q, want %q", p.Code, tt.wantCode)
+			}
+			if !slices.Equal(p.Settings, tt.wantSettings) {
+				t.Errorf("Settings = %q, want %q", p.Settings, tt.wantSettings)
+			}
+			if !errors.Is(p.Err, tt.err) {
+				t.Errorf("Err = %v, want the error explained", p.Err)
+			}
+			if strings.ContainsAny(got, "{}") {
+				t.Errorf("Words left a reference unreplaced: %q", got)
 			}
 		})
+	}
+}
+
+func TestExplain_OAuthHint(t *testing.T) {
+	t.Parallel()
+	cfg := Config{Organization: "acme", Database: "shop", Credentials: planetscale.Credentials{Secret: "pscale_oauth_x", OAuth: true}}
+	got := Explain(&planetscale.APIError{StatusCode: 404}, cfg).Words(flagName)
+	if !strings.Contains(got, "`read_deploy_requests` scope") {
+		t.Errorf("OAuth 404 lacks the scope hint: %q", got)
+	}
+}
+
+func TestProblem_Words(t *testing.T) {
+	t.Parallel()
+	p := Problem{Why: "It broke.", Fix: "{rerun}, or raise {timeout}. Check {api-url}."}
+	name := func(s Setting) string {
+		return map[Setting]string{SettingRerun: "re-run the job", SettingTimeout: "the `timeout` input", SettingAPIURL: "the `api-url` input"}[s]
+	}
+	want := "It broke. Re-run the job, or raise the `timeout` input. Check the `api-url` input."
+	if got := p.Words(name); got != want {
+		t.Errorf("Words = %q, want %q", got, want)
 	}
 }

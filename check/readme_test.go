@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
@@ -53,6 +54,6 @@ func TestREADME_DeploymentStateTable(t *testing.T) {
 }
 
 func evaluateOne(p Policy, state string, approved bool) bool {
-	v := Evaluate([]planetscale.DeployRequest{dr(1, state, approved)}, Filter{}, p)
+	v := Evaluate([]planetscale.DeployRequest{testkit.DR(1, state, approved)}, Filter{}, p)
 	return !v.Passed()
 }

@@ -1,42 +1,11 @@
 package check
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
-
-// Policy is the fail-on input: what makes the gate fail.
-type Policy string
-
-// The policies.
-const (
-	// FailOnUnapproved fails while a matching open request that is not yet
-	// deployed lacks approval.
-	FailOnUnapproved Policy = "unapproved"
-	// FailOnUndeployed fails while a matching open request is not yet
-	// deployed, approved or not.
-	FailOnUndeployed Policy = "undeployed"
-	// FailNever reports only; the gate always passes.
-	FailNever Policy = "never"
-)
-
-// Policies lists the valid policies.
-var Policies = []Policy{FailOnUnapproved, FailOnUndeployed, FailNever}
-
-// ParsePolicy reads a fail-on value; empty means FailOnUnapproved.
-func ParsePolicy(s string) (Policy, error) {
-	p := Policy(strings.ToLower(strings.TrimSpace(s)))
-	if p == "" {
-		return FailOnUnapproved, nil
-	}
-	if !slices.Contains(Policies, p) {
-		return "", fmt.Errorf("%q is not a policy: use unapproved, undeployed or never", s)
-	}
-	return p, nil
-}
 
 // Filter selects deploy requests; empty fields match all.
 type Filter struct {
@@ -72,6 +41,13 @@ type Verdict struct {
 	Approved int
 	// Unapproved counts the matched requests that are not deployed and not approved.
 	Unapproved int
+	// Listed is how many open deploy requests the API listed, before the filter.
+	Listed int
+	// ApprovalRequired is the database's require_approval_for_deploy
+	// setting, or nil when it could not be read (see SettingsErr).
+	ApprovalRequired *bool
+	// SettingsErr says why the database settings could not be read.
+	SettingsErr error
 }
 
 // Passed reports whether no request fails the policy.
@@ -107,16 +83,28 @@ func (v Verdict) UnknownStates() []string {
 // requests that are not closed (any state but "closed" counts as open, so a
 // state it does not know cannot hide a request) and that match f (the API
 // filters too; checking again guards against a server that ignores a
-// filter), counts a number seen twice once, and sorts by number. It has no
-// side effects.
+// filter), and sorts by number. When one number comes twice, the stricter
+// reading wins: open if either copy is open, approved only if both are,
+// and not deployed if either copy is not. It has no side effects.
 func Evaluate(drs []planetscale.DeployRequest, f Filter, p Policy) Verdict {
-	v := Verdict{Policy: p}
-	seen := make(map[int]bool, len(drs))
+	v := Verdict{Policy: p, Listed: len(drs)}
+	byNumber := make(map[int]int, len(drs)) // number → index in kept
+	var kept []planetscale.DeployRequest
 	for _, dr := range drs {
-		if strings.EqualFold(dr.State, "closed") || !f.match(dr) || seen[dr.Number] {
+		if !f.match(dr) {
 			continue
 		}
-		seen[dr.Number] = true
+		if i, ok := byNumber[dr.Number]; ok {
+			kept[i] = stricter(kept[i], dr)
+			continue
+		}
+		byNumber[dr.Number] = len(kept)
+		kept = append(kept, dr)
+	}
+	for _, dr := range kept {
+		if isClosed(dr) {
+			continue
+		}
 		stage, known := StageOf(dr.DeploymentState)
 		e := Entry{DeployRequest: dr, Stage: stage, KnownState: known}
 		e.NeedsApproval = stage == StageNotDeployed && !dr.Approved
@@ -137,4 +125,23 @@ func Evaluate(drs []planetscale.DeployRequest, f Filter, p Policy) Verdict {
 	}
 	slices.SortFunc(v.Matched, func(a, b Entry) int { return a.DeployRequest.Number - b.DeployRequest.Number })
 	return v
+}
+
+func isClosed(dr planetscale.DeployRequest) bool { return strings.EqualFold(dr.State, "closed") }
+
+// stricter merges two copies of one deploy request into the reading that
+// blocks the most.
+func stricter(a, b planetscale.DeployRequest) planetscale.DeployRequest {
+	out := a
+	if isClosed(a) && !isClosed(b) {
+		out = b
+	}
+	out.Approved = a.Approved && b.Approved
+	if stage, _ := StageOf(b.DeploymentState); stage == StageNotDeployed {
+		out.DeploymentState = b.DeploymentState
+	}
+	if stage, _ := StageOf(a.DeploymentState); stage == StageNotDeployed {
+		out.DeploymentState = a.DeploymentState
+	}
+	return out
 }

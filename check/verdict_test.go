@@ -298,24 +298,51 @@ func TestEvaluateSelection(t *testing.T) {
 	}
 }
 
-// TestEvaluateDuplicateKeepsFirst: a number seen twice is counted once, as
-// first seen.
-func TestEvaluateDuplicateKeepsFirst(t *testing.T) {
+// TestEvaluate_DuplicateStricterWins: a number seen twice is counted once,
+// and the stricter reading wins: approved only when every copy is, not
+// deployed when any copy is not.
+func TestEvaluate_DuplicateStricterWins(t *testing.T) {
 	t.Parallel()
-	drs := []planetscale.DeployRequest{
-		{Number: 4, Branch: "first", State: "open", DeploymentState: "ready"},
-		{Number: 4, Branch: "second", State: "open", DeploymentState: "ready", Approved: true},
-		{Number: 4, Branch: "third", State: "open", DeploymentState: "ready"},
+	tests := []struct {
+		name           string
+		drs            []planetscale.DeployRequest
+		wantBlocking   bool
+		wantState      string
+		wantApprovedN  int
+		wantUnapproved int
+	}{
+		{"approved_then_unapproved", []planetscale.DeployRequest{
+			{Number: 4, Branch: "first", State: "open", DeploymentState: "ready", Approved: true},
+			{Number: 4, Branch: "second", State: "open", DeploymentState: "ready"},
+		}, true, "ready", 0, 1},
+		{"unapproved_then_approved", []planetscale.DeployRequest{
+			{Number: 4, Branch: "first", State: "open", DeploymentState: "ready"},
+			{Number: 4, Branch: "second", State: "open", DeploymentState: "ready", Approved: true},
+			{Number: 4, Branch: "third", State: "open", DeploymentState: "ready"},
+		}, true, "ready", 0, 1},
+		{"applied_then_not_deployed", []planetscale.DeployRequest{
+			{Number: 4, State: "open", DeploymentState: "complete"},
+			{Number: 4, State: "open", DeploymentState: "ready"},
+		}, true, "ready", 0, 1},
+		{"identical_approved", []planetscale.DeployRequest{
+			{Number: 4, State: "open", DeploymentState: "ready", Approved: true},
+			{Number: 4, State: "open", DeploymentState: "ready", Approved: true},
+		}, false, "ready", 1, 0},
 	}
-	v := Evaluate(drs, Filter{}, FailOnUnapproved)
-	if len(v.Matched) != 1 {
-		t.Fatalf("got %d matched, want 1", len(v.Matched))
-	}
-	if got, want := v.Matched[0].DeployRequest.Branch, "first"; got != want {
-		t.Errorf("kept branch %q, want %q", got, want)
-	}
-	if v.Approved != 0 || v.Unapproved != 1 {
-		t.Errorf("Approved, Unapproved = %d, %d; want 0, 1", v.Approved, v.Unapproved)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v := Evaluate(tt.drs, Filter{}, FailOnUnapproved)
+			if len(v.Matched) != 1 {
+				t.Fatalf("got %d matched, want 1", len(v.Matched))
+			}
+			if got := v.Matched[0]; got.Blocking != tt.wantBlocking || got.DeployRequest.DeploymentState != tt.wantState {
+				t.Errorf("blocking, state = %v, %q; want %v, %q", got.Blocking, got.DeployRequest.DeploymentState, tt.wantBlocking, tt.wantState)
+			}
+			if v.Approved != tt.wantApprovedN || v.Unapproved != tt.wantUnapproved {
+				t.Errorf("Approved, Unapproved = %d, %d; want %d, %d", v.Approved, v.Unapproved, tt.wantApprovedN, tt.wantUnapproved)
+			}
+		})
 	}
 }
 

@@ -21,9 +21,10 @@ type Policy struct {
 	BaseDelay time.Duration
 	// MaxDelay caps one backoff wait.
 	MaxDelay time.Duration
-	// MaxRetryAfter is the longest Retry-After honoured: a server that asks
-	// for more (or for more than the time left) ends the retries at once,
-	// with the wait it asked for reported in the *GaveUpError.
+	// MaxRetryAfter caps how long a Retry-After may make one wait. When
+	// even the capped wait does not fit in the time left, the retries end
+	// at once, with the wait the server asked for (uncapped) reported in
+	// the *GaveUpError.
 	MaxRetryAfter time.Duration
 	// MaxRetries is how many times one operation is retried (attempts = MaxRetries+1).
 	MaxRetries uint64
@@ -43,7 +44,7 @@ const MinAttemptTimeout = 5 * time.Second
 var Default = Policy{
 	BaseDelay:      500 * time.Millisecond,
 	MaxDelay:       10 * time.Second,
-	MaxRetryAfter:  10 * time.Minute,
+	MaxRetryAfter:  60 * time.Second,
 	MaxRetries:     8,
 	JitterPercent:  20,
 	AttemptTimeout: 30 * time.Second,
@@ -180,16 +181,12 @@ func Do(ctx context.Context, p Policy, notify Notifier, attempt func(ctx context
 			return 0, true
 		}
 		if hint > 0 {
-			if hint > p.MaxRetryAfter {
-				tooLong = hint // more than this policy ever waits: give up now
-				return 0, true
-			}
-			d = max(d, hint)
+			d = max(d, min(hint, p.MaxRetryAfter))
 		}
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
 			outOfTime = true
-			if hint > 0 && time.Until(deadline) < hint {
-				tooLong = hint // the server's wait itself does not fit
+			if hint > 0 && time.Until(deadline) < min(hint, p.MaxRetryAfter) {
+				tooLong = hint // the server's wait does not fit: report what it asked
 			}
 			return 0, true // waiting would only end in the deadline
 		}
@@ -233,21 +230,32 @@ func Do(ctx context.Context, p Policy, notify Notifier, attempt func(ctx context
 	return err
 }
 
-// attemptContext bounds one attempt: at most limit, and at most half the
-// time left before ctx's deadline (never under MinAttemptTimeout while that
-// much is left), so a hung server leaves room for another try.
+// attemptContext bounds one attempt: see AttemptTimeout.
 func attemptContext(ctx context.Context, limit time.Duration) (context.Context, context.CancelFunc) {
-	d := limit
+	var d time.Duration
 	if deadline, ok := ctx.Deadline(); ok {
-		left := time.Until(deadline)
-		if half := left / 2; half >= MinAttemptTimeout && (d <= 0 || half < d) {
-			d = half
-		} else if half < MinAttemptTimeout && (d <= 0 || left < d) {
-			d = left
-		}
+		d = AttemptTimeout(limit, time.Until(deadline))
+	} else {
+		d = limit
 	}
 	if d <= 0 {
 		return context.WithCancel(ctx)
 	}
 	return context.WithTimeout(ctx, d)
+}
+
+// AttemptTimeout returns how long one attempt may take when left is the
+// time before the deadline: at most limit (Policy.AttemptTimeout; 0 means
+// no limit of its own), and at most half of left, so that a hung server
+// leaves room for another try, but never less than MinAttemptTimeout while
+// that much is left, nor more than left. It returns left itself when left
+// is not positive (the deadline has passed; the attempt fails at once).
+func AttemptTimeout(limit, left time.Duration) time.Duration {
+	d := limit
+	if half := left / 2; half >= MinAttemptTimeout && (d <= 0 || half < d) {
+		d = half
+	} else if half < MinAttemptTimeout && (d <= 0 || left < d) {
+		d = left
+	}
+	return d
 }

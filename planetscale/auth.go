@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"unicode"
+
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
 const (
@@ -85,6 +87,12 @@ func ParseCredentials(token, id string) (Credentials, error) {
 				Fix:     "an OAuth token needs no ID: unset the service token ID, or use a service token instead",
 			}
 		}
+		if token == oauthTokenPrefix || !tokenChars(token, "") {
+			return Credentials{}, &CredentialError{
+				Problem: "the OAuth access token is cut short or contains white space or a character tokens never have",
+				Fix:     "copy the access token again, with nothing around it",
+			}
+		}
 		return Credentials{Secret: token, OAuth: true}, nil
 	}
 	if id != "" {
@@ -134,9 +142,9 @@ func checkPair(id, secret string) (Credentials, error) {
 			Problem: "the service token secret is empty",
 			Fix:     "pass ID:TOKEN, or the token secret with the service token ID set separately",
 		}
-	case strings.ContainsAny(id+secret, " \t\r\n:"):
+	case !tokenChars(id, ":") || !tokenChars(secret, ":"):
 		return Credentials{}, &CredentialError{
-			Problem: "the service token ID or secret contains white space or an extra colon",
+			Problem: "the service token ID or secret contains white space, an extra colon or a character tokens never have",
 			Fix:     "copy the ID and the secret again from PlanetScale, with nothing around them",
 		}
 	}
@@ -179,13 +187,18 @@ func Secrets(token, id string) []string {
 }
 
 // authTransport adds the Authorization header to every request it sends,
-// without changing the caller's request.
+// without changing the caller's request. It sends the credentials only to
+// the API's own scheme and host: a request anywhere else fails instead.
 type authTransport struct {
-	header string
-	base   http.RoundTripper
+	header       string
+	scheme, host string
+	base         http.RoundTripper
 }
 
 func (t *authTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Scheme != t.scheme || r.URL.Host != t.host {
+		return nil, fmt.Errorf("refusing to send the PlanetScale credentials to %s://%s, which is not the API's address", sanitize.Line(r.URL.Scheme), sanitize.Line(r.URL.Host))
+	}
 	r = r.Clone(r.Context())
 	r.Header.Set("Authorization", t.header)
 	return t.base.RoundTrip(r)
@@ -197,6 +210,18 @@ func (c Credentials) validate() error {
 		return fmt.Errorf("incomplete credentials: %w", ErrNoCredentials)
 	}
 	return nil
+}
+
+// tokenChars reports whether s holds only printable ASCII other than a
+// space and the characters in not, as every token does (so the header built
+// from it is one valid line).
+func tokenChars(s, not string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' || strings.IndexByte(not, s[i]) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func hasAlphanumeric(s string) bool {

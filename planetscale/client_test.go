@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -102,10 +103,6 @@ func TestNewClient_invalidOptions(t *testing.T) {
 		{name: "plain_http", opts: []planetscale.Option{planetscale.WithBaseURL("http://api.planetscale.com")}},
 		{name: "no_credentials", opts: []planetscale.Option{planetscale.WithCredentials(planetscale.Credentials{})}},
 		{name: "nil_transport", opts: []planetscale.Option{planetscale.WithHTTPTransport(nil)}},
-		{name: "transport_after_credentials", opts: []planetscale.Option{
-			planetscale.WithCredentials(testCreds),
-			planetscale.WithHTTPTransport(http.DefaultTransport),
-		}},
 		{name: "zero_max_pages", opts: []planetscale.Option{planetscale.WithMaxPages(0)}},
 		{name: "zero_base_delay", opts: []planetscale.Option{planetscale.WithRetryPolicy(func() planetscale.RetryPolicy {
 			p := valid
@@ -166,34 +163,79 @@ func TestPath(t *testing.T) {
 	}
 }
 
-// TestClient_pathPrefix runs a list through a proxy that serves the API
-// under /proxy: every request must go to /proxy/v1/...
+// TestClient_pathPrefix calls through a proxy that serves the API under
+// /proxy: the request must go to /proxy/v1/..., each segment escaped.
 func TestClient_pathPrefix(t *testing.T) {
 	t.Parallel()
 
-	drs := openDRs(130, 130)
 	sb := sandbox.New(
-		sandbox.WithDatabase(sandbox.Database{Organization: "my org", Name: "a/b", DeployRequests: drs}),
-		sandbox.WithToken(sandbox.Token{ID: testID, Secret: testSecret, Grants: map[string][]string{"my org/a/b": {"read_deploy_request"}}}),
+		sandbox.WithDatabase(sandbox.Database{Organization: "my org", Name: "a/b"}),
+		sandbox.WithToken(sandbox.Token{ID: testID, Secret: testSecret, Grants: map[string][]string{"my org/a/b": {"read_database"}}}),
 	)
 	proxy := http.StripPrefix("/proxy", sb)
 	rec, url := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) { proxy.ServeHTTP(w, r) })
 
 	c := newClient(t, url+"/proxy/")
-	got, err := c.ListDeployRequests(testContext(t), "my org", "a/b", planetscale.ListDeployRequestsOptions{State: "open"})
-	if err != nil {
-		t.Fatalf("ListDeployRequests() error = %v", err)
+	if _, err := c.GetDatabase(testContext(t), "my org", "a/b"); err != nil {
+		t.Fatalf("GetDatabase() error = %v", err)
 	}
-	if got, want := numbers(got), sandboxNumbers(drs); !equalInts(got, want) {
-		t.Errorf("ListDeployRequests() numbers = %v, want %v", got, want)
-	}
-	if got, want := rec.count(), 2; got != want {
+	if got, want := rec.count(), 1; got != want {
 		t.Fatalf("proxy got %d requests, want %d", got, want)
 	}
-	for i := range rec.count() {
-		if got, want := rec.get(i).URL.EscapedPath(), "/proxy/v1/organizations/my%20org/databases/a%2Fb/deploy-requests"; got != want {
-			t.Errorf("request %d path = %q, want %q", i+1, got, want)
-		}
+	if got, want := rec.get(0).URL.EscapedPath(), "/proxy/v1/organizations/my%20org/databases/a%2Fb"; got != want {
+		t.Errorf("path = %q, want %q", got, want)
+	}
+}
+
+// TestNewClient_optionsInAnyOrder gives the transport before and after the
+// credentials, and credentials twice: every order authenticates, with the
+// last credentials.
+func TestNewClient_optionsInAnyOrder(t *testing.T) {
+	t.Parallel()
+
+	other := planetscale.Credentials{ID: "other1234567", Secret: "pscale_tkn_otherSecret"}
+	tests := []struct {
+		name string
+		// opts gets the transport option to place.
+		opts       func(transport planetscale.Option) []planetscale.Option
+		wantHeader string
+	}{
+		{name: "transport_first", wantHeader: testID + ":" + testSecret, opts: func(tr planetscale.Option) []planetscale.Option {
+			return []planetscale.Option{tr, planetscale.WithCredentials(testCreds)}
+		}},
+		{name: "transport_last", wantHeader: testID + ":" + testSecret, opts: func(tr planetscale.Option) []planetscale.Option {
+			return []planetscale.Option{planetscale.WithCredentials(testCreds), tr}
+		}},
+		{name: "credentials_twice", wantHeader: other.ID + ":" + other.Secret, opts: func(tr planetscale.Option) []planetscale.Option {
+			return []planetscale.Option{planetscale.WithCredentials(testCreds), tr, planetscale.WithCredentials(other)}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			rec, url := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+				writeJSON(w, http.StatusOK, map[string]any{"name": testDB})
+			})
+			var viaTransport atomic.Int32
+			tr := planetscale.WithHTTPTransport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				viaTransport.Add(1)
+				return http.DefaultTransport.RoundTrip(r)
+			}))
+			c, err := planetscale.NewClient(append(tt.opts(tr), planetscale.WithBaseURL(url))...)
+			if err != nil {
+				t.Fatalf("NewClient() error = %v", err)
+			}
+			if _, err := c.GetDatabase(testContext(t), testOrg, testDB); err != nil {
+				t.Fatalf("GetDatabase() error = %v", err)
+			}
+			if got, want := rec.get(0).Header.Get("Authorization"), tt.wantHeader; got != want {
+				t.Errorf("Authorization = %q, want %q", got, want)
+			}
+			if got := viaTransport.Load(); got != 1 {
+				t.Errorf("the given transport carried %d requests, want 1", got)
+			}
+		})
 	}
 }
 

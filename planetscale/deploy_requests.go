@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 )
 
 // DeployRequest is a PlanetScale deploy request: a branch's schema change
 // into another branch, waiting for approval and deployment. Only the fields
-// the gate needs are decoded; unknown fields are ignored and null ones left
-// at their zero value.
+// the gate needs are decoded; unknown fields are ignored. Number, Branch,
+// IntoBranch, Approved, State and DeploymentState are always as the API
+// sent them: a list item without one of them is an error, never a zero
+// value. Other fields sent as null are left at their zero value.
 type DeployRequest struct {
 	ID     string `json:"id"`
 	Number int    `json:"number"`
@@ -57,8 +60,32 @@ type ListDeployRequestsOptions struct {
 	IntoBranch string
 }
 
+// deployRequestList is how ListAll reads deploy requests: every field a
+// gate or a client-side filter judges by is required, and a consistent read
+// must see each request's approval, states and branches unchanged.
+var deployRequestList = ListSpec[DeployRequest]{
+	Noun:          "deploy request",
+	Required:      []string{"number", "branch", "into_branch", "approved", "state", "deployment_state"},
+	Key:           deployRequestKey,
+	Fingerprinted: "approval, state, deployment state or branches",
+}
+
+// deployRequestKey keys a deploy request by its number, which must be
+// positive.
+func deployRequestKey(dr DeployRequest) (key, fingerprint string, err error) {
+	if dr.Number <= 0 {
+		return "", "", fmt.Errorf("number is %d, want a positive integer", dr.Number)
+	}
+	fingerprint = fmt.Sprintf("approved=%t state=%q deployment_state=%q branch=%q into_branch=%q",
+		dr.Approved, dr.State, dr.DeploymentState, dr.Branch, dr.IntoBranch)
+	return "#" + strconv.Itoa(dr.Number), fingerprint, nil
+}
+
 // ListDeployRequests returns every deploy request of a database that matches
-// opts, reading all pages.
+// opts, read whole and consistently (see ListAll): on error, no list. The
+// errors a caller can branch on are *PageError (with the page), *ItemError
+// (ErrMalformedItem), *PagingError (ErrListChanged when the list would not
+// hold still) and the API's own (*APIError, *GaveUpError, *NetworkError).
 func (c *Client) ListDeployRequests(ctx context.Context, org, database string, opts ListDeployRequestsOptions) ([]DeployRequest, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"state": opts.State, "branch": opts.Branch, "into_branch": opts.IntoBranch} {
@@ -66,7 +93,7 @@ func (c *Client) ListDeployRequests(ctx context.Context, org, database string, o
 			q.Set(k, v)
 		}
 	}
-	drs, err := ListAll[DeployRequest](ctx, c, Path("organizations", org, "databases", database, "deploy-requests"), q)
+	drs, err := ListAll(ctx, c, Path("organizations", org, "databases", database, "deploy-requests"), q, deployRequestList)
 	if err != nil {
 		return nil, fmt.Errorf("list deploy requests: %w", err)
 	}

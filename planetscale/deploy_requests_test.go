@@ -41,8 +41,10 @@ func TestListDeployRequests_followsPages(t *testing.T) {
 		t.Errorf("ListDeployRequests() numbers = %v, want %v", got, want)
 	}
 
+	// Three pages, read twice: a list of more than one page counts only when
+	// two reads in a row agree.
 	reqs := sb.Requests()
-	if got, want := len(reqs), 3; got != want {
+	if got, want := len(reqs), 6; got != want {
 		t.Fatalf("sandbox got %d requests, want %d", got, want)
 	}
 	for i, r := range reqs {
@@ -53,7 +55,7 @@ func TestListDeployRequests_followsPages(t *testing.T) {
 			t.Errorf("request %d path = %q, want %q", i+1, got, want)
 		}
 		wantQuery := map[string]string{
-			"page": strconv.Itoa(i + 1), "per_page": "100", "state": "open", "branch": "feature", "into_branch": "main",
+			"page": strconv.Itoa(i%3 + 1), "per_page": "100", "state": "open", "branch": "feature", "into_branch": "main",
 		}
 		if got, want := len(r.Query), len(wantQuery); got != want {
 			t.Errorf("request %d query = %v, want %v", i+1, r.Query, wantQuery)
@@ -90,7 +92,8 @@ func TestListDeployRequests_noFilters(t *testing.T) {
 }
 
 // TestListDeployRequests_shortPages serves fewer items a page than asked
-// for: a short page is not the end, only a null next_page is.
+// for: a short page is not the end, only a null next_page is. A list of
+// more than one page is read twice.
 func TestListDeployRequests_shortPages(t *testing.T) {
 	t.Parallel()
 
@@ -121,11 +124,15 @@ func TestListDeployRequests_shortPages(t *testing.T) {
 				t.Errorf("ListDeployRequests() numbers = %v, want %v", got, want)
 			}
 			reqs := sb.Requests()
-			if got, want := len(reqs), tt.wantPages; got != want {
+			reads := 2
+			if tt.wantPages == 1 {
+				reads = 1
+			}
+			if got, want := len(reqs), reads*tt.wantPages; got != want {
 				t.Fatalf("sandbox got %d requests, want %d", got, want)
 			}
 			for i, r := range reqs {
-				if got, want := r.Query["page"], strconv.Itoa(i+1); got != want {
+				if got, want := r.Query["page"], strconv.Itoa(i%tt.wantPages+1); got != want {
 					t.Errorf("request %d page = %q, want %q", i+1, got, want)
 				}
 			}
@@ -222,13 +229,15 @@ func TestListDeployRequests_defaultPageBound(t *testing.T) {
 func TestListDeployRequests_maxPages(t *testing.T) {
 	t.Parallel()
 
+	// The bound is per read of the list: two reads of three pages fit 3.
 	tests := []struct {
-		name     string
-		maxPages int
-		wantErr  bool
+		name         string
+		maxPages     int
+		wantErr      bool
+		wantRequests int
 	}{
-		{name: "exactly_enough", maxPages: 3},
-		{name: "one_too_few", maxPages: 2, wantErr: true},
+		{name: "exactly_enough", maxPages: 3, wantRequests: 6},
+		{name: "one_too_few", maxPages: 2, wantErr: true, wantRequests: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -246,7 +255,7 @@ func TestListDeployRequests_maxPages(t *testing.T) {
 					t.Errorf("len(ListDeployRequests()) = %d, want %d", got, want)
 				}
 			}
-			if got, want := len(sb.Requests()), min(tt.maxPages, 3); got != want {
+			if got, want := len(sb.Requests()), tt.wantRequests; got != want {
 				t.Errorf("sandbox got %d requests, want %d", got, want)
 			}
 		})
@@ -254,7 +263,7 @@ func TestListDeployRequests_maxPages(t *testing.T) {
 }
 
 // TestListDeployRequests_badPages serves hand-written pages that do not add
-// up or are not a list.
+// up or are not a list: each is a *PageError naming the page.
 func TestListDeployRequests_badPages(t *testing.T) {
 	t.Parallel()
 
@@ -262,13 +271,16 @@ func TestListDeployRequests_badPages(t *testing.T) {
 		name string
 		// page returns the body for a page number.
 		page         func(page int) any
-		wantPaging   bool // a *PagingError; otherwise ErrUnexpectedResponse
+		wantPaging   bool // a *PagingError
+		wantItem     bool // an *ItemError; with neither, ErrUnexpectedResponse
+		wantPage     int
 		wantRequests int
 	}{
 		{
 			name:         "next_page_same",
 			page:         func(p int) any { return listBody(p, p, 3, p) },
 			wantPaging:   true,
+			wantPage:     1,
 			wantRequests: 1,
 		},
 		{
@@ -280,18 +292,21 @@ func TestListDeployRequests_badPages(t *testing.T) {
 				return listBody(p, 1, 3, p)
 			},
 			wantPaging:   true,
+			wantPage:     2,
 			wantRequests: 2,
 		},
 		{
 			name:         "next_page_skips_a_page",
 			page:         func(p int) any { return listBody(p, p+2, 3, p) },
 			wantPaging:   true,
+			wantPage:     1,
 			wantRequests: 1,
 		},
 		{
 			name:         "next_page_zero",
 			page:         func(p int) any { return listBody(p, 0, 3, p) },
 			wantPaging:   true,
+			wantPage:     1,
 			wantRequests: 1,
 		},
 		{
@@ -303,11 +318,13 @@ func TestListDeployRequests_badPages(t *testing.T) {
 				return listBody(3, nil, 3, 3)
 			},
 			wantPaging:   true,
+			wantPage:     2,
 			wantRequests: 2,
 		},
 		{
 			name:         "no_data",
 			page:         func(p int) any { return map[string]any{"type": "list", "current_page": 1, "next_page": nil} },
+			wantPage:     1,
 			wantRequests: 1,
 		},
 		{
@@ -315,6 +332,7 @@ func TestListDeployRequests_badPages(t *testing.T) {
 			page: func(p int) any {
 				return map[string]any{"type": "list", "current_page": 1, "next_page": nil, "data": nil}
 			},
+			wantPage:     1,
 			wantRequests: 1,
 		},
 		{
@@ -325,11 +343,13 @@ func TestListDeployRequests_badPages(t *testing.T) {
 				}
 				return map[string]any{"current_page": p, "next_page": nil, "data": nil}
 			},
+			wantPage:     2,
 			wantRequests: 2,
 		},
 		{
 			name:         "data_object",
 			page:         func(p int) any { return map[string]any{"current_page": 1, "next_page": nil, "data": map[string]any{}} },
+			wantPage:     1,
 			wantRequests: 1,
 		},
 		{
@@ -337,16 +357,20 @@ func TestListDeployRequests_badPages(t *testing.T) {
 			page: func(p int) any {
 				return map[string]any{"current_page": 1, "next_page": nil, "data": []any{map[string]any{"number": "one"}}}
 			},
+			wantItem:     true,
+			wantPage:     1,
 			wantRequests: 1,
 		},
 		{
 			name:         "top_level_array",
 			page:         func(p int) any { return []any{map[string]any{"number": 1}} },
+			wantPage:     1,
 			wantRequests: 1,
 		},
 		{
 			name:         "next_page_not_a_number",
 			page:         func(p int) any { return map[string]any{"current_page": 1, "next_page": "2", "data": []any{}} },
+			wantPage:     1,
 			wantRequests: 1,
 		},
 	}
@@ -367,8 +391,15 @@ func TestListDeployRequests_badPages(t *testing.T) {
 			if tt.wantPaging && !errors.As(err, &pagingErr) {
 				t.Errorf("ListDeployRequests() error = %v, want a *PagingError", err)
 			}
-			if !tt.wantPaging && !errors.Is(err, planetscale.ErrUnexpectedResponse) {
+			if tt.wantItem && !errors.Is(err, planetscale.ErrMalformedItem) {
+				t.Errorf("ListDeployRequests() error = %v, want ErrMalformedItem", err)
+			}
+			if !tt.wantPaging && !tt.wantItem && !errors.Is(err, planetscale.ErrUnexpectedResponse) {
 				t.Errorf("ListDeployRequests() error = %v, want ErrUnexpectedResponse", err)
+			}
+			var pageErr *planetscale.PageError
+			if !errors.As(err, &pageErr) || pageErr.Page != tt.wantPage {
+				t.Errorf("ListDeployRequests() error = %v, want a *PageError for page %d", err, tt.wantPage)
 			}
 			if got != nil {
 				t.Errorf("ListDeployRequests() = %v with an error, want nil", numbers(got))
@@ -380,8 +411,9 @@ func TestListDeployRequests_badPages(t *testing.T) {
 	}
 }
 
-// TestListDeployRequests_listChanges changes total_count during the walk:
-// the walk starts again, and gives up after three tries.
+// TestListDeployRequests_listChanges changes total_count during a read:
+// that read does not count, and the list is read again, at most three
+// times in all.
 func TestListDeployRequests_listChanges(t *testing.T) {
 	t.Parallel()
 
@@ -395,7 +427,7 @@ func TestListDeployRequests_listChanges(t *testing.T) {
 		{
 			name:         "steady",
 			total:        func(int) int { return 3 },
-			wantRequests: 2,
+			wantRequests: 4,
 		},
 		{
 			name: "changes_once",
@@ -405,7 +437,7 @@ func TestListDeployRequests_listChanges(t *testing.T) {
 				}
 				return 3
 			},
-			wantRequests: 4,
+			wantRequests: 6,
 		},
 		{
 			name:         "keeps_changing",
@@ -429,16 +461,13 @@ func TestListDeployRequests_listChanges(t *testing.T) {
 			c := newClient(t, url)
 			got, err := c.ListDeployRequests(testContext(t), testOrg, testDB, planetscale.ListDeployRequestsOptions{})
 			if tt.wantErr {
-				var pagingErr *planetscale.PagingError
-				if !errors.As(err, &pagingErr) {
-					t.Errorf("ListDeployRequests() error = %v, want a *PagingError", err)
-				}
+				wantListChanged(t, err)
 			} else {
 				if err != nil {
 					t.Fatalf("ListDeployRequests() error = %v", err)
 				}
 				if got, want := numbers(got), []int{1, 2, 3}; !equalInts(got, want) {
-					t.Errorf("ListDeployRequests() numbers = %v, want %v (no duplicates from the first walk)", got, want)
+					t.Errorf("ListDeployRequests() numbers = %v, want %v (no duplicates from the first read)", got, want)
 				}
 			}
 			if got, want := rec.count(), tt.wantRequests; got != want {
@@ -539,17 +568,18 @@ func TestListDeployRequests_decoding(t *testing.T) {
 	}
 }
 
-// TestListDeployRequests_minimalItems decodes hand-written items that leave
-// out or null everything but the number.
+// TestListDeployRequests_minimalItems decodes hand-written items that hold
+// the required fields and leave out or null everything else.
 func TestListDeployRequests_minimalItems(t *testing.T) {
 	t.Parallel()
 
+	const required = `"branch":"b","into_branch":"main","approved":false,"state":"open","deployment_state":"ready"`
 	_, url := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"data":[
-			{"number":1},
-			{"number":2,"notes":null,"deployment":null,"closed_at":null,"deployed_at":null,"approved":null,"future_field":{"a":[1,2]}},
-			{"number":3,"deployment":{"deployable":true,"state":"ready","lint_errors":[{"x":1}]}}
+			{"number":1,` + required + `},
+			{"number":2,` + required + `,"notes":null,"deployment":null,"closed_at":null,"deployed_at":null,"future_field":{"a":[1,2]}},
+			{"number":3,` + required + `,"deployment":{"deployable":true,"state":"ready","lint_errors":[{"x":1}]}}
 		],"next_page":null,"current_page":1,"links":{"self":"x"}}`))
 	})
 	c := newClient(t, url)
@@ -565,7 +595,7 @@ func TestListDeployRequests_minimalItems(t *testing.T) {
 			t.Errorf("item %d Deployable() = %v, want %v", i+1, got, want)
 		}
 	}
-	if got[1].Approved || got[1].Notes != "" || got[1].Deployment != nil {
+	if got[1].Notes != "" || got[1].Deployment != nil || got[1].ClosedAt != nil {
 		t.Errorf("item 2 = %+v, want zero values for nulls", got[1])
 	}
 }

@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
 // Sentinel errors that an *APIError matches with errors.Is.
@@ -25,15 +26,21 @@ var (
 	ErrRateLimited = errors.New("rate limited")
 	// ErrServer: the API failed (5xx).
 	ErrServer = errors.New("server error")
-	// ErrUnexpectedResponse: a 2xx or 3xx answer that is not the API's JSON,
-	// which usually means the base URL points somewhere else.
+	// ErrUnexpectedResponse: a 2xx or 3xx answer that is not the API's JSON
+	// (an HTML page, a redirect, a body over the size cap, JSON of the wrong
+	// shape), which usually means the base URL points somewhere else.
+	// Never retried.
 	ErrUnexpectedResponse = errors.New("unexpected answer")
 )
 
-// maxErrorBody caps how much of an error response is read.
-const maxErrorBody = 64 << 10
+// ErrTruncated: a 2xx answer ended before its JSON did (the connection was
+// cut mid-body, or the body was short); such a failure is retried, and
+// comes back inside a *GaveUpError when the retries run out.
+var ErrTruncated = errors.New("the answer was cut off before its end")
 
-// APIError is a non-2xx answer from the PlanetScale API.
+// APIError is a non-2xx answer from the PlanetScale API. Code and Message
+// come from the answer's body, cut to one line of at most 200 characters
+// with every control character removed (sanitize.Line).
 type APIError struct {
 	// StatusCode is the HTTP status, such as 404.
 	StatusCode int
@@ -47,6 +54,10 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
+	return sanitize.Line(e.text())
+}
+
+func (e *APIError) text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "PlanetScale API answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	switch {
@@ -95,7 +106,7 @@ func newAPIError(res *http.Response, body []byte, now time.Time) *APIError {
 		ErrorDescription string `json:"error_description"`
 	}
 	if json.Unmarshal(body, &envelope) == nil {
-		e.Code = envelope.Code
+		e.Code = clip(envelope.Code)
 		e.Message = envelope.Message
 		if e.Message == "" {
 			e.Message = strings.TrimSpace(envelope.Error + " " + envelope.ErrorDescription)
@@ -117,7 +128,8 @@ func looksLikeHTML(body []byte) bool {
 	return bytes.HasPrefix(b, []byte("<!doctype html")) || bytes.HasPrefix(b, []byte("<html"))
 }
 
-// excerpt returns s on one line, at most 200 characters, with HTML tags removed.
+// excerpt returns s on one line (see clip) with HTML tags removed and runs
+// of white space folded into one space.
 func excerpt(s string) string {
 	var b strings.Builder
 	inTag := false
@@ -128,39 +140,23 @@ func excerpt(s string) string {
 		case r == '>' && inTag:
 			inTag = false
 			b.WriteByte(' ')
-		case inTag:
-		case r == utf8.RuneError, r < ' ' && r != '\t':
-			b.WriteByte(' ')
-		default:
+		case !inTag:
 			b.WriteRune(r)
 		}
 	}
-	out := strings.Join(strings.Fields(b.String()), " ")
-	if n := 200; utf8.RuneCountInString(out) > n {
-		out = string([]rune(out)[:n-1]) + "…"
-	}
-	return out
+	return clip(strings.Join(strings.Fields(sanitize.Line(b.String())), " "))
 }
 
-// parseRetryAfter reads a Retry-After header: delay seconds or an HTTP date.
-// It returns 0 when the header is absent or unreadable.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
+// maxExcerpt is how many characters of outside text an error quotes.
+const maxExcerpt = 200
+
+// clip returns outside text safe to quote in an error: on one line with
+// every control character made a space (sanitize.Line), and cut to at most
+// maxExcerpt characters, ending with … when cut.
+func clip(s string) string {
+	s = sanitize.Line(s)
+	if utf8.RuneCountInString(s) > maxExcerpt {
+		s = string([]rune(s)[:maxExcerpt-1]) + "…"
 	}
-	const maxSecs = int64(24 * time.Hour / time.Second)
-	if strings.Trim(v, "0123456789") == "" { // delay-seconds is 1*DIGIT, leading zeros allowed
-		secs, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			secs = maxSecs // more digits than an int64 holds
-		}
-		return time.Duration(min(secs, maxSecs)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
+	return s
 }

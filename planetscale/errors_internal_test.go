@@ -92,6 +92,14 @@ func TestNewAPIError(t *testing.T) {
 			wantError:   `PlanetScale API answered 500 Internal Server Error ({"oops":true})`,
 		},
 		{
+			name:        "control_characters",
+			status:      http.StatusNotFound,
+			body:        `{"code":"not_found\r\n::error::x","message":"a\u001b[2Jb\r::stop-commands::y"}`,
+			wantCode:    "not_found  ::error::x",
+			wantMessage: "a [2Jb ::stop-commands::y",
+			wantError:   "PlanetScale API answered 404 Not Found (not_found  ::error::x: a [2Jb ::stop-commands::y)",
+		},
+		{
 			name:      "empty",
 			status:    http.StatusBadGateway,
 			wantError: "PlanetScale API answered 502 Bad Gateway",
@@ -125,27 +133,6 @@ func TestNewAPIError(t *testing.T) {
 	}
 }
 
-func TestNewAPIError_longHTML(t *testing.T) {
-	t.Parallel()
-
-	body := "<html><head><title>Oops</title></head><body>" +
-		strings.Repeat("<p>Something went wrong on our side.\r\n</p>", 200) + "</body></html>"
-	e := newAPIError(&http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{}}, []byte(body), time.Now())
-	msg, ok := strings.CutPrefix(e.Message, "an HTML page instead of JSON: ")
-	if !ok {
-		t.Fatalf("Message = %q, want it to say it is an HTML page", e.Message)
-	}
-	if strings.ContainsAny(msg, "<>\r\n") {
-		t.Errorf("Message = %q, want one line without tags", msg)
-	}
-	if got, max := utf8.RuneCountInString(msg), 200; got > max {
-		t.Errorf("excerpt has %d runes, want at most %d", got, max)
-	}
-	if !strings.HasPrefix(msg, "Oops Something went wrong on our side. Something") {
-		t.Errorf("excerpt = %q, want the page's text from its start", msg)
-	}
-}
-
 func TestExcerpt(t *testing.T) {
 	t.Parallel()
 
@@ -159,7 +146,9 @@ func TestExcerpt(t *testing.T) {
 		{name: "lines", in: "line one\nline two\r\nline\tthree", want: "line one line two line three"},
 		{name: "tags", in: "<h1>Service</h1><p>Unavailable</p>", want: "Service Unavailable"},
 		{name: "control_characters", in: "a\x00b\x1bc", want: "a b c"},
-		{name: "invalid_utf8", in: "a\xffb", want: "a b"},
+		{name: "invalid_utf8", in: "a\xffb", want: "a\uFFFDb"},
+		{name: "workflow_command", in: "x\r::error::forged\u2028::stop-commands::y\u0085z", want: "x ::error::forged ::stop-commands::y z"},
+		{name: "bidi_override", in: "safe\u202eevil", want: "safe evil"},
 		{name: "exactly_200", in: strings.Repeat("x", 200), want: strings.Repeat("x", 200)},
 	}
 	for _, tt := range tests {
@@ -195,44 +184,6 @@ func TestExcerpt_long(t *testing.T) {
 		if strings.ContainsAny(got, "\n<>") {
 			t.Errorf("excerpt(%.20q…) = %q, want one line without tags", in, got)
 		}
-	}
-}
-
-func TestParseRetryAfter(t *testing.T) {
-	t.Parallel()
-
-	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name string
-		in   string
-		want time.Duration
-	}{
-		{name: "absent", in: "", want: 0},
-		{name: "seconds", in: "5", want: 5 * time.Second},
-		{name: "zero", in: "0", want: 0},
-		{name: "seconds_padded", in: " 120 ", want: 2 * time.Minute},
-		{name: "leading_zero", in: "05", want: 5 * time.Second},
-		{name: "capped_at_a_day", in: "999999", want: 24 * time.Hour},
-		{name: "huge", in: "99999999999999999999999", want: 24 * time.Hour},
-		{name: "negative", in: "-5", want: 0},
-		{name: "plus_sign", in: "+5", want: 0},
-		{name: "fraction", in: "1.5", want: 0},
-		{name: "trailing_garbage", in: "5s", want: 0},
-		{name: "http_date", in: "Fri, 20 Nov 2026 12:00:30 GMT", want: 30 * time.Second},
-		{name: "rfc850_date", in: "Friday, 20-Nov-26 12:01:00 GMT", want: time.Minute},
-		{name: "asctime_date", in: "Fri Nov 20 12:00:10 2026", want: 10 * time.Second},
-		{name: "past_date", in: "Fri, 20 Nov 2026 11:59:00 GMT", want: 0},
-		{name: "now", in: "Fri, 20 Nov 2026 12:00:00 GMT", want: 0},
-		{name: "garbage", in: "soon", want: 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-
-			if got, want := parseRetryAfter(tt.in, now), tt.want; got != want {
-				t.Errorf("parseRetryAfter(%q) = %v, want %v", tt.in, got, want)
-			}
-		})
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -178,11 +180,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(body)
 }
 
-// listBody is a list page envelope; next and total may be nil (JSON null).
+// listBody is a list page envelope of open, unapproved deploy requests with
+// every field a list item must have; next and total may be nil (JSON null).
 func listBody(current int, next, total any, numbers ...int) map[string]any {
 	data := make([]any, 0, len(numbers))
 	for _, n := range numbers {
-		data = append(data, map[string]any{"id": fmt.Sprintf("dr%010d", n), "number": n, "state": "open", "branch": "feature", "into_branch": "main"})
+		data = append(data, map[string]any{
+			"id": fmt.Sprintf("dr%010d", n), "number": n, "state": "open", "branch": "feature", "into_branch": "main",
+			"approved": false, "deployment_state": "ready",
+		})
 	}
 	return map[string]any{
 		"type":         "list",
@@ -195,3 +201,12 @@ func listBody(current int, next, total any, numbers ...int) map[string]any {
 
 // listPath is the escaped path of acme/shop's deploy request list.
 const listPath = "/v1/organizations/" + testOrg + "/databases/" + testDB + "/deploy-requests"
+
+// discardLog is a server error log that drops what it is told (TLS
+// handshake failures the tests cause on purpose).
+func discardLog() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -2,96 +2,105 @@ package planetscale
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // PerPage is the page size asked of list endpoints: the API's maximum.
 const PerPage = 100
 
-// listPage is the envelope of every page-based list answer.
-type listPage struct {
-	Data        json.RawMessage `json:"data"`
-	CurrentPage int             `json:"current_page"`
-	NextPage    *int            `json:"next_page"`
-	TotalCount  *int            `json:"total_count"`
-}
-
-// maxWalks bounds how often a list walk restarts because the list changed
-// while it was being read.
+// maxWalks bounds how often ListAll reads a list that will not hold still.
 const maxWalks = 3
 
-// ListAll reads every item of a page-based list endpoint: path (from Path)
-// with query, asking for PerPage items a page and following next_page until
-// it is null. A short page is not taken as the end. The walk fails rather
-// than loop or skip: a next_page that does not advance or skips a page, a
-// page other than the one asked for, an answer without a data array, or more
-// pages than the client allows are errors. When total_count changes during
-// the walk (items were added or removed, so one may have moved between pages
-// unseen), the walk starts again, at most three times.
-func ListAll[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
-	for walk := 1; ; walk++ {
-		items, changed, err := walkPages[T](ctx, c, path, query)
-		if err != nil || !changed {
-			return items, err
-		}
-		if walk == maxWalks {
-			return nil, &PagingError{fmt.Sprintf("the list kept changing while it was read (%d tries)", maxWalks)}
-		}
-	}
+// ListSpec says how ListAll checks and identifies the items of one list.
+type ListSpec[T any] struct {
+	// Noun names one item in messages: "deploy request".
+	Noun string
+	// Required lists the top-level JSON fields every item must carry: not
+	// null and of the JSON kind of T's field (a string, true or false, an
+	// integer). A missing one is an *ItemError, never a zero value.
+	Required []string
+	// Key identifies an item in its list ("#12" for a deploy request, a
+	// name for a branch) and fingerprints the fields a consistent read must
+	// see unchanged (a deploy request's approval and state). It returns an
+	// error when the item has no valid key. It is called for every item, a
+	// malformed one too (to name it in the error).
+	Key func(T) (key, fingerprint string, err error)
+	// Fingerprinted says what the fingerprint covers, for messages:
+	// "approval, state, deployment state or branches".
+	Fingerprinted string
 }
 
-// walkPages reads every page once; changed reports that total_count moved.
-func walkPages[T any](ctx context.Context, c *Client, path string, query url.Values) (items []T, changed bool, err error) {
+// conflict returns the error for two copies of one key; nil when their
+// fingerprints are the same.
+func (s *ListSpec[T]) conflict(key, fingerprint1, fingerprint2 string) error {
+	if fingerprint1 == fingerprint2 {
+		return nil
+	}
+	return &PagingError{Problem: fmt.Sprintf("%s appears twice with different %s (%s, then %s)",
+		itemName(s.Noun, key), s.Fingerprinted, fingerprint1, fingerprint2)}
+}
+
+// ListAll reads every item of a page-based list endpoint: path (from Path)
+// with query, asking for PerPage items a page and following next_page
+// until it is null. It returns a list only when it can show the list was
+// read whole and as it stood:
+//
+//   - A list whose first page is its last is read at once: done.
+//   - A longer list counts only when two walks in a row agree on the keys of
+//     its items and on each item's fingerprint (spec.Key). Otherwise it is
+//     walked again, at most three times in all, then ListAll fails with a
+//     *PagingError matching ErrListChanged. The later walk is returned.
+//   - A walk does not count (it is walked again) when one item comes twice
+//     with the same fingerprint, or total_count differs between its pages:
+//     the list moved while it was read.
+//
+// Each page is checked on its own (see checkPage) and against the pages
+// before it: a key repeated with another fingerprint, a non-empty page with
+// no new key while next_page goes on, or a walk whose distinct items do not
+// add up to total_count are errors. A short page is not taken as the end.
+// Items are decoded strictly (see decodeStrict) with spec.Required. Every
+// failure of a page is a *PageError naming it; more pages than the client
+// allows (WithMaxPages) in one walk is a *PagingError.
+func ListAll[T any](ctx context.Context, c *Client, path string, query url.Values, spec ListSpec[T]) ([]T, error) {
+	if spec.Key == nil {
+		return nil, errors.New("list: no Key in the ListSpec")
+	}
 	q := url.Values{}
 	for k, v := range query {
 		q[k] = v
 	}
 	q.Set("per_page", strconv.Itoa(PerPage))
-	var total *int
-	for page, read := 1, 0; ; read++ {
-		if read == c.maxPages {
-			return nil, false, &PagingError{fmt.Sprintf("more than %d pages: stopped so as not to loop", c.maxPages)}
+	var (
+		prev    *walk[T] // the last walk that counted, if the one before this
+		reasons []string
+	)
+	for n := 1; n <= maxWalks; n++ {
+		w, err := walkOnce(ctx, c, path, q, n, &spec)
+		if err != nil {
+			return nil, err
 		}
-		q.Set("page", strconv.Itoa(page))
-		var body listPage
-		if err := c.get(ctx, path, q, &body); err != nil {
-			return nil, false, fmt.Errorf("page %d: %w", page, err)
-		}
-		if body.Data == nil || string(body.Data) == "null" { // RawMessage keeps a JSON null as "null"
-			return nil, false, fmt.Errorf("page %d: %w: it has no \"data\" list", page, ErrUnexpectedResponse)
-		}
-		var data []T
-		if err := json.Unmarshal(body.Data, &data); err != nil {
-			return nil, false, fmt.Errorf("page %d: %w: %v", page, ErrUnexpectedResponse, err)
-		}
-		if body.CurrentPage != 0 && body.CurrentPage != page {
-			return nil, false, &PagingError{fmt.Sprintf("asked for page %d but the API answered with page %d", page, body.CurrentPage)}
-		}
-		items = append(items, data...)
-		if body.TotalCount != nil {
-			if total != nil && *total != *body.TotalCount {
-				changed = true
+		switch {
+		case w.void != "":
+			prev = nil
+			reasons = append(reasons, fmt.Sprintf("read %d: %s", n, w.void))
+			continue
+		case w.pages == 1:
+			return w.items, nil // one answer: one moment of the list
+		case prev != nil:
+			diff := compareWalks(prev, w, &spec)
+			if diff == "" {
+				return w.items, nil
 			}
-			total = body.TotalCount
+			reasons = append(reasons, fmt.Sprintf("read %d differed from read %d: %s", n, n-1, diff))
 		}
-		if body.NextPage == nil {
-			return items, changed, nil
-		}
-		if *body.NextPage <= page {
-			return nil, false, &PagingError{fmt.Sprintf("page %d names next page %d, which does not advance", page, *body.NextPage)}
-		}
-		if *body.NextPage != page+1 {
-			return nil, false, &PagingError{fmt.Sprintf("page %d names next page %d, which would skip a page", page, *body.NextPage)}
-		}
-		page = *body.NextPage
+		prev = w
+	}
+	return nil, &PagingError{
+		Problem: fmt.Sprintf("%v: %d reads of the whole list never gave two in a row that agree (%s)", ErrListChanged, maxWalks, strings.Join(reasons, "; ")),
+		Err:     ErrListChanged,
 	}
 }
-
-// PagingError means a list's pages did not add up, so the walk stopped
-// rather than loop or miss items.
-type PagingError struct{ Problem string }
-
-func (e *PagingError) Error() string { return "paging failed: " + e.Problem }

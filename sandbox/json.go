@@ -99,7 +99,7 @@ func deployRequestJSON(db Database, dr DeployRequest) map[string]any {
 			"auto_delete_branch":           false,
 			"cutover_expiring":             false,
 			"deploy_check_errors":          nil,
-			"lint_errors":                  []any{},
+			"lint_errors":                  lintErrors(db, dr),
 			"deploy_operations":            []any{},
 			"deploy_operation_summaries":   []any{},
 			"preceding_deployments":        []any{},
@@ -124,29 +124,28 @@ func deployRequestJSON(db Database, dr DeployRequest) map[string]any {
 			"throttler_configurations":     nil,
 			"sequential_diff_dependencies": []any{},
 			"lookup_vindex_operations":     []any{},
+			"actor":                        actor,
+			"cutover_actor":                nil,
+			"cancelled_actor":              nil,
 		}
 	}
 	return out
 }
 
-// databaseJSON renders a database object.
-func databaseJSON(db Database) map[string]any {
-	return map[string]any{
-		"id":                          publicID("database", db.Organization, db.Name),
-		"type":                        "Database",
-		"name":                        db.Name,
-		"state":                       "ready",
-		"kind":                        "mysql",
-		"ready":                       true,
-		"sharded":                     false,
-		"default_branch":              "main",
-		"require_approval_for_deploy": db.RequireApproval,
-		"html_url":                    htmlURL(db, ""),
-		"url":                         fmt.Sprintf("https://api.planetscale.com/v1/organizations/%s/databases/%s", url.PathEscape(db.Organization), url.PathEscape(db.Name)),
-		"branches_url":                fmt.Sprintf("https://api.planetscale.com/v1/organizations/%s/databases/%s/branches", url.PathEscape(db.Organization), url.PathEscape(db.Name)),
-		"plan":                        "scaler_pro",
-		"region":                      map[string]any{"slug": "aws-us-east-1", "display_name": "AWS us-east-1"},
-		"created_at":                  "2025-03-14T10:00:00.000Z",
-		"updated_at":                  "2026-11-01T10:00:00.000Z",
+// lintErrors returns the schema lint errors of a request in state "error",
+// shaped like the API's (the docs' errored webhook example).
+func lintErrors(db Database, dr DeployRequest) []any {
+	if dr.DeploymentState != "error" {
+		return []any{}
 	}
+	return []any{map[string]any{
+		"type":              "DeploymentLintError",
+		"lint_error":        "NO_UNIQUE_KEY",
+		"subject_type":      "table_error",
+		"keyspace_name":     db.Name,
+		"table_name":        "coupons",
+		"column_name":       "",
+		"error_description": `table "coupons" has no unique key: all tables must have at least one unique, not-null key without using text / blob columns or partial indexes.`,
+		"docs_url":          "https://planetscale.com/docs/learn/change-single-unique-key",
+	}}
 }

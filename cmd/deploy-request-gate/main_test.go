@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"debug/elf"
 	"encoding/json"
 	"errors"
@@ -19,8 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deploy-request-gate/deploy-request-gate/runnersim"
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
-	"github.com/sethvargo/go-githubactions"
 )
 
 // gateBinary is the binary built once by TestMain, as the Dockerfile builds it.
@@ -147,7 +146,7 @@ func runGate(t *testing.T, inputs map[string]string, extraEnv ...string) gateRun
 		t.Fatal(err)
 	}
 	run.outputsRaw = string(raw)
-	parsed, err := parseFileCommands(bytes.NewReader(raw))
+	parsed, err := runnersim.ParseFileCommands(bytes.NewReader(raw))
 	if err != nil {
 		t.Fatalf("parse GITHUB_OUTPUT as the runner does: %v\n%s", err, raw)
 	}
@@ -669,40 +668,5 @@ func TestDemo_BadFlags(t *testing.T) {
 		if !errors.As(err, &exitErr) || exitErr.ExitCode() != 2 {
 			t.Errorf("%v: err = %v, want exit 2\n%s", args, err, out)
 		}
-	}
-}
-
-func TestParseFileCommands(t *testing.T) {
-	t.Parallel()
-	in := "plain=value=with=equals\n" +
-		"multi<<ghadelimiter_1\nline one\nline two\nghadelimiter_1\n" +
-		"empty<<EOF\nEOF\n"
-	got, err := parseFileCommands(strings.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []fileCommand{{"plain", "value=with=equals"}, {"multi", "line one\nline two"}, {"empty", ""}}
-	if !slices.Equal(got, want) {
-		t.Errorf("parseFileCommands = %q, want %q", got, want)
-	}
-	if _, err := parseFileCommands(strings.NewReader("x<<EOF\nno end\n")); err == nil {
-		t.Error("an unclosed block parsed without error")
-	}
-	if _, err := parseFileCommands(strings.NewReader("no separator\n")); err == nil {
-		t.Error("a malformed line parsed without error")
-	}
-}
-
-// TestRunAction_PanicFailsClosed: a bug that panics ends as one error
-// annotation and exit status 2, not a stack trace.
-func TestRunAction_PanicFailsClosed(t *testing.T) {
-	t.Parallel()
-	var out bytes.Buffer
-	a := githubactions.New(githubactions.WithWriter(&out), githubactions.WithGetenv(func(string) string { panic("boom") }))
-	if got, want := runAction(context.Background(), a), exitError; got != want {
-		t.Errorf("runAction = %d, want %d", got, want)
-	}
-	if got, want := out.String(), "::error title=Deploy request gate crashed::internal error: boom. The gate fails closed; please report this with the step log.\n"; got != want {
-		t.Errorf("stdout = %q, want %q", got, want)
 	}
 }

@@ -1,0 +1,194 @@
+package action
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+	"github.com/deploy-request-gate/deploy-request-gate/report"
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
+	"github.com/sethvargo/go-githubactions"
+)
+
+// Result is the outcome of a gate run.
+type Result int
+
+// The results, as the result output spells them.
+const (
+	ResultPass Result = iota
+	ResultFail
+	ResultError
+)
+
+func (r Result) String() string {
+	switch r {
+	case ResultPass:
+		return "pass"
+	case ResultFail:
+		return "fail"
+	}
+	return "error"
+}
+
+// ExitCode is the process exit status for r: 0 pass, 1 fail, 2 error.
+func (r Result) ExitCode() int {
+	switch r {
+	case ResultPass:
+		return 0
+	case ResultFail:
+		return 1
+	}
+	return 2
+}
+
+// Options are what the action runs with.
+type Options struct {
+	// Getenv reads the environment the runner gave the container.
+	Getenv func(string) string
+	// Stdout is the step log: workflow commands go there.
+	Stdout io.Writer
+	// UserAgent is sent to the API.
+	UserAgent string
+	// Now returns the current time (default time.Now).
+	Now func() time.Time
+	// RetryPolicy replaces planetscale.DefaultRetryPolicy when set.
+	RetryPolicy *planetscale.RetryPolicy
+}
+
+// gate is one run of the action.
+type gate struct {
+	a        *githubactions.Action
+	out      *redactingWriter
+	redactor *sanitize.Redactor
+	now      func() time.Time
+	opts     Options
+}
+
+// Run is the whole action: it reads the inputs (masking the token first,
+// inside a runner), lists the open deploy requests, decides, and writes the
+// outputs, the job summary and the annotations before returning. A run that
+// cannot decide reports ResultError with an explanation: it fails closed.
+func Run(ctx context.Context, opts Options) Result {
+	g := &gate{out: &redactingWriter{out: opts.Stdout}, now: opts.Now, opts: opts}
+	if g.now == nil {
+		g.now = time.Now
+	}
+	g.a = githubactions.New(githubactions.WithWriter(g.out), githubactions.WithGetenv(opts.Getenv))
+
+	t := readToken(g.a)
+	g.redactor = sanitize.NewRedactor(t.secrets...)
+	g.out.redactor = g.redactor
+	for _, s := range t.secrets {
+		g.out.mask(s)
+	}
+	maskSecrets(g.a, t.secrets)
+	cfg, err := loadConfig(g.a, t)
+	if err != nil {
+		return g.fail(report.Report{}, inputFailure(err))
+	}
+	r := g.report(cfg)
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	client, err := g.client(cfg)
+	if err != nil {
+		return g.fail(r, report.Failure{Lead: g.redactor.Line(err.Error())})
+	}
+	g.infof("Listing open deploy requests of %s/%s at %s (fail-on: %s, timeout: %s)",
+		cfg.Organization, cfg.Database, cfg.APIURL, cfg.FailOn, cfg.Timeout)
+	v, err := check.Check(ctx, client, cfg)
+	r.Now = g.now()
+	if err != nil {
+		p := check.Explain(err, cfg)
+		return g.fail(r, report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error())})
+	}
+	if v.SettingsErr != nil {
+		g.a.Debugf("%s", g.redactor.Line("could not read the database settings, so the summary cannot say whether approval is required: "+v.SettingsErr.Error()))
+	}
+	g.infof("%s listed, %d matched: %d approved, %d not deployed and not approved, %d blocking",
+		report.Plural(v.Listed, "open deploy request", "open deploy requests"), len(v.Matched), v.Approved, v.Unapproved, len(v.Blocking()))
+	if err := writeOutputs(g.a, Outputs(v, g.redactor.Redact)); err != nil {
+		return g.fail(r, report.Failure{Lead: err.Error()})
+	}
+	if err := writeSummary(g.a, report.Markdown(v, r)); err != nil {
+		return g.fail(r, report.Failure{Lead: err.Error()})
+	}
+	g.annotate(v, cfg)
+	if !v.Passed() {
+		return ResultFail
+	}
+	return ResultPass
+}
+
+// report is the Markdown report's frame for cfg.
+func (g *gate) report(cfg check.Config) report.Report {
+	return report.Report{
+		Organization: cfg.Organization, Database: cfg.Database, Filter: cfg.Filter,
+		Now: g.now(), Redactor: g.redactor, FullList: "the `deploy-requests` output lists them all",
+	}
+}
+
+func (g *gate) client(cfg check.Config) (*planetscale.Client, error) {
+	ua := g.opts.UserAgent
+	if ua == "" {
+		ua = "deploy-request-gate"
+	}
+	opts := []planetscale.Option{
+		planetscale.WithBaseURL(cfg.APIURL),
+		planetscale.WithCredentials(cfg.Credentials),
+		planetscale.WithUserAgent(ua),
+		planetscale.WithRetryNotify(func(e planetscale.RetryEvent) {
+			g.infof("PlanetScale API: attempt %d failed (%s); retrying in %s", e.Attempt, g.clean(e.Err.Error()), e.Wait.Round(10*time.Millisecond))
+		}),
+	}
+	if g.opts.RetryPolicy != nil {
+		opts = append(opts, planetscale.WithRetryPolicy(*g.opts.RetryPolicy))
+	}
+	return planetscale.NewClient(opts...)
+}
+
+// inputFailure words an input error for the summary.
+func inputFailure(err error) report.Failure {
+	if ie, ok := err.(*InputError); ok && len(ie.Problems) > 1 {
+		return report.Failure{Lead: "bad input:", Items: ie.Problems}
+	}
+	return report.Failure{Lead: err.Error()}
+}
+
+// fail writes result=error, an error summary and one error annotation, and
+// returns ResultError.
+func (g *gate) fail(r report.Report, f report.Failure) Result {
+	if r.Now.IsZero() {
+		r.Now = g.now()
+	}
+	r.Redactor = g.redactor
+	// Outputs and summary may fail too; the annotation below still tells why.
+	_ = writeOutputs(g.a, []Output{{"result", ResultError.String()}})
+	_ = writeSummary(g.a, report.FailureMarkdown(f, r))
+	msg := f.Lead
+	for _, item := range f.Items {
+		msg += "\n- " + item
+	}
+	if f.Error != "" {
+		msg += "\nError: " + f.Error
+	}
+	g.a.WithFieldsMap(map[string]string{"title": "Deploy request gate could not decide"}).Errorf("%s", g.redactor.Redact(msg))
+	return ResultError
+}
+
+// Main runs the action and returns the exit status. A bug that panics still
+// ends as one error annotation and exit status 2 (the gate fails closed),
+// not a stack trace.
+func Main(ctx context.Context, opts Options) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			code = ResultError.ExitCode()
+			a := githubactions.New(githubactions.WithWriter(opts.Stdout), githubactions.WithGetenv(opts.Getenv))
+			a.WithFieldsMap(map[string]string{"title": "Deploy request gate crashed"}).Errorf(
+				"internal error: %s. The gate fails closed; please report this with the step log.", sanitize.Line(fmt.Sprint(p)))
+		}
+	}()
+	return Run(ctx, opts).ExitCode()
+}

@@ -1,0 +1,695 @@
+package action
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
+)
+
+// fastRetry keeps retried runs quick: millisecond waits, Retry-After capped.
+var fastRetry = planetscale.RetryPolicy{
+	BaseDelay:      time.Millisecond,
+	MaxDelay:       2 * time.Millisecond,
+	MaxRetryAfter:  5 * time.Millisecond,
+	MaxRetries:     2,
+	JitterPercent:  1,
+	AttemptTimeout: 5 * time.Second,
+}
+
+var testToken = sandbox.Token{
+	ID:     testTokenID,
+	Secret: testSecret,
+	Grants: map[string][]string{"acme/shop": {"read_deploy_request", "read_database"}},
+}
+
+func sandboxDR(n int, state string, approved bool) sandbox.DeployRequest {
+	return sandbox.DeployRequest{
+		Number: n, Branch: fmt.Sprintf("feature-%d", n), IntoBranch: "main", Approved: approved,
+		State: "open", DeploymentState: state, Deployable: state != "pending" && state != "error",
+		CreatedAt: testNow.Add(-2 * time.Hour),
+	}
+}
+
+func shopDB(drs ...sandbox.DeployRequest) sandbox.Database {
+	return sandbox.Database{Organization: "acme", Name: "shop", RequireApproval: true, DeployRequests: drs}
+}
+
+// startSandbox serves a fake PlanetScale API for one test.
+func startSandbox(t *testing.T, opts ...sandbox.Option) (*sandbox.Server, string) {
+	t.Helper()
+	srv := sandbox.New(opts...)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return srv, ts.URL
+}
+
+// gateInputs are the inputs of a run against apiURL with the test token.
+func gateInputs(apiURL string) map[string]string {
+	return map[string]string{
+		"INPUT_ORGANIZATION":  "acme",
+		"INPUT_DATABASE":      "shop",
+		"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret,
+		"INPUT_API-URL":       apiURL,
+		"INPUT_FAIL-ON":       "unapproved",
+		"INPUT_TIMEOUT":       "2m",
+	}
+}
+
+type runResult struct {
+	result  Result
+	log     string
+	outputs []Output
+	summary string
+}
+
+// runGate runs the gate in-process as the runner would, with GITHUB_OUTPUT
+// and GITHUB_STEP_SUMMARY files unless the inputs already name them, and
+// checks what every run must do: masks first, no secret anywhere.
+func runGate(t *testing.T, vars map[string]string) runResult {
+	t.Helper()
+	outPath, summaryPath := vars["GITHUB_OUTPUT"], vars["GITHUB_STEP_SUMMARY"]
+	if _, ok := vars["GITHUB_OUTPUT"]; !ok {
+		outPath, summaryPath = runnerFiles(t, vars)
+	}
+	if _, ok := vars["GITHUB_ACTIONS"]; !ok {
+		vars["GITHUB_ACTIONS"] = "true"
+	}
+	var buf bytes.Buffer
+	res := Run(t.Context(), Options{
+		Getenv: func(k string) string { return vars[k] }, Stdout: &buf,
+		RetryPolicy: &fastRetry, Now: func() time.Time { return testNow }, UserAgent: "test",
+	})
+	r := runResult{result: res, log: buf.String()}
+	files := map[string]string{}
+	if outPath != "" {
+		if b, err := os.ReadFile(outPath); err == nil {
+			files["GITHUB_OUTPUT"] = string(b)
+			r.outputs = parseRunnerOutputs(t, string(b))
+		}
+	}
+	if summaryPath != "" {
+		if b, err := os.ReadFile(summaryPath); err == nil {
+			r.summary = string(b)
+			files["GITHUB_STEP_SUMMARY"] = r.summary
+		}
+	}
+	assertMasksFirst(t, r.log)
+	for _, secret := range []string{testSecret, otherSecret} {
+		assertNoSecret(t, secret, r.log, files)
+	}
+	return r
+}
+
+// assertMasksFirst checks that the ::add-mask:: lines come before any other
+// line, and that the test secret is masked whenever the inputs hold it.
+func assertMasksFirst(t *testing.T, log string) {
+	t.Helper()
+	other := false
+	for i, l := range lines(log) {
+		isMask := strings.HasPrefix(l, "::add-mask::")
+		if isMask && other {
+			t.Errorf("log line %d %q masks a value after other output", i+1, l)
+		}
+		if !isMask {
+			other = true
+		}
+	}
+}
+
+func annotations(log, kind string) []string {
+	return linesWithPrefix(log, "::"+kind+" ")
+}
+
+func TestRunPass(t *testing.T) {
+	t.Parallel()
+	_, url := startSandbox(t,
+		sandbox.WithDatabase(shopDB(
+			sandboxDR(1, "ready", true),
+			sandboxDR(2, "complete_pending_revert", false),
+			sandboxDR(3, "no_changes", false),
+			sandbox.DeployRequest{Number: 4, Branch: "old", IntoBranch: "main", State: "closed", DeploymentState: "ready"},
+		)),
+		sandbox.WithToken(testToken))
+	r := runGate(t, gateInputs(url))
+	if r.result != ResultPass {
+		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
+	}
+	if got := outputNames(r.outputs); !slices.Equal(got, outputOrder) {
+		t.Errorf("outputs = %q, want %q", got, outputOrder)
+	}
+	want := map[string]string{"result": "pass", "total": "3", "approved-count": "1", "unapproved-count": "0", "blocking": ""}
+	got := outputMap(r.outputs)
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("output %s = %q, want %q", k, got[k], w)
+		}
+	}
+	if !slices.Contains(lines(r.log), "::add-mask::"+testSecret) {
+		t.Errorf("secret not masked; log:\n%s", r.log)
+	}
+	notices := annotations(r.log, "notice")
+	wantNotice := "::notice title=Deploy request gate passed::acme/shop: 3 open deploy requests matched and none blocks (fail-on: unapproved)"
+	if len(notices) != 1 || notices[0] != wantNotice {
+		t.Errorf("notices = %q, want [%q]", notices, wantNotice)
+	}
+	if errs := annotations(r.log, "error"); len(errs) != 0 {
+		t.Errorf("error annotations on pass: %q", errs)
+	}
+	if !strings.HasPrefix(r.summary, "## ✅ No deploy request blocks this change\n") {
+		t.Errorf("summary does not start with the pass headline:\n%s", r.summary)
+	}
+	if len(tableRows(r.summary)) != 3 {
+		t.Errorf("summary has %d rows, want 3:\n%s", len(tableRows(r.summary)), r.summary)
+	}
+}
+
+func TestRunNoDeployRequests(t *testing.T) {
+	t.Parallel()
+	_, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+	r := runGate(t, gateInputs(url))
+	if r.result != ResultPass {
+		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
+	}
+	if got, want := outputMap(r.outputs)["deploy-requests"], "[]"; got != want {
+		t.Errorf("deploy-requests = %q, want %q", got, want)
+	}
+	if want := "::notice title=Deploy request gate passed::acme/shop: no open deploy requests matched"; !slices.Contains(lines(r.log), want) {
+		t.Errorf("log lacks %q:\n%s", want, r.log)
+	}
+	if !strings.HasPrefix(r.summary, "## ✅ No open deploy requests\n") {
+		t.Errorf("summary headline wrong:\n%s", r.summary)
+	}
+}
+
+func TestRunFail(t *testing.T) {
+	t.Parallel()
+	drs := []sandbox.DeployRequest{
+		sandboxDR(30, "ready", false),
+		sandboxDR(29, "ready", true),
+		sandboxDR(28, "complete", false),
+		sandboxDR(27, "error", false),
+		sandboxDR(26, "pending_cutover", true),
+		sandbox.DeployRequest{Number: 25, Branch: "old", IntoBranch: "main", State: "closed", DeploymentState: "ready"},
+		sandboxDR(3, "queued", false),
+	}
+	drs[3].OmitDeployment = true
+	srv, url := startSandbox(t,
+		sandbox.WithDatabase(shopDB(drs...)), sandbox.WithToken(testToken),
+		sandbox.WithMaxPerPage(2)) // three pages of open requests
+	r := runGate(t, gateInputs(url))
+	if r.result != ResultFail {
+		t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
+	}
+	if got := outputNames(r.outputs); !slices.Equal(got, outputOrder) {
+		t.Errorf("outputs = %q, want %q", got, outputOrder)
+	}
+	got := outputMap(r.outputs)
+	want := map[string]string{"result": "fail", "total": "6", "approved-count": "2", "unapproved-count": "3", "blocking": "3,27,30"}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("output %s = %q, want %q", k, got[k], w)
+		}
+	}
+	var items []struct {
+		Number          int    `json:"number"`
+		Branch          string `json:"branch"`
+		IntoBranch      string `json:"into_branch"`
+		Approved        bool   `json:"approved"`
+		State           string `json:"state"`
+		DeploymentState string `json:"deployment_state"`
+		Deployable      bool   `json:"deployable"`
+		HTMLURL         string `json:"html_url"`
+		CreatedAt       string `json:"created_at"`
+		Blocking        bool   `json:"blocking"`
+	}
+	if err := json.Unmarshal([]byte(got["deploy-requests"]), &items); err != nil {
+		t.Fatalf("deploy-requests: %v\n%s", err, got["deploy-requests"])
+	}
+	if len(items) != 6 {
+		t.Fatalf("deploy-requests has %d items, want 6", len(items))
+	}
+	first := items[0]
+	if first.Number != 3 || first.Branch != "feature-3" || first.IntoBranch != "main" || first.Approved || first.State != "open" ||
+		first.DeploymentState != "queued" || !first.Deployable || !first.Blocking ||
+		first.HTMLURL != "https://app.planetscale.com/acme/shop/deploy-requests/3" || first.CreatedAt != "2026-11-20T10:00:00Z" {
+		t.Errorf("first deploy request = %+v", first)
+	}
+	if items[1].Number != 26 || items[2].Number != 27 || items[2].Deployable {
+		t.Errorf("items 1 and 2 = %+v, %+v; want #26 and #27 (no deployment: not deployable)", items[1], items[2])
+	}
+
+	errs := annotations(r.log, "error")
+	wantErrs := []string{
+		"::error title=Deploy request #3 is not approved::acme/shop: feature-3 → main needs approval (deployment state: queued): https://app.planetscale.com/acme/shop/deploy-requests/3",
+		"::error title=Deploy request #27 is not approved::acme/shop: feature-27 → main needs approval (deployment state: error): https://app.planetscale.com/acme/shop/deploy-requests/27",
+		"::error title=Deploy request #30 is not approved::acme/shop: feature-30 → main needs approval (deployment state: ready): https://app.planetscale.com/acme/shop/deploy-requests/30",
+	}
+	if !slices.Equal(errs, wantErrs) {
+		t.Errorf("error annotations =\n%s\nwant\n%s", strings.Join(errs, "\n"), strings.Join(wantErrs, "\n"))
+	}
+	if n := len(annotations(r.log, "notice")); n != 0 {
+		t.Errorf("%d notices on fail, want 0", n)
+	}
+
+	if !strings.HasPrefix(r.summary, "## ❌ 3 deploy requests need approval\n") {
+		t.Errorf("summary headline wrong:\n%s", r.summary)
+	}
+	rows := tableRows(r.summary)
+	if len(rows) != 6 {
+		t.Fatalf("summary has %d rows, want 6:\n%s", len(rows), r.summary)
+	}
+	wantFirst := []string{"❌ needs approval", "[#3](https://app.planetscale.com/acme/shop/deploy-requests/3)", "feature-3 → main", "no", "queued", "2h"}
+	if got := cells(rows[0]); !slices.Equal(got, wantFirst) {
+		t.Errorf("first row = %q, want %q", got, wantFirst)
+	}
+
+	// Every page was read, with the documented query, twice: a list of more
+	// than one page counts only when two walks agree.
+	var pages []string
+	for _, req := range srv.Requests() {
+		if strings.HasSuffix(req.Path, "/deploy-requests") {
+			pages = append(pages, req.Query["page"])
+			if req.Query["state"] != "open" || req.Query["per_page"] != "100" {
+				t.Errorf("list query = %v, want state=open and per_page=100", req.Query)
+			}
+			if req.Path != "/v1/organizations/acme/databases/shop/deploy-requests" {
+				t.Errorf("list path = %q", req.Path)
+			}
+		}
+	}
+	if want := []string{"1", "2", "3", "1", "2", "3"}; !slices.Equal(pages, want) {
+		t.Errorf("pages read = %q, want %q", pages, want)
+	}
+}
+
+func TestRunFailOnUndeployed(t *testing.T) {
+	t.Parallel()
+	_, url := startSandbox(t,
+		sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", true), sandboxDR(2, "complete", true))),
+		sandbox.WithToken(testToken))
+	in := gateInputs(url)
+	in["INPUT_FAIL-ON"] = "undeployed"
+	r := runGate(t, in)
+	if r.result != ResultFail {
+		t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
+	}
+	if got := outputMap(r.outputs)["blocking"]; got != "1" {
+		t.Errorf("blocking = %q, want %q", got, "1")
+	}
+	want := "::error title=Deploy request #1 is not deployed::acme/shop: feature-1 → main is approved but not deployed yet (deployment state: ready): https://app.planetscale.com/acme/shop/deploy-requests/1"
+	if got := annotations(r.log, "error"); !slices.Equal(got, []string{want}) {
+		t.Errorf("error annotations = %q, want [%q]", got, want)
+	}
+	if !strings.HasPrefix(r.summary, "## ❌ 1 deploy request is not deployed yet\n") {
+		t.Errorf("summary headline wrong:\n%s", r.summary)
+	}
+}
+
+func TestRunFailOnNever(t *testing.T) {
+	t.Parallel()
+	_, url := startSandbox(t,
+		sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", false), sandboxDR(2, "ready", true), sandboxDR(3, "pending", false))),
+		sandbox.WithToken(testToken))
+	in := gateInputs(url)
+	in["INPUT_FAIL-ON"] = "never"
+	r := runGate(t, in)
+	if r.result != ResultPass {
+		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
+	}
+	got := outputMap(r.outputs)
+	if got["result"] != "pass" || got["blocking"] != "" || got["unapproved-count"] != "2" {
+		t.Errorf("outputs = %q, want result pass, no blocking, 2 unapproved", r.outputs)
+	}
+	wantWarnings := []string{
+		"::warning title=Deploy request #1 is not approved::acme/shop: feature-1 → main needs approval (report only: fail-on is never): https://app.planetscale.com/acme/shop/deploy-requests/1",
+		"::warning title=Deploy request #3 is not approved::acme/shop: feature-3 → main needs approval (report only: fail-on is never): https://app.planetscale.com/acme/shop/deploy-requests/3",
+	}
+	if w := annotations(r.log, "warning"); !slices.Equal(w, wantWarnings) {
+		t.Errorf("warnings =\n%s\nwant\n%s", strings.Join(w, "\n"), strings.Join(wantWarnings, "\n"))
+	}
+	if n := len(annotations(r.log, "error")); n != 0 {
+		t.Errorf("%d error annotations under fail-on never, want 0", n)
+	}
+	if n := len(annotations(r.log, "notice")); n != 1 {
+		t.Errorf("%d notices, want 1", n)
+	}
+	if !strings.HasPrefix(r.summary, "## ⚠️ 2 deploy requests need approval (report only: `fail-on: never`)\n") {
+		t.Errorf("summary headline wrong:\n%s", r.summary)
+	}
+}
+
+func TestRunManyBlocking(t *testing.T) {
+	t.Parallel()
+	var drs []sandbox.DeployRequest
+	for n := 1; n <= 13; n++ {
+		drs = append(drs, sandboxDR(n, "ready", false))
+	}
+	drs = append(drs, sandboxDR(14, "ready", true))
+	_, url := startSandbox(t, sandbox.WithDatabase(shopDB(drs...)), sandbox.WithToken(testToken))
+	r := runGate(t, gateInputs(url))
+	if r.result != ResultFail {
+		t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
+	}
+	errs := annotations(r.log, "error")
+	if len(errs) != 10 {
+		t.Fatalf("got %d error annotations, want 10:\n%s", len(errs), strings.Join(errs, "\n"))
+	}
+	for i, e := range errs {
+		if want := fmt.Sprintf("::error title=Deploy request #%d is not approved::", i+1); !strings.HasPrefix(e, want) {
+			t.Errorf("annotation %d = %q, want it to start with %q", i, e, want)
+		}
+	}
+	rest := "…and 3 more blocking deploy requests: #11, #12, #13 (see the job summary)"
+	if !slices.Contains(lines(r.log), rest) {
+		t.Errorf("log lacks %q:\n%s", rest, r.log)
+	}
+	if got := outputMap(r.outputs)["blocking"]; got != "1,2,3,4,5,6,7,8,9,10,11,12,13" {
+		t.Errorf("blocking = %q, want all 13", got)
+	}
+}
+
+func TestRunManyUnapprovedUnderNever(t *testing.T) {
+	t.Parallel()
+	var drs []sandbox.DeployRequest
+	for n := 1; n <= 12; n++ {
+		drs = append(drs, sandboxDR(n, "ready", false))
+	}
+	_, url := startSandbox(t, sandbox.WithDatabase(shopDB(drs...)), sandbox.WithToken(testToken))
+	in := gateInputs(url)
+	in["INPUT_FAIL-ON"] = "never"
+	r := runGate(t, in)
+	if r.result != ResultPass {
+		t.Fatalf("result = %v, want pass", r.result)
+	}
+	if n := len(annotations(r.log, "warning")); n != 10 {
+		t.Errorf("got %d warnings, want 10", n)
+	}
+	if rest := "…and 2 more unapproved deploy requests: #11, #12"; !slices.Contains(lines(r.log), rest) {
+		t.Errorf("log lacks %q:\n%s", rest, r.log)
+	}
+}
+
+func TestRunFilters(t *testing.T) {
+	t.Parallel()
+	feature := sandboxDR(2, "ready", false)
+	feature.Branch = "add index"
+	other := sandboxDR(3, "ready", false)
+	srv, url := startSandbox(t, sandbox.WithDatabase(shopDB(feature, other)), sandbox.WithToken(testToken))
+	in := gateInputs(url)
+	in["INPUT_BRANCH"] = "add index"
+	in["INPUT_INTO-BRANCH"] = "main"
+	r := runGate(t, in)
+	if r.result != ResultFail {
+		t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
+	}
+	if got := outputMap(r.outputs); got["blocking"] != "2" || got["total"] != "1" {
+		t.Errorf("outputs = %q, want only #2", r.outputs)
+	}
+	reqs := srv.Requests()
+	if len(reqs) == 0 || reqs[0].Query["branch"] != "add index" || reqs[0].Query["into_branch"] != "main" {
+		t.Errorf("first request = %+v, want branch and into_branch in the query", reqs)
+	}
+	if !strings.Contains(r.summary, "from **add index** into **main**") {
+		t.Errorf("summary does not name the filter:\n%s", r.summary)
+	}
+}
+
+func TestRunApprovalNotRequired(t *testing.T) {
+	t.Parallel()
+	db := shopDB(sandboxDR(1, "ready", false))
+	db.RequireApproval = false
+	_, url := startSandbox(t, sandbox.WithDatabase(db), sandbox.WithToken(testToken))
+	r := runGate(t, gateInputs(url))
+	if r.result != ResultFail {
+		t.Fatalf("result = %v, want fail", r.result)
+	}
+	if !strings.Contains(r.summary, "> [!NOTE]\n> Database **shop** does not require approval") {
+		t.Errorf("summary lacks the approval note:\n%s", r.summary)
+	}
+}
+
+func TestRunRetriesThenPasses(t *testing.T) {
+	t.Parallel()
+	srv, url := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", true))), sandbox.WithToken(testToken))
+	srv.InjectFaults(sandbox.Unavailable, sandbox.RateLimitedFor("1"))
+	r := runGate(t, gateInputs(url))
+	if r.result != ResultPass {
+		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
+	}
+	for _, want := range []string{"PlanetScale API: attempt 1 failed (", "PlanetScale API: attempt 2 failed ("} {
+		if !strings.Contains(r.log, want) {
+			t.Errorf("log lacks %q:\n%s", want, r.log)
+		}
+	}
+}
+
+// TestRunErrors: every way the gate cannot decide ends in result=error, an
+// error summary and one error annotation that explains it.
+func TestRunErrors(t *testing.T) {
+	t.Parallel()
+	closed := httptest.NewServer(sandbox.New())
+	closedURL := closed.URL
+	closed.Close()
+
+	tests := []struct {
+		name   string
+		setup  func(t *testing.T) map[string]string
+		wantIn []string
+	}{
+		{"not_found_missing_grant", func(t *testing.T) map[string]string {
+			tok := testToken
+			tok.Grants = map[string][]string{"acme/shop": {"read_branch"}}
+			_, url := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", false))), sandbox.WithToken(tok))
+			return gateInputs(url)
+		}, []string{`Organization \"acme\" or database \"shop\" not found`, "`read_deploy_request`", "app.planetscale.com/acme/shop", "404 Not Found"}},
+		{"not_found_database", func(t *testing.T) map[string]string {
+			_, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+			in := gateInputs(url)
+			in["INPUT_DATABASE"] = "shoq"
+			return in
+		}, []string{`Organization \"acme\" or database \"shoq\" not found`, "`read_deploy_request` on \\\"shoq\\\""}},
+		{"unauthorized", func(t *testing.T) map[string]string {
+			_, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+			in := gateInputs(url)
+			in["INPUT_SERVICE-TOKEN"] = otherTokenID + ":" + otherSecret
+			return in
+		}, []string{"PlanetScale rejected the service token (401 Unauthorized)", "Service tokens", "`service-token`"}},
+		{"server_keeps_failing", func(t *testing.T) map[string]string {
+			srv, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+			srv.InjectFaults(sandbox.InternalError, sandbox.InternalError, sandbox.InternalError)
+			return gateInputs(url)
+		}, []string{"The PlanetScale API kept failing (500 Internal Server Error)", "gave up after 3 attempts"}},
+		{"rate_limited", func(t *testing.T) map[string]string {
+			srv, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+			srv.InjectFaults(sandbox.RateLimited, sandbox.RateLimited, sandbox.RateLimited)
+			return gateInputs(url)
+		}, []string{"429 Too Many Requests", "600 requests a minute"}},
+		{"network_error", func(t *testing.T) map[string]string {
+			return gateInputs(closedURL)
+		}, []string{"Could not reach the PlanetScale API at " + closedURL}},
+		{"paging_stuck", func(t *testing.T) map[string]string {
+			_, url := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", true), sandboxDR(2, "ready", true))),
+				sandbox.WithToken(testToken), sandbox.WithMaxPerPage(1), sandbox.WithPagingBug(sandbox.PagingStuck))
+			return gateInputs(url)
+		}, []string{"pages did not add up", "does not advance"}},
+		{"bad_input", func(t *testing.T) map[string]string {
+			return map[string]string{"INPUT_SERVICE-TOKEN": "Bearer " + testSecret, "INPUT_FAIL-ON": "sometimes"}
+		}, []string{"bad input:", `input \"organization\" is required`, `input \"database\" is required`, `starts with \"Bearer \"`, `input \"fail-on\"`}},
+		{"no_token", func(t *testing.T) map[string]string {
+			in := gateInputs("https://api.planetscale.com")
+			delete(in, "INPUT_SERVICE-TOKEN")
+			return in
+		}, []string{"no service token"}},
+		{"plain_http_api_url", func(t *testing.T) map[string]string {
+			return gateInputs("http://api.planetscale.com")
+		}, []string{`input \"api-url\"`, "plain http"}},
+		{"timeout_without_answer", func(t *testing.T) map[string]string {
+			srv, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+			srv.InjectFaults(sandbox.Fault{Delay: time.Minute, Status: 200})
+			in := gateInputs(url)
+			in["INPUT_TIMEOUT"] = "1s"
+			return in
+		}, []string{"No answer from the PlanetScale API at " + "http://127.0.0.1", "within the timeout (1s)"}},
+		{"timeout_reports_last_error", func(t *testing.T) map[string]string {
+			srv, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+			srv.InjectFaults(sandbox.Unavailable, sandbox.Fault{Delay: time.Minute, Status: 200})
+			in := gateInputs(url)
+			in["INPUT_TIMEOUT"] = "1s"
+			return in
+		}, []string{"kept failing (503 Service Unavailable)", "the timeout ran out"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := runGate(t, tt.setup(t))
+			if r.result != ResultError {
+				t.Fatalf("result = %v, want error; log:\n%s", r.result, r.log)
+			}
+			if want := []Output{{"result", "error"}}; !slices.Equal(r.outputs, want) {
+				t.Errorf("outputs = %q, want %q", r.outputs, want)
+			}
+			errs := annotations(r.log, "error")
+			if len(errs) != 1 || !strings.HasPrefix(errs[0], "::error title=Deploy request gate could not decide::") {
+				t.Fatalf("error annotations = %q, want one titled \"Deploy request gate could not decide\"", errs)
+			}
+			// The annotation's message, unescaped as the runner does.
+			msg := strings.TrimPrefix(errs[0], "::error title=Deploy request gate could not decide::")
+			msg = strings.NewReplacer("%0A", "\n", "%0D", "\r", "%25", "%").Replace(msg)
+			for _, want := range tt.wantIn {
+				want = strings.ReplaceAll(want, `\"`, `"`)
+				if !strings.Contains(msg, want) {
+					t.Errorf("annotation %q lacks %q", msg, want)
+				}
+			}
+			if !strings.HasPrefix(r.summary, "## ⚠️ Could not check deploy requests\n") ||
+				!strings.Contains(r.summary, "The gate fails closed") {
+				t.Errorf("summary is not the error summary:\n%s", r.summary)
+			}
+			if strings.Contains(r.log, "goroutine ") || strings.Contains(r.log, "panic") {
+				t.Errorf("log shows a stack trace:\n%s", r.log)
+			}
+			if n := len(annotations(r.log, "notice")); n != 0 {
+				t.Errorf("%d notices on error, want 0", n)
+			}
+		})
+	}
+}
+
+// TestRunBadInputMasksFirst: with an invalid config the secret is masked
+// before the error is printed.
+func TestRunBadInputMasksFirst(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"INPUT_SERVICE-TOKEN": testSecret + ":" + testTokenID}
+	r := runGate(t, vars)
+	if r.result != ResultError {
+		t.Fatalf("result = %v, want error", r.result)
+	}
+	ls := lines(r.log)
+	if len(ls) < 2 || !strings.HasPrefix(ls[0], "::add-mask::") {
+		t.Fatalf("log does not start with ::add-mask::\n%s", r.log)
+	}
+	if !slices.Contains(ls, "::add-mask::"+testSecret) {
+		t.Errorf("secret not masked:\n%s", r.log)
+	}
+	if !strings.Contains(r.log, "swapped") {
+		t.Errorf("log does not explain the swapped token:\n%s", r.log)
+	}
+}
+
+func TestRunWithoutRunnerFiles(t *testing.T) {
+	t.Parallel()
+	_, url := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", false))), sandbox.WithToken(testToken))
+	in := gateInputs(url)
+	in["GITHUB_OUTPUT"] = ""
+	in["GITHUB_STEP_SUMMARY"] = ""
+	r := runGate(t, in)
+	if r.result != ResultFail {
+		t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
+	}
+	for _, want := range []string{"GITHUB_OUTPUT is not set", "  result=fail", "  blocking=1", "  total=1", "  deploy-requests=[{"} {
+		if !strings.Contains(r.log, want) {
+			t.Errorf("log lacks %q:\n%s", want, r.log)
+		}
+	}
+	if n := len(annotations(r.log, "error")); n != 1 {
+		t.Errorf("got %d error annotations, want 1", n)
+	}
+}
+
+func TestRunUnwritableRunnerFiles(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		badOutput    bool
+		wantInMsg    []string
+		wantOutputs  bool
+		wantSummary  bool
+		wantLastKept string
+	}{
+		{"output_dir_missing", true, []string{"could not write the step outputs (GITHUB_OUTPUT)", "no such file or directory"}, false, true, ""},
+		{"summary_dir_missing", false, []string{"could not write the job summary (GITHUB_STEP_SUMMARY)", "no such file or directory"}, true, false, "error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, url := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", false))), sandbox.WithToken(testToken))
+			in := gateInputs(url)
+			runnerFiles(t, in)
+			missing := filepath.Join(t.TempDir(), "no-such-dir", "file")
+			if tt.badOutput {
+				in["GITHUB_OUTPUT"] = missing
+			} else {
+				in["GITHUB_STEP_SUMMARY"] = missing
+			}
+			r := runGate(t, in)
+			if r.result != ResultError {
+				t.Fatalf("result = %v, want error; log:\n%s", r.result, r.log)
+			}
+			errs := annotations(r.log, "error")
+			if len(errs) != 1 {
+				t.Fatalf("error annotations = %q, want 1", errs)
+			}
+			for _, want := range tt.wantInMsg {
+				if !strings.Contains(errs[0], want) {
+					t.Errorf("annotation %q lacks %q", errs[0], want)
+				}
+			}
+			if tt.wantOutputs {
+				// The verdict's outputs were written, then result=error; the runner keeps the last.
+				if got := outputMap(r.outputs)["result"]; got != tt.wantLastKept {
+					t.Errorf("result output = %q, want %q", got, tt.wantLastKept)
+				}
+			}
+			if tt.wantSummary && !strings.HasPrefix(r.summary, "## ⚠️ Could not check deploy requests\n") {
+				t.Errorf("summary is not the error summary:\n%s", r.summary)
+			}
+		})
+	}
+}
+
+// TestRunHostileAPIStrings: strings from the API reach the annotations and
+// summary without injecting workflow commands or breaking the table.
+func TestRunHostileAPIStrings(t *testing.T) {
+	t.Parallel()
+	d := sandboxDR(1, "ready", false)
+	d.Branch = "x\n::error::injected\n|<script>"
+	_, url := startSandbox(t, sandbox.WithDatabase(shopDB(d)), sandbox.WithToken(testToken))
+	r := runGate(t, gateInputs(url))
+	if r.result != ResultFail {
+		t.Fatalf("result = %v, want fail", r.result)
+	}
+	for _, l := range lines(r.log) {
+		if strings.HasPrefix(l, "::error::injected") {
+			t.Errorf("a branch name injected a workflow command: %q", l)
+		}
+	}
+	rows := tableRows(r.summary)
+	if len(rows) != 1 || unescapedPipes(rows[0]) != 7 || strings.Contains(rows[0], "<script>") {
+		t.Errorf("rows = %q, want one row with 7 cell borders and no HTML", rows)
+	}
+}
+
+// TestMain_PanicFailsClosed: a bug that panics ends as one error annotation
+// and exit status 2, not a stack trace.
+func TestMain_PanicFailsClosed(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	code := Main(context.Background(), Options{Stdout: &out, Getenv: func(string) string { panic("boom") }})
+	if code != 2 {
+		t.Errorf("Main = %d, want 2", code)
+	}
+	if got, want := out.String(), "::error title=Deploy request gate crashed::internal error: boom. The gate fails closed; please report this with the step log.\n"; got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,147 @@
+package action
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+	"github.com/sethvargo/go-githubactions"
+)
+
+// InputError is a problem with the action's inputs; each problem says what
+// is wrong and how to fix it.
+type InputError struct{ Problems []string }
+
+func (e *InputError) Error() string {
+	if len(e.Problems) == 1 {
+		return "bad input: " + e.Problems[0]
+	}
+	return "bad input:\n- " + strings.Join(e.Problems, "\n- ")
+}
+
+// token is the service token as the inputs or the environment gave it.
+type token struct {
+	value, from     string
+	id, idFrom      string
+	secrets         []string
+	credentialError error
+}
+
+// readToken reads the service token inputs, falling back to the variables
+// the pscale CLI reads.
+func readToken(a *githubactions.Action) token {
+	var t token
+	t.value, t.from = inputOrEnv(a, "service-token", check.EnvServiceToken)
+	t.id, t.idFrom = inputOrEnv(a, "service-token-id", check.EnvServiceTokenID)
+	t.secrets = planetscale.Secrets(t.value, t.id)
+	return t
+}
+
+// LoadConfig reads and validates the inputs. Inside a runner
+// (GITHUB_ACTIONS=true) it first masks every secret value with
+// ::add-mask::, so nothing printed afterwards can show the token. All
+// problems are reported together in an *InputError.
+func LoadConfig(a *githubactions.Action) (*check.Config, error) {
+	t := readToken(a)
+	maskSecrets(a, t.secrets)
+	cfg, err := loadConfig(a, t)
+	if err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// maskSecrets announces each secret with ::add-mask::, inside a runner only:
+// elsewhere the command would print the secret itself.
+func maskSecrets(a *githubactions.Action, secrets []string) {
+	if a.Getenv("GITHUB_ACTIONS") != "true" {
+		return
+	}
+	for _, s := range secrets {
+		a.AddMask(s)
+	}
+}
+
+// loadConfig validates the inputs. All problems are reported together in
+// an *InputError. The token was read (and its secrets masked) before.
+func loadConfig(a *githubactions.Action, t token) (check.Config, error) {
+	var problems []string
+	cfg := check.Config{
+		Organization: a.GetInput("organization"),
+		Database:     a.GetInput("database"),
+		Filter:       check.Filter{Branch: a.GetInput("branch"), IntoBranch: a.GetInput("into-branch")},
+	}
+	if cfg.Organization == "" {
+		problems = append(problems, `input "organization" is required: set it under "with:" to your PlanetScale organization (the first part of app.planetscale.com/<organization>/<database>)`)
+	}
+	if cfg.Database == "" {
+		problems = append(problems, `input "database" is required: set it under "with:" to the database name (the second part of app.planetscale.com/<organization>/<database>)`)
+	}
+	for _, in := range []struct{ name, value string }{{"organization", cfg.Organization}, {"database", cfg.Database}} {
+		if in.value != "" && check.ValidateName(in.value) != nil {
+			problems = append(problems, fmt.Sprintf(`input %q is %q: give the bare name as PlanetScale shows it (no slashes, spaces, "?" or "#")`, in.name, in.value))
+		}
+	}
+
+	creds, err := planetscale.ParseCredentials(t.value, t.id)
+	var credErr *planetscale.CredentialError
+	switch {
+	case errors.Is(err, planetscale.ErrNoCredentials):
+		problems = append(problems, `no service token: set input "service-token" to ${{ secrets.PLANETSCALE_SERVICE_TOKEN }} holding ID:TOKEN (or the token, with "service-token-id"), or set the env variables `+check.EnvServiceTokenID+" and "+check.EnvServiceToken)
+	case errors.As(err, &credErr):
+		problems = append(problems, fmt.Sprintf("%s (read from %s): %s", credErr.Problem, joinSources(t.from, t.idFrom), credErr.Fix))
+	case err != nil:
+		problems = append(problems, err.Error())
+	}
+	cfg.Credentials = creds
+
+	if cfg.FailOn, err = check.ParsePolicy(a.GetInput("fail-on")); err != nil {
+		problems = append(problems, `input "fail-on": `+err.Error())
+	}
+	cfg.APIURL = a.GetInput("api-url")
+	if cfg.APIURL == "" {
+		cfg.APIURL = planetscale.DefaultBaseURL
+	}
+	if _, err := planetscale.ParseBaseURL(cfg.APIURL); err != nil {
+		problems = append(problems, `input "api-url": `+err.Error())
+	}
+	if cfg.Timeout, err = check.ParseTimeout(a.GetInput("timeout")); err != nil {
+		problems = append(problems, `input "timeout": `+err.Error())
+	}
+	if len(problems) > 0 {
+		return check.Config{}, &InputError{Problems: problems}
+	}
+	return cfg, nil
+}
+
+// inputOrEnv returns the input, or the env variable when the input is empty,
+// and names where the value came from.
+func inputOrEnv(a *githubactions.Action, input, env string) (value, from string) {
+	if v := a.GetInput(input); v != "" {
+		return v, fmt.Sprintf("input %q", input)
+	}
+	if v := a.Getenv(env); strings.TrimSpace(v) != "" {
+		return v, "env " + env
+	}
+	return "", ""
+}
+
+func joinSources(sources ...string) string {
+	var out []string
+	for _, s := range sources {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, " and ")
+}
+
+// settingName words a setting the way a workflow author knows it.
+func settingName(s check.Setting) string {
+	if s == check.SettingRerun {
+		return "re-run the job"
+	}
+	return "the `" + string(s) + "` input"
+}

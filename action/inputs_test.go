@@ -1,0 +1,353 @@
+package action
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+)
+
+
+const (
+	testTokenID  = "tok8id4x2abc"
+	testSecret   = "pscale_tkn_T3stS3cretValueNeverPrint"
+	otherTokenID = "other9id7def"
+	otherSecret  = "pscale_tkn_OtherS3cretValueNeverPrint"
+)
+
+func TestLoadConfigValid(t *testing.T) {
+	t.Parallel()
+	base := map[string]string{"INPUT_ORGANIZATION": "acme", "INPUT_DATABASE": "shop"}
+	tests := []struct {
+		name      string
+		vars      map[string]string
+		wantCreds planetscale.Credentials
+	}{
+		{"combined_input", map[string]string{"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret},
+			planetscale.Credentials{ID: testTokenID, Secret: testSecret}},
+		{"combined_input_trailing_newline", map[string]string{"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret + "\n"},
+			planetscale.Credentials{ID: testTokenID, Secret: testSecret}},
+		{"combined_env", map[string]string{check.EnvServiceToken: testTokenID + ":" + testSecret + "\r\n"},
+			planetscale.Credentials{ID: testTokenID, Secret: testSecret}},
+		{"split_inputs", map[string]string{"INPUT_SERVICE-TOKEN": testSecret, "INPUT_SERVICE-TOKEN-ID": testTokenID},
+			planetscale.Credentials{ID: testTokenID, Secret: testSecret}},
+		{"split_token_input_id_env", map[string]string{"INPUT_SERVICE-TOKEN": testSecret, check.EnvServiceTokenID: testTokenID},
+			planetscale.Credentials{ID: testTokenID, Secret: testSecret}},
+		{"split_env", map[string]string{check.EnvServiceToken: testSecret + "\n", check.EnvServiceTokenID: " " + testTokenID + "\n"},
+			planetscale.Credentials{ID: testTokenID, Secret: testSecret}},
+		{"combined_input_with_matching_id", map[string]string{"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret, "INPUT_SERVICE-TOKEN-ID": testTokenID},
+			planetscale.Credentials{ID: testTokenID, Secret: testSecret}},
+		{"token_input_wins_over_env", map[string]string{
+			"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret, check.EnvServiceToken: otherTokenID + ":" + otherSecret},
+			planetscale.Credentials{ID: testTokenID, Secret: testSecret}},
+		{"id_input_wins_over_env", map[string]string{
+			"INPUT_SERVICE-TOKEN": testSecret, "INPUT_SERVICE-TOKEN-ID": testTokenID, check.EnvServiceTokenID: otherTokenID},
+			planetscale.Credentials{ID: testTokenID, Secret: testSecret}},
+		{"blank_env_ignored", map[string]string{"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret, check.EnvServiceTokenID: "  \n"},
+			planetscale.Credentials{ID: testTokenID, Secret: testSecret}},
+		{"oauth_token", map[string]string{"INPUT_SERVICE-TOKEN": "pscale_oauth_AbCdEf123"},
+			planetscale.Credentials{Secret: "pscale_oauth_AbCdEf123", OAuth: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			vars := map[string]string{}
+			for k, v := range base {
+				vars[k] = v
+			}
+			for k, v := range tt.vars {
+				vars[k] = v
+			}
+			a, buf := newTestAction(vars)
+			cfg, err := LoadConfig(a)
+			if err != nil {
+				t.Fatalf("LoadConfig error = %v, want none", err)
+			}
+			if cfg.Credentials != tt.wantCreds {
+				t.Errorf("Credentials = %+v, want %+v", cfg.Credentials, tt.wantCreds)
+			}
+			if cfg.Organization != "acme" || cfg.Database != "shop" {
+				t.Errorf("Organization, Database = %q, %q; want acme, shop", cfg.Organization, cfg.Database)
+			}
+			if cfg.FailOn != check.FailOnUnapproved {
+				t.Errorf("FailOn = %q, want %q", cfg.FailOn, check.FailOnUnapproved)
+			}
+			if cfg.APIURL != planetscale.DefaultBaseURL {
+				t.Errorf("APIURL = %q, want %q", cfg.APIURL, planetscale.DefaultBaseURL)
+			}
+			if cfg.Timeout != check.DefaultTimeout {
+				t.Errorf("Timeout = %s, want %s", cfg.Timeout, check.DefaultTimeout)
+			}
+			if cfg.Filter != (check.Filter{}) {
+				t.Errorf("Filter = %+v, want none", cfg.Filter)
+			}
+			// Every line LoadConfig writes is a mask, and the secret is masked.
+			out := buf.String()
+			for _, l := range lines(out) {
+				if !strings.HasPrefix(l, "::add-mask::") {
+					t.Errorf("LoadConfig wrote %q, want only ::add-mask:: lines", l)
+				}
+			}
+			for _, want := range []string{"::add-mask::" + tt.wantCreds.Secret, "::add-mask::" + tt.wantCreds.AuthorizationHeader()} {
+				if !slices.Contains(lines(out), want) {
+					t.Errorf("log lacks %q; got:\n%s", want, out)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadConfigAllInputs(t *testing.T) {
+	t.Parallel()
+	a, _ := newTestAction(map[string]string{
+		"INPUT_ORGANIZATION":  "  acme\n",
+		"INPUT_DATABASE":      "shop",
+		"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret,
+		"INPUT_BRANCH":        "add-index",
+		"INPUT_INTO-BRANCH":   "main",
+		"INPUT_FAIL-ON":       "Undeployed",
+		"INPUT_API-URL":       "https://proxy.example.com/planetscale/",
+		"INPUT_TIMEOUT":       " 90s ",
+	})
+	cfg, err := LoadConfig(a)
+	if err != nil {
+		t.Fatalf("LoadConfig error = %v, want none", err)
+	}
+	want := check.Config{
+		Organization: "acme",
+		Database:     "shop",
+		Filter:       check.Filter{Branch: "add-index", IntoBranch: "main"},
+		FailOn:       check.FailOnUndeployed,
+		APIURL:       "https://proxy.example.com/planetscale/",
+		Timeout:      90 * time.Second,
+		Credentials:  planetscale.Credentials{ID: testTokenID, Secret: testSecret},
+	}
+	if *cfg != want {
+		t.Errorf("LoadConfig = %+v, want %+v", *cfg, want)
+	}
+}
+
+func TestLoadConfigAPIURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		url     string
+		wantErr bool
+	}{
+		{"https", "https://api.planetscale.com", false},
+		{"https_proxy_path", "https://proxy.internal.example/planetscale", false},
+		{"http_loopback_ip", "http://127.0.0.1:8080", false},
+		{"http_loopback_range", "http://127.8.9.10:8080", false},
+		{"http_localhost", "http://localhost:3000", false},
+		{"http_ipv6_loopback", "http://[::1]:3000", false},
+		{"http_remote", "http://api.planetscale.com", true},
+		{"http_private_ip", "http://10.0.0.5:8080", true},
+		{"http_localhost_lookalike", "http://localhost.evil.example", true},
+		{"no_scheme", "api.planetscale.com", true},
+		{"ftp", "ftp://api.planetscale.com", true},
+		{"user_info", "https://user:pw@api.planetscale.com", true},
+		{"query", "https://api.planetscale.com?x=1", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a, _ := newTestAction(map[string]string{
+				"INPUT_ORGANIZATION": "acme", "INPUT_DATABASE": "shop",
+				"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret, "INPUT_API-URL": tt.url,
+			})
+			cfg, err := LoadConfig(a)
+			if !tt.wantErr {
+				if err != nil {
+					t.Fatalf("LoadConfig error = %v, want none", err)
+				}
+				if cfg.APIURL != tt.url {
+					t.Errorf("APIURL = %q, want %q", cfg.APIURL, tt.url)
+				}
+				return
+			}
+			var inErr *InputError
+			if !errors.As(err, &inErr) {
+				t.Fatalf("LoadConfig error = %v, want an *InputError", err)
+			}
+			if len(inErr.Problems) != 1 || !strings.HasPrefix(inErr.Problems[0], `input "api-url": `) {
+				t.Errorf("Problems = %q, want one about input \"api-url\"", inErr.Problems)
+			}
+			if strings.Contains(err.Error(), "pw@") {
+				t.Errorf("error %q repeats the URL's password", err)
+			}
+		})
+	}
+}
+
+// TestLoadConfigReportsAllProblems: one *InputError lists every problem.
+func TestLoadConfigReportsAllProblems(t *testing.T) {
+	t.Parallel()
+	a, buf := newTestAction(map[string]string{
+		"INPUT_FAIL-ON": "sometimes",
+		"INPUT_API-URL": "http://api.example.com",
+		"INPUT_TIMEOUT": "forever",
+	})
+	cfg, err := LoadConfig(a)
+	if cfg != nil {
+		t.Errorf("LoadConfig config = %+v, want nil", cfg)
+	}
+	var inErr *InputError
+	if !errors.As(err, &inErr) {
+		t.Fatalf("LoadConfig error = %v, want an *InputError", err)
+	}
+	wantParts := []string{
+		`input "organization" is required`,
+		`input "database" is required`,
+		`no service token`,
+		`input "fail-on": "sometimes" is not a policy`,
+		`input "api-url": API URL "http://api.example.com" uses plain http`,
+		`input "timeout": "forever" is not a duration`,
+	}
+	if len(inErr.Problems) != len(wantParts) {
+		t.Fatalf("got %d problems, want %d:\n%s", len(inErr.Problems), len(wantParts), err)
+	}
+	for i, want := range wantParts {
+		if !strings.Contains(inErr.Problems[i], want) {
+			t.Errorf("problem %d = %q, want it to contain %q", i, inErr.Problems[i], want)
+		}
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "bad input:\n- ") || strings.Count(msg, "\n- ") != len(wantParts) {
+		t.Errorf("Error() = %q, want a bulleted list of %d problems", msg, len(wantParts))
+	}
+	// The no-token problem says where a token can come from.
+	for _, want := range []string{`"service-token"`, check.EnvServiceToken, check.EnvServiceTokenID, "ID:TOKEN"} {
+		if !strings.Contains(inErr.Problems[2], want) {
+			t.Errorf("no-token problem %q does not mention %q", inErr.Problems[2], want)
+		}
+	}
+	if buf.Len() != 0 {
+		t.Errorf("LoadConfig with no token wrote %q, want nothing", buf.String())
+	}
+}
+
+func TestInputErrorSingleProblem(t *testing.T) {
+	t.Parallel()
+	err := &InputError{Problems: []string{"x is wrong"}}
+	if got, want := err.Error(), "bad input: x is wrong"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+// TestLoadConfigCredentialMistakes: each usual mistake is explained with
+// where the value came from and how to fix it, never quoting the secret,
+// and every secret part is masked before anything else.
+func TestLoadConfigCredentialMistakes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		vars map[string]string
+		// secret is the value that must be masked and never shown.
+		secret   string
+		wantFrom string
+		wantText []string
+	}{
+		{"bearer_prefix_input", map[string]string{"INPUT_SERVICE-TOKEN": "Bearer " + testSecret}, testSecret,
+			`input "service-token"`, []string{`starts with "Bearer "`, `remove "Bearer "`}},
+		{"bearer_prefix_env", map[string]string{check.EnvServiceToken: "bearer " + testTokenID + ":" + testSecret}, testSecret,
+			"env " + check.EnvServiceToken, []string{`starts with "Bearer "`, `remove "Bearer "`}},
+		{"swapped_input", map[string]string{"INPUT_SERVICE-TOKEN": testSecret + ":" + testTokenID}, testSecret,
+			`input "service-token"`, []string{"swapped", "swap them"}},
+		{"swapped_env", map[string]string{check.EnvServiceToken: testSecret + ":" + testTokenID}, testSecret,
+			"env " + check.EnvServiceToken, []string{"swapped", "swap them"}},
+		{"swapped_split", map[string]string{"INPUT_SERVICE-TOKEN": testTokenID, "INPUT_SERVICE-TOKEN-ID": testSecret}, testSecret,
+			`input "service-token" and input "service-token-id"`, []string{"swapped"}},
+		{"secret_without_id_input", map[string]string{"INPUT_SERVICE-TOKEN": testSecret}, testSecret,
+			`input "service-token"`, []string{"without its ID", "ID:TOKEN", check.EnvServiceTokenID}},
+		{"secret_without_id_env", map[string]string{check.EnvServiceToken: testSecret + "\n"}, testSecret,
+			"env " + check.EnvServiceToken, []string{"without its ID", "ID:TOKEN"}},
+		{"id_without_secret_input", map[string]string{"INPUT_SERVICE-TOKEN-ID": testTokenID}, testTokenID,
+			`input "service-token-id"`, []string{"token itself is empty"}},
+		{"id_without_secret_env", map[string]string{check.EnvServiceTokenID: testTokenID}, testTokenID,
+			"env " + check.EnvServiceTokenID, []string{"token itself is empty"}},
+		{"different_ids", map[string]string{"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret, check.EnvServiceTokenID: otherTokenID}, testSecret,
+			`input "service-token" and env ` + check.EnvServiceTokenID, []string{"different service token ID"}},
+		{"not_id_token_form", map[string]string{"INPUT_SERVICE-TOKEN": "s3cr3tWithoutColonOrPrefix"}, "s3cr3tWithoutColonOrPrefix",
+			`input "service-token"`, []string{"not in ID:TOKEN form"}},
+		{"oauth_with_id", map[string]string{"INPUT_SERVICE-TOKEN": "pscale_oauth_S3cretOAuth", "INPUT_SERVICE-TOKEN-ID": testTokenID}, "pscale_oauth_S3cretOAuth",
+			`input "service-token" and input "service-token-id"`, []string{"OAuth", "needs no ID"}},
+		{"space_inside_secret", map[string]string{"INPUT_SERVICE-TOKEN": testTokenID + ":pscale_tkn_two words"}, "pscale_tkn_two words",
+			`input "service-token"`, []string{"white space"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			// Organization is missing too: masking must not wait for a valid config.
+			tt.vars["INPUT_DATABASE"] = "shop"
+			a, buf := newTestAction(tt.vars)
+			_, err := LoadConfig(a)
+			var inErr *InputError
+			if !errors.As(err, &inErr) {
+				t.Fatalf("LoadConfig error = %v, want an *InputError", err)
+			}
+			if len(inErr.Problems) != 2 {
+				t.Fatalf("got problems %q, want 2 (organization, credentials)", inErr.Problems)
+			}
+			msg := inErr.Problems[1]
+			if want := "(read from " + tt.wantFrom + ")"; !strings.Contains(msg, want) {
+				t.Errorf("problem %q does not say %q", msg, want)
+			}
+			for _, want := range tt.wantText {
+				if !strings.Contains(msg, want) {
+					t.Errorf("problem %q does not contain %q", msg, want)
+				}
+			}
+			if strings.Contains(err.Error(), tt.secret) {
+				t.Errorf("error %q contains the secret", err)
+			}
+			log := lines(buf.String())
+			if len(log) == 0 {
+				t.Fatalf("nothing written, want ::add-mask:: lines")
+			}
+			for _, l := range log {
+				if !strings.HasPrefix(l, "::add-mask::") {
+					t.Errorf("LoadConfig wrote %q, want only ::add-mask:: lines", l)
+				}
+				if strings.Contains(l, "%0A") || strings.Contains(l, "%0D") {
+					t.Errorf("mask %q holds a line break; the runner would not mask the value", l)
+				}
+			}
+			if !slices.Contains(log, "::add-mask::"+tt.secret) {
+				t.Errorf("secret not masked; log:\n%s", buf)
+			}
+		})
+	}
+}
+
+// TestLoadConfigMultiLineToken: a token pasted over several lines is
+// refused, and each mask fits one ::add-mask:: command.
+func TestLoadConfigMultiLineToken(t *testing.T) {
+	t.Parallel()
+	a, buf := newTestAction(map[string]string{
+		"INPUT_ORGANIZATION": "acme", "INPUT_DATABASE": "shop",
+		"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret + "\nsecond-line",
+	})
+	_, err := LoadConfig(a)
+	var inErr *InputError
+	if !errors.As(err, &inErr) || !strings.Contains(err.Error(), "white space") {
+		t.Fatalf("LoadConfig error = %v, want an *InputError about white space", err)
+	}
+	if strings.Contains(err.Error(), testSecret) {
+		t.Errorf("error %q contains the secret", err)
+	}
+	log := lines(buf.String())
+	for _, l := range log {
+		if !strings.HasPrefix(l, "::add-mask::") || strings.Contains(l, "%0A") || strings.Contains(l, "%0D") {
+			t.Errorf("line %q is not a one-line mask", l)
+		}
+	}
+	for _, want := range []string{testTokenID + ":" + testSecret, "second-line"} {
+		if !slices.Contains(log, "::add-mask::"+want) {
+			t.Errorf("%q not masked; log:\n%s", want, buf)
+		}
+	}
+}

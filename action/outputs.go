@@ -1,0 +1,153 @@
+package action
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/sethvargo/go-githubactions"
+)
+
+// Output is one step output.
+type Output struct{ Name, Value string }
+
+// MaxDeployRequestsOutput caps the deploy-requests output well under the
+// 1 MB GitHub allows one output. When the list is longer, blocking requests
+// are kept first and the rest is left out.
+const MaxDeployRequestsOutput = 256 << 10
+
+// deployRequestOutput is one item of the deploy-requests output.
+type deployRequestOutput struct {
+	Number          int    `json:"number"`
+	Branch          string `json:"branch"`
+	IntoBranch      string `json:"into_branch"`
+	Approved        bool   `json:"approved"`
+	State           string `json:"state"`
+	DeploymentState string `json:"deployment_state"`
+	Deployable      bool   `json:"deployable"`
+	HTMLURL         string `json:"html_url"`
+	CreatedAt       string `json:"created_at"`
+	Blocking        bool   `json:"blocking"`
+}
+
+// Outputs returns the step outputs for a verdict, in a fixed order. Every
+// value is one line. redact removes known secrets from API text.
+func Outputs(v check.Verdict, redact func(string) string) []Output {
+	result := "pass"
+	if !v.Passed() {
+		result = "fail"
+	}
+	var blocking []string
+	for _, e := range v.Blocking() {
+		blocking = append(blocking, strconv.Itoa(e.DeployRequest.Number))
+	}
+	return []Output{
+		{"result", result},
+		{"total", strconv.Itoa(len(v.Matched))},
+		{"approved-count", strconv.Itoa(v.Approved)},
+		{"unapproved-count", strconv.Itoa(v.Unapproved)},
+		{"blocking", strings.Join(blocking, ",")},
+		{"deploy-requests", deployRequestsJSON(v, redact, MaxDeployRequestsOutput)},
+	}
+}
+
+// deployRequestsJSON is the matched requests as a one-line JSON array by
+// number, at most limit bytes: blocking requests first, then the others,
+// until the next would not fit.
+func deployRequestsJSON(v check.Verdict, redact func(string) string, limit int) string {
+	type item struct {
+		number int
+		json   []byte
+	}
+	var keep []item
+	size := 2 // the brackets
+	add := func(e check.Entry) {
+		dr := e.DeployRequest
+		created := ""
+		if !dr.CreatedAt.IsZero() {
+			created = dr.CreatedAt.UTC().Format(time.RFC3339)
+		}
+		b, _ := json.Marshal(deployRequestOutput{ // strings, ints and bools: cannot fail
+			Number: dr.Number, Branch: redact(dr.Branch), IntoBranch: redact(dr.IntoBranch), Approved: dr.Approved,
+			State: redact(dr.State), DeploymentState: redact(dr.DeploymentState), Deployable: dr.Deployable(),
+			HTMLURL: redact(dr.HTMLURL), CreatedAt: created, Blocking: e.Blocking,
+		})
+		if size+len(b)+1 > limit {
+			return
+		}
+		size += len(b) + 1
+		keep = append(keep, item{dr.Number, b})
+	}
+	for _, e := range v.Matched {
+		if e.Blocking {
+			add(e)
+		}
+	}
+	for _, e := range v.Matched {
+		if !e.Blocking {
+			add(e)
+		}
+	}
+	// Back in number order.
+	byNumber := make(map[int][]byte, len(keep))
+	for _, it := range keep {
+		byNumber[it.number] = it.json
+	}
+	parts := make([]string, 0, len(keep))
+	for _, e := range v.Matched {
+		if b, ok := byNumber[e.DeployRequest.Number]; ok {
+			parts = append(parts, string(b))
+		}
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
+// writeOutputs sets the step outputs. Outside a runner (no GITHUB_OUTPUT)
+// it prints them instead.
+func writeOutputs(a *githubactions.Action, outputs []Output) error {
+	if a.Getenv("GITHUB_OUTPUT") == "" {
+		a.Infof("GITHUB_OUTPUT is not set (not running in GitHub Actions?); outputs:")
+		for _, o := range outputs {
+			a.Infof("  %s=%s", o.Name, o.Value)
+		}
+		return nil
+	}
+	return fileCommand("write the step outputs (GITHUB_OUTPUT)", func() {
+		for _, o := range outputs {
+			a.SetOutput(o.Name, o.Value)
+		}
+	})
+}
+
+// writeSummary appends Markdown to the job summary, when there is one.
+func writeSummary(a *githubactions.Action, markdown string) error {
+	if a.Getenv("GITHUB_STEP_SUMMARY") == "" {
+		a.Debugf("GITHUB_STEP_SUMMARY is not set; no job summary written")
+		return nil
+	}
+	return fileCommand("write the job summary (GITHUB_STEP_SUMMARY)", func() { a.AddStepSummary(markdown) })
+}
+
+// fileCommand runs fn, turning the panic go-githubactions raises when a file
+// command cannot be written into an error.
+func fileCommand(what string, fn func()) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			perr, ok := p.(error)
+			if !ok {
+				perr = fmt.Errorf("%v", p)
+			}
+			err = fmt.Errorf("could not %s: %w", what, perr)
+			if errors.Is(perr, fs.ErrPermission) {
+				err = fmt.Errorf("%w; the container must run as root (no USER line in the Dockerfile) to write the runner's files", err)
+			}
+		}
+	}()
+	fn()
+	return nil
+}

@@ -1,0 +1,193 @@
+package action
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+)
+
+// keep redacts nothing.
+func keep(s string) string { return s }
+
+var outputOrder = []string{"result", "total", "approved-count", "unapproved-count", "blocking", "deploy-requests"}
+
+func TestOutputs(t *testing.T) {
+	t.Parallel()
+	withDeployment := func(d planetscale.DeployRequest, deployable bool) planetscale.DeployRequest {
+		d.Deployment = &planetscale.Deployment{State: d.DeploymentState, Deployable: deployable}
+		return d
+	}
+	drs := []planetscale.DeployRequest{
+		withDeployment(dr(12, "ready", false), true),
+		withDeployment(dr(3, "pending", false), false),
+		withDeployment(dr(100, "complete", true), true),
+		withDeployment(dr(7, "ready", true), true),
+		dr(25, "error", false), // no deployment object
+		{Number: 2, State: "closed", DeploymentState: "ready"},
+	}
+	tests := []struct {
+		name   string
+		policy check.Policy
+		want   []Output
+	}{
+		{"unapproved", check.FailOnUnapproved, []Output{
+			{"result", "fail"}, {"total", "5"}, {"approved-count", "2"}, {"unapproved-count", "3"}, {"blocking", "3,12,25"}}},
+		{"undeployed", check.FailOnUndeployed, []Output{
+			{"result", "fail"}, {"total", "5"}, {"approved-count", "2"}, {"unapproved-count", "3"}, {"blocking", "3,7,12,25"}}},
+		{"never", check.FailNever, []Output{
+			{"result", "pass"}, {"total", "5"}, {"approved-count", "2"}, {"unapproved-count", "3"}, {"blocking", ""}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := Outputs(check.Evaluate(drs, check.Filter{}, tt.policy), keep)
+			if names := outputNames(got); !slices.Equal(names, outputOrder) {
+				t.Fatalf("output names = %q, want %q", names, outputOrder)
+			}
+			for i, want := range tt.want {
+				if got[i] != want {
+					t.Errorf("output %s = %q, want %q", want.Name, got[i].Value, want.Value)
+				}
+			}
+			var items []map[string]any
+			if err := json.Unmarshal([]byte(got[5].Value), &items); err != nil {
+				t.Fatalf("deploy-requests is not a JSON array: %v\n%s", err, got[5].Value)
+			}
+			var numbers []float64
+			var blocking []float64
+			for _, it := range items {
+				numbers = append(numbers, it["number"].(float64))
+				if it["blocking"].(bool) {
+					blocking = append(blocking, it["number"].(float64))
+				}
+			}
+			if want := []float64{3, 7, 12, 25, 100}; !slices.Equal(numbers, want) {
+				t.Errorf("deploy-requests numbers = %v, want %v", numbers, want)
+			}
+			var wantBlocking []float64
+			for _, s := range strings.Split(tt.want[4].Value, ",") {
+				if s != "" {
+					var n float64
+					if err := json.Unmarshal([]byte(s), &n); err != nil {
+						t.Fatal(err)
+					}
+					wantBlocking = append(wantBlocking, n)
+				}
+			}
+			if !slices.Equal(blocking, wantBlocking) {
+				t.Errorf("deploy-requests blocking = %v, want %v", blocking, wantBlocking)
+			}
+		})
+	}
+}
+
+func TestOutputsDeployRequestJSON(t *testing.T) {
+	t.Parallel()
+	created := time.Date(2026, 10, 25, 16, 54, 59, 797_000_000, time.FixedZone("CEST", 2*60*60))
+	d := planetscale.DeployRequest{
+		ID: "4xsz0ql82y4n", Number: 42, Branch: "add-<index>|x", IntoBranch: "main", Approved: false,
+		State: "open", DeploymentState: "ready", Notes: "not in the output",
+		Deployment: &planetscale.Deployment{State: "ready", Deployable: true},
+		HTMLURL:    "https://app.planetscale.com/acme/shop/deploy-requests/42", CreatedAt: created,
+	}
+	out := Outputs(check.Evaluate([]planetscale.DeployRequest{d}, check.Filter{}, check.FailOnUnapproved), keep)
+	list := out[5].Value
+	if strings.Contains(list, "\n") {
+		t.Errorf("deploy-requests spans lines: %q", list)
+	}
+	var raw []map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(list), &raw); err != nil || len(raw) != 1 {
+		t.Fatalf("deploy-requests = %s: want a one-item JSON array (err %v)", list, err)
+	}
+	var keys []string
+	for k := range raw[0] {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	wantKeys := []string{"approved", "blocking", "branch", "created_at", "deployable", "deployment_state", "html_url", "into_branch", "number", "state"}
+	if !slices.Equal(keys, wantKeys) {
+		t.Errorf("keys = %q, want %q", keys, wantKeys)
+	}
+	want := map[string]string{
+		"number": `42`, "branch": `"add-\u003cindex\u003e|x"`, "into_branch": `"main"`, "approved": `false`,
+		"state": `"open"`, "deployment_state": `"ready"`, "deployable": `true`,
+		"html_url":   `"https://app.planetscale.com/acme/shop/deploy-requests/42"`,
+		"created_at": `"2026-10-25T14:54:59Z"`, "blocking": `true`,
+	}
+	for k, w := range want {
+		if got := string(raw[0][k]); got != w {
+			t.Errorf("%s = %s, want %s", k, got, w)
+		}
+	}
+}
+
+func TestOutputsEdgeValues(t *testing.T) {
+	t.Parallel()
+	t.Run("no_matches", func(t *testing.T) {
+		t.Parallel()
+		got := Outputs(check.Evaluate(nil, check.Filter{}, check.FailOnUnapproved), keep)
+		want := []Output{{"result", "pass"}, {"total", "0"}, {"approved-count", "0"}, {"unapproved-count", "0"}, {"blocking", ""}, {"deploy-requests", "[]"}}
+		if !slices.Equal(got, want) {
+			t.Errorf("Outputs = %q, want %q", got, want)
+		}
+	})
+	t.Run("zero_created_at_and_no_deployment", func(t *testing.T) {
+		t.Parallel()
+		d := planetscale.DeployRequest{Number: 1, State: "open", DeploymentState: "ready", Approved: true}
+		got := Outputs(check.Evaluate([]planetscale.DeployRequest{d}, check.Filter{}, check.FailOnUnapproved), keep)[5].Value
+		want := `[{"number":1,"branch":"","into_branch":"","approved":true,"state":"open","deployment_state":"ready","deployable":false,"html_url":"","created_at":"","blocking":false}]`
+		if got != want {
+			t.Errorf("deploy-requests = %s, want %s", got, want)
+		}
+	})
+	t.Run("numbers_sort_numerically", func(t *testing.T) {
+		t.Parallel()
+		drs := []planetscale.DeployRequest{dr(100, "ready", false), dr(9, "ready", false), dr(10, "ready", false), dr(1000, "ready", false)}
+		if got, want := Outputs(check.Evaluate(drs, check.Filter{}, check.FailOnUnapproved), keep)[4].Value, "9,10,100,1000"; got != want {
+			t.Errorf("blocking = %q, want %q", got, want)
+		}
+	})
+}
+
+// TestOutputsSurviveRunnerFile: written with SetOutput and read back as the
+// runner reads GITHUB_OUTPUT, values with line breaks or a fake delimiter in
+// branch names come back whole.
+func TestOutputsSurviveRunnerFile(t *testing.T) {
+	t.Parallel()
+	d := dr(1, "ready", false)
+	d.Branch = "x\n_GitHubActionsFileCommandDelimeter_\nresult=pass"
+	want := Outputs(check.Evaluate([]planetscale.DeployRequest{d}, check.Filter{}, check.FailOnUnapproved), keep)
+	vars := map[string]string{}
+	outPath, _ := runnerFiles(t, vars)
+	a, _ := newTestAction(vars)
+	if err := writeOutputs(a, want); err != nil {
+		t.Fatalf("writeOutputs: %v", err)
+	}
+	got := parseRunnerOutputs(t, readFile(t, outPath))
+	if !slices.Equal(got, want) {
+		t.Errorf("outputs read back = %q, want %q", got, want)
+	}
+}
+
+func TestWriteOutputsWithoutRunner(t *testing.T) {
+	t.Parallel()
+	a, buf := newTestAction(map[string]string{})
+	outs := []Output{{"result", "pass"}, {"blocking", ""}}
+	if err := writeOutputs(a, outs); err != nil {
+		t.Fatalf("writeOutputs: %v", err)
+	}
+	if err := writeSummary(a, "# hi"); err != nil {
+		t.Fatalf("writeSummary: %v", err)
+	}
+	for _, want := range []string{"GITHUB_OUTPUT is not set", "  result=pass\n", "  blocking=\n", "::debug::GITHUB_STEP_SUMMARY is not set"} {
+		if !bytes.Contains(buf.Bytes(), []byte(want)) {
+			t.Errorf("log lacks %q:\n%s", want, buf)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+)
+
+// scriptedLister answers each listing with the next of its answers, and
+// the last one from then on.
+type scriptedLister struct {
+	mu      sync.Mutex
+	answers [][]planetscale.DeployRequest
+	errs    []error
+	calls   int
+}
+
+func (s *scriptedLister) ListDeployRequests(context.Context, string, string, planetscale.ListDeployRequestsOptions) ([]planetscale.DeployRequest, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := min(s.calls, len(s.answers)-1)
+	s.calls++
+	var err error
+	if i < len(s.errs) {
+		err = s.errs[i]
+	}
+	return s.answers[i], err
+}
+
+func (s *scriptedLister) GetDatabase(context.Context, string, string) (*planetscale.Database, error) {
+	return &planetscale.Database{RequireApprovalForDeploy: true}, nil
+}
+
+func TestWait(t *testing.T) {
+	t.Parallel()
+	blocked := []planetscale.DeployRequest{testkit.DR(1, "ready", false)}
+	approved := []planetscale.DeployRequest{testkit.DR(1, "ready", true)}
+	cfg := Config{Organization: "acme", Database: "shop", FailOn: FailOnUnapproved, Timeout: time.Minute}
+	tests := []struct {
+		name       string
+		lister     *scriptedLister
+		opts       WaitOptions
+		wantPass   bool
+		wantErr    bool
+		wantCalls  int
+		wantRounds int
+	}{
+		{"passes_once_approved", &scriptedLister{answers: [][]planetscale.DeployRequest{blocked, blocked, approved}},
+			WaitOptions{For: time.Hour, Interval: time.Millisecond}, true, false, 3, 2},
+		{"no_wait_checks_once", &scriptedLister{answers: [][]planetscale.DeployRequest{blocked, approved}},
+			WaitOptions{}, false, false, 1, 0},
+		{"ends_when_the_next_check_would_be_too_late", &scriptedLister{answers: [][]planetscale.DeployRequest{blocked}},
+			WaitOptions{For: time.Millisecond, Interval: time.Hour}, false, false, 1, 0},
+		{"an_error_ends_the_wait", &scriptedLister{answers: [][]planetscale.DeployRequest{blocked, nil}, errs: []error{nil, errors.New("boom")}},
+			WaitOptions{For: time.Hour, Interval: time.Millisecond}, false, true, 2, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rounds := 0
+			tt.opts.Round = func(round int, v Verdict, next time.Time) {
+				rounds++
+				if round != rounds || v.Passed() || next.IsZero() {
+					t.Errorf("round %d (want %d): passed %v, next %v", round, rounds, v.Passed(), next)
+				}
+			}
+			v, err := Wait(t.Context(), tt.lister, cfg, tt.opts)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
+			}
+			if err == nil && v.Passed() != tt.wantPass {
+				t.Errorf("passed = %v, want %v", v.Passed(), tt.wantPass)
+			}
+			if tt.lister.calls != tt.wantCalls || rounds != tt.wantRounds {
+				t.Errorf("calls, rounds = %d, %d; want %d, %d", tt.lister.calls, rounds, tt.wantCalls, tt.wantRounds)
+			}
+		})
+	}
+	t.Run("cancel_ends_the_wait", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithCancel(t.Context())
+		l := &scriptedLister{answers: [][]planetscale.DeployRequest{blocked}}
+		_, err := Wait(ctx, l, cfg, WaitOptions{For: time.Hour, Interval: time.Minute, Round: func(int, Verdict, time.Time) { cancel() }})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	})
+}

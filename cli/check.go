@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/report"
+)
+
+// The bounds of check's wait flags.
+const (
+	defaultWaitInterval = 30 * time.Second
+	maxWait             = 6 * time.Hour
+)
+
+func checkCommand() *command {
+	return &command{
+		name: "check", scope: database, exits: exitsCheck,
+		args:    "[--fail-on POLICY] [--wait-timeout DURATION] [--markdown FILE]",
+		summary: "the gate: fail while open deploy requests are not approved",
+		about: `The gate, as the GitHub Action runs it, for any CI (GitLab, Buildkite, CircleCI) or a pre-push hook:
+it lists every open deploy request of the database (every page), keeps those that match --branch and
+--into-branch, and fails while one of them is not approved (--fail-on unapproved, the default) or not
+deployed (--fail-on undeployed); --fail-on never only reports. It prints a one-line verdict and a table
+of the matched requests; --markdown FILE also writes the Markdown summary the action writes (for a GitLab
+merge request note, say). With --wait-timeout it checks again every --wait-interval until the gate
+passes or the time is up, for a job that waits for an approval. When it cannot decide (no token, a
+missing grant, the API failing) it exits 2: it fails closed.`,
+		examples: []string{
+			"deploy-request-gate check shop --org acme",
+			"deploy-request-gate check shop --org acme --into-branch main --markdown gate.md",
+			"deploy-request-gate check shop --org acme --wait-timeout 30m --wait-interval 1m",
+		},
+		setup: func(fs *flag.FlagSet) func(context.Context, *session) int {
+			var o checkOptions
+			fs.StringVar(&o.branch, "branch", "", "only requests from this `BRANCH`")
+			fs.StringVar(&o.into, "into-branch", "", "only requests into this `BRANCH` (such as main)")
+			fs.StringVar(&o.failOn, "fail-on", "unapproved", "`POLICY`: unapproved (fail while a request not yet deployed lacks approval), undeployed (while one is not deployed) or never (report only)")
+			fs.StringVar(&o.waitFor, "wait-timeout", "0", "keep checking for up to this `DURATION` until the gate passes (0 checks once; at most 6h)")
+			fs.StringVar(&o.interval, "wait-interval", defaultWaitInterval.String(), "time between checks while waiting: a `DURATION` from 1s to 1h")
+			fs.StringVar(&o.markdown, "markdown", "", "also write the summary as Markdown to `FILE`")
+			return o.run
+		},
+	}
+}
+
+// checkOptions are check's own flags.
+type checkOptions struct {
+	branch, into, failOn, waitFor, interval, markdown string
+}
+
+func (o *checkOptions) run(ctx context.Context, s *session) int {
+	cfg := s.cfg
+	cfg.Filter = check.Filter{Branch: o.branch, IntoBranch: o.into}
+	var err error
+	var wait check.WaitOptions
+	if cfg.FailOn, err = check.ParsePolicy(o.failOn); err != nil {
+		return s.cmd.usageError(s.env, "--fail-on: "+err.Error())
+	}
+	if wait.For, err = check.ParseDuration(o.waitFor, 0, 0, maxWait); err != nil {
+		return s.cmd.usageError(s.env, "--wait-timeout: "+err.Error())
+	}
+	if wait.Interval, err = check.ParseDuration(o.interval, defaultWaitInterval, time.Second, time.Hour); err != nil {
+		return s.cmd.usageError(s.env, "--wait-interval: "+err.Error())
+	}
+	c, err := s.client()
+	if err != nil {
+		s.stderr.printf("deploy-request-gate check: %s\n", err)
+		return ExitError
+	}
+	if wait.For > 0 {
+		s.stderr.printf("Waiting up to %s for the gate to pass, checking every %s.\n", wait.For, wait.Interval)
+		wait.Round = func(round int, v check.Verdict, next time.Time) {
+			s.stderr.printf("Check %d: %s: %s. Next check at %s.\n", round,
+				report.Plural(len(v.Blocking()), "deploy request still blocks", "deploy requests still block"),
+				numbers(v.Blocking()), next.Format("15:04:05"))
+		}
+	}
+	v, err := check.Wait(ctx, c, cfg, wait)
+	rep := report.Report{
+		Organization: cfg.Organization, Database: cfg.Database, Filter: cfg.Filter, Now: s.now(),
+		Redactor: s.redactor, Name: markdownFlagName,
+		FullList: "`deploy-request-gate deploy-requests --format json` lists them all",
+	}
+	if err != nil {
+		where := cfg.Organization + "/" + cfg.Database
+		words, err := s.explain(ctx, c, read{what: "the deploy requests of " + where, grant: "read_deploy_request"}, err)
+		s.stderr.printf("%s\n", wrap(fmt.Sprintf("deploy-request-gate check: could not decide, so the gate fails closed. %s\nError: %s", words, err), s.width(), ""))
+		o.writeMarkdown(s, report.FailureMarkdown(report.Failure{Lead: words, Error: s.redactor.Line(err.Error())}, rep))
+		return ExitError
+	}
+	if v.SettingsErr != nil {
+		s.stderr.printf("Could not read the database settings, so the report cannot say whether approval is required: %s\n", v.SettingsErr)
+	}
+	if s.json() {
+		if err := s.stdout.json(newVerdictJSON(v, cfg)); err != nil {
+			s.stderr.printf("deploy-request-gate check: %s\n", err)
+			return ExitError
+		}
+	} else {
+		s.printVerdict(v, cfg)
+	}
+	if !o.writeMarkdown(s, report.Markdown(v, rep)) {
+		return ExitError
+	}
+	if !v.Passed() {
+		return ExitFail
+	}
+	return ExitOK
+}
+
+// writeMarkdown writes md to the --markdown file, if one was given, and
+// reports whether that went well.
+func (o *checkOptions) writeMarkdown(s *session, md string) bool {
+	if o.markdown == "" {
+		return true
+	}
+	if err := os.WriteFile(o.markdown, []byte(md), 0o644); err != nil {
+		s.stderr.printf("deploy-request-gate check: write the Markdown summary: %s\n", err)
+		return false
+	}
+	return true
+}
+
+// numbers lists the requests' numbers: "#105, #114".
+func numbers(entries []check.Entry) string {
+	out := make([]string, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, fmt.Sprintf("#%d", e.DeployRequest.Number))
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,195 @@
+// Package cli is the command line: with no arguments the binary is the
+// GitHub Action; with a command it is a tool for people at a terminal and
+// for CI systems other than GitHub. One table (commands.go) defines the
+// commands and their flags.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/action"
+	"github.com/deploy-request-gate/deploy-request-gate/buildinfo"
+)
+
+// Exit statuses.
+const (
+	// ExitOK: done; the gate passes.
+	ExitOK = 0
+	// ExitFail: the gate blocks (check), or doctor found a problem.
+	ExitFail = 1
+	// ExitError: bad usage, or an error kept the command from its answer.
+	ExitError = 2
+)
+
+// Env is what a command runs with: the process's streams and environment,
+// injected so tests can run commands in-process.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Version is the binary's version when set at link time in main;
+	// buildinfo.Version is used when it is empty or "dev".
+	Version string
+	// Now returns the current time (default time.Now); ages are measured
+	// from it.
+	Now func() time.Time
+}
+
+func (env Env) now() time.Time {
+	if env.Now != nil {
+		return env.Now()
+	}
+	return time.Now()
+}
+
+func (env Env) getenv(name string) string {
+	if env.Getenv == nil {
+		return ""
+	}
+	return env.Getenv(name)
+}
+
+func (env Env) version() string {
+	if env.Version != "" && env.Version != buildinfo.DevVersion {
+		return env.Version
+	}
+	return buildinfo.Version()
+}
+
+func userAgent(env Env) string { return "deploy-request-gate/" + env.version() }
+
+// Main runs the binary: no arguments runs the GitHub Action (inputs from
+// INPUT_* variables); otherwise the first word that is not a flag names a
+// command (flags may stand before it, as with pscale). It returns the exit
+// status.
+func Main(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 {
+		return action.Main(ctx, action.Options{Getenv: env.Getenv, Stdout: env.Stdout, UserAgent: userAgent(env)})
+	}
+	stderr := &printer{w: env.Stderr}
+	i := commandIndex(args)
+	if i < 0 {
+		if hasHelpFlag(args) {
+			fmt.Fprint(env.Stdout, usage())
+			return ExitOK
+		}
+		if len(args) == 1 && args[0] == "--version" {
+			return Main(ctx, []string{"version"}, env)
+		}
+		stderr.printf("deploy-request-gate: no command given\n\n%s", shortUsage())
+		return ExitError
+	}
+	name, rest := args[i], append(append([]string{}, args[:i]...), args[i+1:]...)
+	if name == "help" {
+		return help(rest, env)
+	}
+	c := findCommand(name)
+	if c == nil {
+		stderr.printf("deploy-request-gate: unknown command %q%s\n\n%s", name, didYouMean(name), shortUsage())
+		return ExitError
+	}
+	return c.invoke(ctx, rest, env)
+}
+
+// help prints the usage, or a command's help for "help COMMAND".
+func help(args []string, env Env) int {
+	switch {
+	case len(args) == 0:
+		fmt.Fprint(env.Stdout, usage())
+		return ExitOK
+	case len(args) > 1:
+		fmt.Fprintf(env.Stderr, "deploy-request-gate help: give one command, such as 'deploy-request-gate help check'\n")
+		return ExitError
+	}
+	c := findCommand(args[0])
+	if c == nil {
+		(&printer{w: env.Stderr}).printf("deploy-request-gate help: unknown command %q%s\n\n%s", args[0], didYouMean(args[0]), shortUsage())
+		return ExitError
+	}
+	fmt.Fprint(env.Stdout, c.help())
+	return ExitOK
+}
+
+// invoke parses the command's flags (wherever they stand among its
+// words), reads its settings and runs it.
+func (c *command) invoke(ctx context.Context, args []string, env Env) int {
+	fs := c.flagSet()
+	var common commonFlags
+	if c.scope != local {
+		common.register(fs, c.scope)
+	}
+	run := c.setup(fs)
+	args, err := interspersed(fs, args)
+	if err == nil {
+		err = fs.Parse(args)
+	}
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(env.Stdout, c.help())
+		return ExitOK
+	case err != nil:
+		return c.usageError(env, flagMessage(err))
+	}
+	words := fs.Args()
+	if max := c.maxWords(); len(words) > max {
+		return c.usageError(env, fmt.Sprintf("unexpected argument %q", words[max]))
+	}
+	s := &session{env: env, cmd: c, stdout: &printer{w: env.Stdout}, stderr: &printer{w: env.Stderr}}
+	if c.scope != local {
+		if problems := s.resolve(&common, words); len(problems) > 0 {
+			s.stderr.printf("%s\n", problemList("deploy-request-gate "+c.name, problems, s.width()))
+			return ExitError
+		}
+	}
+	return run(ctx, s)
+}
+
+// usageError prints a short usage for a command line that does not parse
+// and returns ExitError.
+func (c *command) usageError(env Env, msg string) int {
+	(&printer{w: env.Stderr}).printf("deploy-request-gate %s: %s\nUsage: %s\nRun 'deploy-request-gate help %s' for its flags.\n",
+		c.name, msg, c.usageLine(), c.name)
+	return ExitError
+}
+
+// flagMessage words an error of the flag package with the double dash
+// users type.
+func flagMessage(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": -"); i >= 0 && !strings.HasPrefix(msg[i+2:], "--") {
+		msg = msg[:i+2] + "-" + msg[i+2:]
+	}
+	msg = strings.Replace(msg, "flag provided but not defined", "unknown flag", 1)
+	if i := strings.Index(msg, " for flag -"); i >= 0 && !strings.HasPrefix(msg[i+10:], "--") {
+		msg = msg[:i+10] + "-" + msg[i+10:]
+	}
+	return msg
+}
+
+// hasHelpFlag reports whether args ask for help.
+func hasHelpFlag(args []string) bool {
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			return true
+		}
+	}
+	return false
+}
+
+// problemList words problems after a prefix: on one line when there is one,
+// else as a list, each wrapped to width.
+func problemList(prefix string, problems []string, width int) string {
+	if len(problems) == 1 {
+		return wrap(prefix+": "+problems[0], width, "  ")
+	}
+	lines := []string{prefix + ":"}
+	for _, p := range problems {
+		lines = append(lines, "- "+wrap(p, width-2, "  "))
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/action"
+	"github.com/deploy-request-gate/deploy-request-gate/runnersim"
+	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
+)
+
+func demoCommand() *command {
+	return &command{
+		name: "demo", scope: local, args: "[--scenario NAME] [--fail-on POLICY]",
+		summary: "run the real gate against the built-in sandbox API (no account, no network)",
+		about: `Starts the sandbox PlanetScale API on loopback, runs the real action against it in the environment a
+runner gives a container action, and prints what a workflow run would show: the step log, the outputs,
+the job summary and the exit status the step would have. It exits 0 whatever the gate decides.`,
+		examples: []string{"deploy-request-gate demo", "deploy-request-gate demo --scenario no-approval-required --fail-on undeployed"},
+		exits:    "0 the demo ran (whatever the gate decided); 2 bad usage.",
+		setup: func(fs *flag.FlagSet) func(context.Context, *session) int {
+			scenario := fs.String("scenario", "unapproved", "sandbox scenario `NAME`: "+strings.Join(sandbox.ScenarioNames(), ", "))
+			failOn := fs.String("fail-on", "unapproved", "the fail-on input: `POLICY` unapproved, undeployed or never")
+			branch := fs.String("branch", "", "the branch input: only requests from this `BRANCH`")
+			intoBranch := fs.String("into-branch", "", "the into-branch input: only requests into this `BRANCH`")
+			return func(ctx context.Context, s *session) int {
+				if err := demo(ctx, s.env, *scenario, map[string]string{"fail-on": *failOn, "branch": *branch, "into-branch": *intoBranch}); err != nil {
+					s.stderr.printf("demo: %v\n", err)
+					return ExitError
+				}
+				return ExitOK
+			}
+		},
+	}
+}
+
+func demo(ctx context.Context, env Env, scenario string, flags map[string]string) error {
+	sc, err := sandbox.NewScenario(scenario, time.Now())
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	apiURL, err := sc.Server.Listen(ctx)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "deploy-request-gate-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	runner, err := runnersim.New(dir, "pull_request", `{"pull_request":{"number":42}}`)
+	if err != nil {
+		return err
+	}
+	inputs := []struct{ name, value, shown string }{
+		{"organization", sandbox.DemoOrganization, ""},
+		{"database", sandbox.DemoDatabase, ""},
+		{"service-token", sc.ServiceToken, "*** (a sandbox token, ID:TOKEN)"},
+		{"service-token-id", "", ""},
+		{"branch", flags["branch"], ""},
+		{"into-branch", flags["into-branch"], ""},
+		{"fail-on", flags["fail-on"], ""},
+		{"api-url", apiURL, ""},
+		{"timeout", "1m", ""},
+	}
+	out := env.Stdout
+	fmt.Fprintf(out, "deploy-request-gate demo, scenario %q: %s\n", sc.Name, sc.Description)
+	fmt.Fprintf(out, "Sandbox PlanetScale API at %s (no account, no network). The real gate runs with these inputs:\n", apiURL)
+	for _, in := range inputs {
+		runner.SetInputs(map[string]string{in.name: in.value})
+		if in.value == "" {
+			continue
+		}
+		shown := in.value
+		if in.shown != "" {
+			shown = in.shown
+		}
+		fmt.Fprintf(out, "  %s: %s\n", in.name, shown)
+	}
+
+	section(out, "Step log (as the runner shows it: ::add-mask:: values print as ***)")
+	log := runnersim.NewMaskingWriter(out)
+	result := action.Run(ctx, action.Options{Getenv: runner.Getenv, Stdout: log, UserAgent: userAgent(env) + " (demo)"})
+	log.Flush()
+
+	section(out, "Step outputs (GITHUB_OUTPUT)")
+	outputs, err := runner.Outputs()
+	if err != nil {
+		fmt.Fprintf(out, "could not read the outputs: %v\n", err)
+	}
+	for _, o := range outputs {
+		fmt.Fprintf(out, "%s=%s\n", o.Name, o.Value)
+	}
+	section(out, "Job summary (GITHUB_STEP_SUMMARY, Markdown)")
+	summary, _ := runner.Summary()
+	fmt.Fprint(out, summary)
+
+	verdict := map[action.Result]string{
+		action.ResultPass:  "the step passes: the pull request check goes green",
+		action.ResultFail:  "the step fails: the pull request check stays red while deploy requests block",
+		action.ResultError: "the step fails closed: the gate could not decide",
+	}[result]
+	section(out, fmt.Sprintf("Exit status %d: %s", result.ExitCode(), verdict))
+	var others []string
+	for _, n := range sandbox.ScenarioNames() {
+		if n != sc.Name {
+			others = append(others, n)
+		}
+	}
+	fmt.Fprintf(out, "Other scenarios: --scenario %s. Policies: --fail-on unapproved|undeployed|never.\n", strings.Join(others, "|"))
+	return nil
+}
+
+func section(w io.Writer, title string) {
+	fmt.Fprintf(w, "\n── %s %s\n", title, strings.Repeat("─", max(3, 72-len([]rune(title)))))
+}

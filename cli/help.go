@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+)
+
+// usage is the binary's help: the commands, the settings they share and
+// the exit statuses.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("deploy-request-gate keeps unapproved PlanetScale schema changes out of your main branch.\n\n")
+	b.WriteString("Usage:\n  deploy-request-gate                run the gate as a GitHub Action (inputs from INPUT_* variables)\n")
+	b.WriteString("  deploy-request-gate COMMAND [flags]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-16s %s\n", c.name, c.summary)
+	}
+	b.WriteString(`
+Every command that calls the PlanetScale API reads the settings pscale reads:
+  ` + check.EnvServiceToken + `      the service token, ID:TOKEN (or the token alone, with the ID below)
+  ` + check.EnvServiceTokenID + `   the service token's ID
+  ` + check.EnvOrganization + `                the organization (--org)
+  ` + check.EnvAPIURL + `            the API address (--api-url)
+Flags win over the variables. Flags may stand before or after the other words.
+
+Start with:
+  export ` + check.EnvServiceToken + `=ID:TOKEN ` + check.EnvOrganization + `=my-org
+  deploy-request-gate doctor --database my-db      # is the token set up for the gate?
+  deploy-request-gate overview                     # databases, branches, requests awaiting approval
+  deploy-request-gate check --database my-db       # the gate: exit 0 pass, 1 blocks, 2 could not decide
+No account at hand? 'deploy-request-gate sandbox' serves a fake API to try them on.
+
+Run 'deploy-request-gate help COMMAND' (or COMMAND --help) for a command's flags and examples.
+`)
+	return b.String()
+}
+
+// shortUsage is the usage printed after a command line that does not parse.
+func shortUsage() string {
+	names := make([]string, 0, 16)
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	return "Usage: deploy-request-gate COMMAND [flags]\nCommands: " + strings.Join(names, ", ") +
+		"\nRun 'deploy-request-gate help' for more.\n"
+}
+
+// usageLine is the command's synopsis.
+func (c *command) usageLine() string {
+	line := "deploy-request-gate " + c.name
+	switch c.scope {
+	case database:
+		line += " [DATABASE] --org ORG [--database DATABASE]"
+	case optionalDatabase:
+		line += " [DATABASE] --org ORG"
+	case organization:
+		line += " --org ORG"
+	}
+	if c.args != "" {
+		line += " " + c.args
+	}
+	return line + " [flags]"
+}
+
+// help is the command's full help text.
+func (c *command) help() string {
+	fs := c.flagSet()
+	var common commonFlags
+	if c.scope != local {
+		common.register(fs, c.scope)
+	}
+	c.setup(fs)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage: %s\n\n%s\n", c.usageLine(), strings.TrimSpace(c.about))
+	own, shared := flagLines(fs)
+	if own != "" {
+		b.WriteString("\nFlags:\n" + own)
+	}
+	if shared != "" {
+		b.WriteString("\nAPI flags (every command that calls the PlanetScale API takes them):\n" + shared)
+	}
+	b.WriteString("  -h, --help                show this help\n")
+	if len(c.examples) > 0 {
+		b.WriteString("\nExamples:\n")
+		for _, e := range c.examples {
+			b.WriteString("  " + e + "\n")
+		}
+	}
+	if c.exits != "" {
+		b.WriteString("\nExit status: " + c.exits + "\n")
+	}
+	return b.String()
+}
+
+// flagLines lists the command's own flags and the common API flags, one
+// line each, as --name VALUE and its usage.
+func flagLines(fs *flag.FlagSet) (own, shared string) {
+	var o, s strings.Builder
+	fs.VisitAll(func(f *flag.Flag) {
+		value, usage := flag.UnquoteUsage(f)
+		if value == "value" {
+			value = "" // a boolean flag
+		}
+		left := "  --" + f.Name
+		if value != "" {
+			left += " " + value
+		}
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && !strings.Contains(usage, "(default") {
+			usage += " (default " + f.DefValue + ")"
+		}
+		line := fmt.Sprintf("%-27s %s\n", left, usage)
+		if len(left) > 27 {
+			line = left + "\n" + strings.Repeat(" ", 28) + usage + "\n"
+		}
+		if commonFlagNames[f.Name] {
+			s.WriteString(line)
+		} else {
+			o.WriteString(line)
+		}
+	})
+	return o.String(), s.String()
+}
+
+// didYouMean suggests the command closest to a mistyped name.
+func didYouMean(name string) string {
+	names := make([]string, 0, 16)
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	if m := closest(name, names, 1); len(m) > 0 {
+		return fmt.Sprintf(" (did you mean %s?)", m[0])
+	}
+	return ""
+}

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
+)
+
+// printer writes text for a terminal: every line is cleaned with the
+// redactor (known secrets removed, control characters stripped), so API
+// text can neither show the token nor drive the terminal.
+type printer struct {
+	w        io.Writer
+	redactor *sanitize.Redactor
+}
+
+// printf formats one or more lines and writes each one cleaned.
+func (p *printer) printf(format string, args ...any) {
+	text := fmt.Sprintf(format, args...)
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = p.redactor.Line(l)
+	}
+	_, _ = io.WriteString(p.w, strings.Join(lines, "\n"))
+}
+
+// println writes s and a line break.
+func (p *printer) println(s string) { p.printf("%s\n", s) }
+
+// json writes v as indented JSON for scripts: secrets redacted, and every
+// character a terminal could act on (control characters, line separators,
+// bidirectional overrides) written as a \u escape, which keeps the JSON
+// valid and the same data.
+func (p *printer) json(v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode JSON: %w", err)
+	}
+	_, err = io.WriteString(p.w, escapeUnsafe(p.redactor.Redact(string(b)))+"\n")
+	return err
+}
+
+// escapeUnsafe writes each rune sanitize.Line would strip as a JSON \u
+// escape. In encoding/json output such runes occur only inside strings
+// (line breaks between tokens are kept), so the result is the same JSON.
+func escapeUnsafe(s string) string {
+	if sanitize.Line(strings.ReplaceAll(s, "\n", " ")) == strings.ReplaceAll(s, "\n", " ") {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r != '\n' && sanitize.Line(string(r)) != string(r) {
+			fmt.Fprintf(&b, `\u%04x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// rawObjects returns the API objects of items for JSON output: raw(item)
+// when the client kept the object as the API sent it, else the item
+// encoded. It never returns nil, so an empty list prints as [].
+func rawObjects[T any](items []T, raw func(T) json.RawMessage) []json.RawMessage {
+	out := make([]json.RawMessage, 0, len(items))
+	for _, it := range items {
+		if r := raw(it); len(r) > 0 {
+			out = append(out, r)
+			continue
+		}
+		b, err := json.Marshal(it)
+		if err != nil {
+			b = []byte("null")
+		}
+		out = append(out, b)
+	}
+	return out
+}

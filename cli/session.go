@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
+)
+
+// session is one run of a command: its settings, streams and client.
+type session struct {
+	env            Env
+	cmd            *command
+	stdout, stderr *printer
+	redactor       *sanitize.Redactor
+	// cfg holds the organization, database, API URL, timeout and
+	// credentials, validated.
+	cfg    check.Config
+	format string
+	creds  planetscale.Credentials
+	// credErr is what is wrong with the token, if anything; tokenFrom
+	// names where it came from.
+	credErr   error
+	tokenFrom string
+}
+
+// setRedactor makes both streams remove every form of the secrets. The
+// token's ID is not secret (PlanetScale shows it in the token list, and the
+// doctor's fixes name it), so it stays readable.
+func (s *session) setRedactor(secrets []string, id string) {
+	secrets = slices.DeleteFunc(secrets, func(v string) bool { return id != "" && v == id })
+	s.redactor = sanitize.NewRedactor(secrets...)
+	s.stdout.redactor, s.stderr.redactor = s.redactor, s.redactor
+}
+
+// json reports whether the output is JSON.
+func (s *session) json() bool { return s.format == "json" }
+
+// width is the terminal width tables fit: $COLUMNS when it is a sensible
+// number, else 80.
+func (s *session) width() int {
+	if n, err := strconv.Atoi(s.env.getenv("COLUMNS")); err == nil && n >= 40 && n <= 500 {
+		return n
+	}
+	return defaultWidth
+}
+
+// now is the time ages are measured from.
+func (s *session) now() time.Time { return s.env.now() }
+
+// client returns a client for the API with the session's settings; retries
+// are told on stderr.
+func (s *session) client() (*planetscale.Client, error) {
+	c, err := planetscale.NewClient(
+		planetscale.WithBaseURL(s.cfg.APIURL),
+		planetscale.WithCredentials(s.cfg.Credentials),
+		planetscale.WithUserAgent(userAgent(s.env)),
+		planetscale.WithRetryNotify(func(e planetscale.RetryEvent) {
+			s.stderr.printf("PlanetScale API: attempt %d failed (%s); retrying in %s\n", e.Attempt, e.Err, e.Wait.Round(10*time.Millisecond))
+		}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("set up the PlanetScale client: %w", err)
+	}
+	return c, nil
+}
+
+// withClient runs fn with a client under the session's timeout, and turns
+// an error into an explanation on stderr and ExitError.
+func (s *session) withClient(ctx context.Context, r read, fn func(ctx context.Context, c *planetscale.Client) error) int {
+	c, err := s.client()
+	if err != nil {
+		s.stderr.printf("deploy-request-gate %s: %s\n", s.cmd.name, err)
+		return ExitError
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	if err := fn(ctx, c); err != nil {
+		return s.apiError(ctx, c, r, err)
+	}
+	return ExitOK
+}
+
+// read names what a command reads, for explaining a 404: the API answers
+// 404 both for a name that does not exist and for a missing grant.
+type read struct {
+	// what is read, "the deploy requests of acme/shop".
+	what string
+	// grant is the service token access it needs, "read_deploy_request";
+	// database grants are given per database.
+	grant string
+	// orgGrant marks a grant given on the organization, not a database.
+	orgGrant bool
+}
+
+// apiError explains err on stderr and returns ExitError.
+func (s *session) apiError(ctx context.Context, c *planetscale.Client, r read, err error) int {
+	words, err := s.explain(ctx, c, r, err)
+	s.stderr.printf("%s\n", wrap(fmt.Sprintf("deploy-request-gate %s: %s\nError: %s", s.cmd.name, words, err), s.width(), ""))
+	return ExitError
+}
+
+// explain says what went wrong reading r and how to fix it, worded for the
+// command line, and returns the error it explained. A 404 may mean a bad
+// token: PlanetScale can answer 404 on a resource for a revoked or
+// mistyped token, so the organization list, which answers 401 for those,
+// tells the two apart; a real 404 names the grant to add.
+func (s *session) explain(ctx context.Context, c *planetscale.Client, r read, err error) (string, error) {
+	if !errors.Is(err, planetscale.ErrNotFound) {
+		return check.Explain(err, s.cfg).Words(flagName), err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
+	defer cancel()
+	if _, orgErr := c.ListOrganizations(ctx); errors.Is(orgErr, planetscale.ErrUnauthorized) {
+		return fmt.Sprintf("PlanetScale answered 404 Not Found for %s, and 401 for the list of organizations, so the token itself is rejected, not a grant missing. %s",
+			r.what, check.Explain(orgErr, s.cfg).Words(flagName)), orgErr
+	}
+	return s.notFound(r), err
+}
+
+// notFound explains a 404 on r and names the grant to add.
+func (s *session) notFound(r read) string {
+	org, db := s.cfg.Organization, s.cfg.Database
+	msg := fmt.Sprintf("PlanetScale answered 404 Not Found for %s: the organization or database does not exist, or the service token lacks %s", r.what, r.grant)
+	if db != "" && !r.orgGrant {
+		msg += " on " + db
+	}
+	msg += " (PlanetScale answers 404 for a missing grant)."
+	target := db
+	if r.orgGrant {
+		target = ""
+	}
+	if fix := s.grantFix(r.grant, target); fix != "" {
+		msg += "\nTo grant it:\n  " + fix
+	}
+	doctor := "deploy-request-gate doctor --org " + org
+	if db != "" {
+		doctor += " --database " + db
+	}
+	return msg + "\n'" + doctor + "' tells a wrong name from a missing grant."
+}
+
+// grantFix is the pscale command that grants the session's token the
+// access (or accesses, space-separated) on database, or on the
+// organization when database is empty, with the token's real ID (never the
+// secret); "" without a grant to name.
+func (s *session) grantFix(grant, database string) string {
+	switch {
+	case grant == "":
+		return ""
+	case s.creds.OAuth:
+		return "give the OAuth token the matching scope (" + grant + "s) on the organization or database"
+	}
+	id := s.creds.ID
+	if id == "" {
+		id = "<TOKEN-ID>"
+	}
+	fix := "pscale service-token add-access " + id + " " + grant
+	if database != "" {
+		fix += " --database " + database
+	}
+	return fix + " --org " + s.cfg.Organization
+}

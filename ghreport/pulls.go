@@ -1,0 +1,75 @@
+package ghreport
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/google/go-github/v66/github"
+)
+
+// PullRequest is an open pull request, as sync mode needs it.
+type PullRequest struct {
+	Number int
+	// HeadRef is the head branch's name as GitHub gives it: outside text,
+	// to be passed through sanitize.Line before it is printed.
+	HeadRef string
+	// HeadSHA is the head commit, where its commit status goes.
+	HeadSHA string
+	// Fork is true when the head branch lives in another repository (or in
+	// a deleted one): its name is then chosen by someone outside.
+	Fork  bool
+	Draft bool
+	// URL is the pull request's page.
+	URL string
+}
+
+// ListOpenPulls returns every open pull request of owner/repo, reading
+// every page (100 a page). A pull request without a head branch or SHA,
+// or one listed twice (the list moved while it was read), is an error.
+func (c *Client) ListOpenPulls(ctx context.Context, owner, repo string) ([]PullRequest, error) {
+	if err := checkRepo(owner, repo); err != nil {
+		return nil, fmt.Errorf("list open pull requests: %w", err)
+	}
+	var out []PullRequest
+	seen := map[int]bool{}
+	err := c.walk(ctx, nil, opReadPulls, func(ctx context.Context, n int) (*github.Response, bool, error) {
+		opts := &github.PullRequestListOptions{State: "open", ListOptions: github.ListOptions{Page: n, PerPage: 100}}
+		list, resp, err := c.gh.PullRequests.List(ctx, owner, repo, opts)
+		if err != nil {
+			return resp, false, err
+		}
+		for _, pr := range list {
+			p, err := pullOf(owner, repo, pr)
+			if err != nil {
+				return resp, false, err
+			}
+			if seen[p.Number] {
+				return resp, false, fmt.Errorf("%w: pull request #%d is listed twice (the list changed while it was read; run again)",
+					ErrUnexpectedResponse, p.Number)
+			}
+			seen[p.Number] = true
+			out = append(out, p)
+		}
+		return resp, false, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list open pull requests: %w", err)
+	}
+	return out, nil
+}
+
+// pullOf checks and converts one listed pull request.
+func pullOf(owner, repo string, pr *github.PullRequest) (PullRequest, error) {
+	p := PullRequest{Number: pr.GetNumber(), HeadRef: pr.GetHead().GetRef(), HeadSHA: pr.GetHead().GetSHA(),
+		Draft: pr.GetDraft(), URL: pr.GetHTMLURL()}
+	switch {
+	case p.Number <= 0:
+		return p, fmt.Errorf("%w: a pull request without a number", ErrUnexpectedResponse)
+	case p.HeadRef == "" || !IsSHA(p.HeadSHA):
+		return p, fmt.Errorf("%w: pull request #%d has no head branch or head SHA", ErrUnexpectedResponse, p.Number)
+	}
+	headRepo := pr.GetHead().GetRepo().GetFullName()
+	p.Fork = !strings.EqualFold(headRepo, owner+"/"+repo)
+	return p, nil
+}

@@ -1,0 +1,131 @@
+package ghreport_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
+	"github.com/deploy-request-gate/deploy-request-gate/ghsandbox"
+)
+
+// TestClient_ListOpenPulls reads 250 open pull requests over three pages
+// of 100, and leaves the closed ones out.
+func TestClient_ListOpenPulls(t *testing.T) {
+	t.Parallel()
+	s, base := newSandbox(t, "/api/v3")
+	for n := 1; n <= 260; n++ {
+		s.AddPull(full, ghsandbox.PullRequest{Number: n, HeadRef: fmt.Sprintf("feature/%d", n), HeadSHA: sha(n),
+			Fork: n%50 == 0, HeadRepoDeleted: n == 77, Draft: n == 5, Closed: n > 250})
+	}
+	c := newClient(t, base)
+	got, err := c.ListOpenPulls(testContext(t), owner, repo)
+	if err != nil {
+		t.Fatalf("ListOpenPulls: %v", err)
+	}
+	if len(got) != 250 {
+		t.Fatalf("got %d pull requests, want 250", len(got))
+	}
+	if r := countRequests(s, ghsandbox.ListPulls); r != 3 {
+		t.Errorf("list requests = %d, want 3", r)
+	}
+	byNumber := map[int]ghreport.PullRequest{}
+	for _, pr := range got {
+		byNumber[pr.Number] = pr
+	}
+	for _, tc := range []struct {
+		number      int
+		fork, draft bool
+	}{{1, false, false}, {5, false, true}, {50, true, false}, {77, true, false}, {250, true, false}} {
+		pr, ok := byNumber[tc.number]
+		if !ok {
+			t.Errorf("#%d missing", tc.number)
+			continue
+		}
+		if pr.HeadRef != fmt.Sprintf("feature/%d", tc.number) || pr.HeadSHA != sha(tc.number) || pr.Fork != tc.fork || pr.Draft != tc.draft ||
+			!strings.HasSuffix(pr.URL, fmt.Sprintf("/acme/shop/pull/%d", tc.number)) {
+			t.Errorf("#%d = %+v, want fork %v draft %v", tc.number, pr, tc.fork, tc.draft)
+		}
+	}
+}
+
+// TestClient_ListOpenPulls_empty lists a repository without pull requests.
+func TestClient_ListOpenPulls_empty(t *testing.T) {
+	t.Parallel()
+	_, base := newSandbox(t, "")
+	got, err := newClient(t, base).ListOpenPulls(testContext(t), owner, repo)
+	if err != nil || len(got) != 0 {
+		t.Errorf("ListOpenPulls = %v, %v; want none", got, err)
+	}
+}
+
+// TestClient_ListOpenPulls_failClosed refuses lists it cannot trust.
+func TestClient_ListOpenPulls_failClosed(t *testing.T) {
+	t.Parallel()
+	pr := func(n int, sha string) string {
+		return fmt.Sprintf(`{"number":%d,"head":{"ref":"f%d","sha":%q,"repo":{"full_name":"acme/shop"}}}`, n, n, sha)
+	}
+	for _, tc := range []struct {
+		name  string
+		pages map[string]string // page → body
+		link  map[string]string // page → next page
+		want  string
+	}{
+		{name: "no_head_sha", pages: map[string]string{"1": "[" + pr(1, "") + "]"}, want: "#1 has no head branch or head SHA"},
+		{name: "listed_twice", pages: map[string]string{"1": "[" + pr(1, sha(1)) + "]", "2": "[" + pr(1, sha(1)) + "]"},
+			link: map[string]string{"1": "2"}, want: "#1 is listed twice"},
+		{name: "next_page_goes_back", pages: map[string]string{"1": "[" + pr(1, sha(1)) + "]", "2": "[" + pr(2, sha(2)) + "]"},
+			link: map[string]string{"1": "2", "2": "1"}, want: "page 2 names page 1 as the next"},
+		{name: "wrong_shape", pages: map[string]string{"1": `{"number":1}`}, want: "unexpected answer"},
+		{name: "too_many_pages", pages: map[string]string{"1": "[]", "2": "[]", "3": "[]"}, link: map[string]string{"1": "2", "2": "3", "3": "4"},
+			want: "past 3 pages"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				page := r.URL.Query().Get("page")
+				if page == "" {
+					page = "1"
+				}
+				if next, ok := tc.link[page]; ok {
+					w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?page=%s>; rel="next"`, r.Host, r.URL.Path, next))
+				}
+				_, _ = w.Write([]byte(tc.pages[page]))
+			}))
+			t.Cleanup(srv.Close)
+			c := newClient(t, srv.URL, func(cfg *ghreport.Config) { cfg.MaxPages = 3 })
+			got, err := c.ListOpenPulls(testContext(t), owner, repo)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || got != nil {
+				t.Fatalf("ListOpenPulls = %v, %v; want no list and an error containing %q", got, err, tc.want)
+			}
+			if tc.name != "too_many_pages" && !errors.Is(err, ghreport.ErrUnexpectedResponse) {
+				t.Errorf("errors.Is(%v, ErrUnexpectedResponse) = false", err)
+			}
+		})
+	}
+}
+
+// TestClient_ListOpenPulls_pageFault retries a failed second page alone.
+func TestClient_ListOpenPulls_pageFault(t *testing.T) {
+	t.Parallel()
+	s, base := newSandbox(t, "", ghsandbox.WithPageSize(2))
+	for n := 1; n <= 5; n++ {
+		s.AddPull(full, ghsandbox.PullRequest{Number: n, HeadRef: "f", HeadSHA: sha(n)})
+	}
+	c := newClient(t, base)
+	ctx := testContext(t)
+	if _, err := c.ListOpenPulls(ctx, owner, repo); err != nil { // pages 1-3
+		t.Fatal(err)
+	}
+	s.Inject(ghsandbox.ServerError.On(ghsandbox.ListPulls).AtPage(2))
+	got, err := c.ListOpenPulls(ctx, owner, repo)
+	if err != nil || len(got) != 5 {
+		t.Fatalf("ListOpenPulls = %d pull requests, %v; want 5", len(got), err)
+	}
+	if r := countRequests(s, ghsandbox.ListPulls); r != 7 {
+		t.Errorf("list requests = %d, want 7 (3, then 3 and one retry)", r)
+	}
+}

@@ -1,0 +1,129 @@
+package ghreport_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
+	"github.com/deploy-request-gate/deploy-request-gate/ghsandbox"
+	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
+)
+
+// TestClient_retries runs one status write against scripted failures:
+// transient ones are retried until the write lands, the rest are not.
+func TestClient_retries(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		faults   []ghsandbox.Fault
+		wantReqs int    // requests the sandbox got
+		wantErr  string // "" when the write must land
+		is       error
+		gaveUp   bool
+	}{
+		{name: "secondary_rate_limit_with_retry_after", faults: []ghsandbox.Fault{ghsandbox.SecondaryRateLimit("1")}, wantReqs: 2},
+		{name: "secondary_rate_limit_429", faults: []ghsandbox.Fault{{Status: http.StatusTooManyRequests,
+			Body: `{"message":"too many"}`, Header: map[string]string{"Retry-After": "0"}}}, wantReqs: 2},
+		{name: "server_error_twice", faults: []ghsandbox.Fault{ghsandbox.ServerError.Times(2)}, wantReqs: 3},
+		{name: "bad_gateway_html", faults: []ghsandbox.Fault{ghsandbox.BadGateway}, wantReqs: 2},
+		{name: "connection_cut", faults: []ghsandbox.Fault{ghsandbox.Disconnect}, wantReqs: 2},
+		{name: "cut_json_answer", faults: []ghsandbox.Fault{{Status: http.StatusCreated, Body: `{"id":1,"sta`}}, wantReqs: 2},
+		{name: "server_error_until_retries_run_out", faults: []ghsandbox.Fault{ghsandbox.ServerError.Times(10)},
+			wantReqs: 4, wantErr: "gave up after 4 attempts (the retries ran out): GitHub answered 500: Server Error", gaveUp: true},
+		{name: "primary_rate_limit_beyond_the_deadline", faults: []ghsandbox.Fault{ghsandbox.PrimaryRateLimit(time.Now().Add(time.Hour - 10*time.Second))},
+			wantReqs: 1, wantErr: "(primary rate limit); it resets in 59m"},
+		{name: "validation_error_not_retried", faults: []ghsandbox.Fault{{Status: http.StatusUnprocessableEntity,
+			Body: `{"message":"Validation Failed","errors":[{"resource":"Status","code":"custom","field":"target_url","message":"target_url is not a valid URL"}]}`}},
+			wantReqs: 1, wantErr: "GitHub answered 422: Validation Failed; target_url is not a valid URL"},
+		{name: "bad_credentials_not_retried", faults: []ghsandbox.Fault{{Status: http.StatusUnauthorized, Body: `{"message":"Bad credentials"}`}},
+			wantReqs: 1, wantErr: "invalid, expired or revoked", is: ghreport.ErrBadCredentials},
+		{name: "accepted_is_not_stored", faults: []ghsandbox.Fault{{Status: http.StatusAccepted}}, wantReqs: 1, wantErr: "202"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, base := newSandbox(t, "/api/v3")
+			for _, f := range tc.faults {
+				s.Inject(f.On(ghsandbox.CreateStatus))
+			}
+			var mu sync.Mutex
+			var events []httpretry.Event
+			c := newClient(t, base, func(cfg *ghreport.Config) {
+				cfg.Notify = func(e httpretry.Event) { mu.Lock(); events = append(events, e); mu.Unlock() }
+			})
+			err := c.SetStatus(testContext(t), owner, repo, sha(7), ghreport.Status{State: ghreport.StateFailure, Context: "planetscale/app"})
+			if got := countRequests(s, ghsandbox.CreateStatus); got != tc.wantReqs {
+				t.Errorf("requests = %d, want %d", got, tc.wantReqs)
+			}
+			if got := c.Requests(); got != tc.wantReqs {
+				t.Errorf("Requests() = %d, want %d", got, tc.wantReqs)
+			}
+			checkClean(t, err)
+			mu.Lock()
+			for _, e := range events {
+				checkClean(t, e.Err)
+			}
+			mu.Unlock()
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("SetStatus: %v", err)
+				}
+				if _, ok := s.LatestStatus(full, sha(7), "planetscale/app"); !ok {
+					t.Error("the status was not stored")
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tc.is)
+			}
+			var gaveUp *httpretry.GaveUpError
+			if got := errors.As(err, &gaveUp); got != tc.gaveUp {
+				t.Errorf("GaveUpError = %v, want %v (err %v)", got, tc.gaveUp, err)
+			}
+		})
+	}
+}
+
+// TestClient_retryAfterHonoured checks the wait before the next attempt
+// is the one a secondary rate limit asked for.
+func TestClient_retryAfterHonoured(t *testing.T) {
+	t.Parallel()
+	s, base := newSandbox(t, "")
+	s.Inject(ghsandbox.SecondaryRateLimit("2").On(ghsandbox.CreateStatus))
+	var waits []time.Duration
+	c := newClient(t, base, func(cfg *ghreport.Config) {
+		cfg.Notify = func(e httpretry.Event) { waits = append(waits, e.Wait) }
+	})
+	if err := c.SetStatus(testContext(t), owner, repo, sha(1), ghreport.Status{State: ghreport.StateSuccess, Context: "c"}); err != nil {
+		t.Fatalf("SetStatus: %v", err)
+	}
+	if len(waits) != 1 || waits[0] < 2*time.Second {
+		t.Errorf("waits = %v, want one of at least 2s", waits)
+	}
+}
+
+// TestClient_cancelled returns the caller's cancellation, not a retry.
+func TestClient_cancelled(t *testing.T) {
+	t.Parallel()
+	s, base := newSandbox(t, "")
+	s.Inject(ghsandbox.SecondaryRateLimit("3").On(ghsandbox.ListPulls))
+	ctx, cancel := context.WithCancel(testContext(t))
+	defer cancel()
+	c := newClient(t, base, func(cfg *ghreport.Config) {
+		cfg.Notify = func(httpretry.Event) { cancel() } // the job is cancelled during the wait
+	})
+	_, err := c.ListOpenPulls(ctx, owner, repo)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if got := countRequests(s, ghsandbox.ListPulls); got != 1 {
+		t.Errorf("requests = %d, want 1", got)
+	}
+}

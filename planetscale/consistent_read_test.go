@@ -1,0 +1,207 @@
+package planetscale_test
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+)
+
+// pageOneApproved approves the first 100 of fakeOpen(150, 150, ...): page 1
+// approved, page 2 not.
+func pageOneApproved(n int) bool { return n > 50 }
+
+// closeOnPage1 closes approved #100, on page 1, before the nth answer: #50,
+// first of page 2 and not approved, slides onto page 1.
+func closeOnPage1(n int) func(a *fakeAPI, c fakeCall) *fakeAnswer {
+	return func(a *fakeAPI, c fakeCall) *fakeAnswer {
+		if c.N == n {
+			a.remove(100)
+		}
+		return nil
+	}
+}
+
+// openNew opens #151, not approved, at the top of the list.
+func openNew(a *fakeAPI) {
+	a.drs = append([]fakeDR{{151, false, "open", "ready", "feature-151", "main"}}, a.drs...)
+}
+
+// TestListDeployRequests_listMoves changes the list while it is read: the
+// client returns the list as it stood when two walks in a row agreed, or
+// fails with ErrListChanged; never a list that misses a request.
+func TestListDeployRequests_listMoves(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name      string
+		n         int // open requests, numbered n down to 1
+		opts      []fakeOption
+		wantPages string
+		wantErr   bool // ErrListChanged
+	}{
+		{
+			// total_count drops from 150 to 149 between the pages: walk 1
+			// does not count; walks 2 and 3 agree.
+			name:      "close_on_page_1_after_page_1",
+			n:         150,
+			opts:      []fakeOption{withBefore(closeOnPage1(2))},
+			wantPages: "1,2,1,2,1,2",
+		},
+		{
+			// Without total_count, walk 1 misses #50; walk 2 differs from
+			// it, walk 3 agrees with walk 2.
+			name:      "close_on_page_1_after_page_1_no_total",
+			n:         150,
+			opts:      []fakeOption{withBefore(closeOnPage1(2)), withoutTotal()},
+			wantPages: "1,2,1,2,1,2",
+		},
+		{
+			// The 429 before page 2 is the window in which the list moves.
+			name: "close_on_page_1_during_a_429_before_page_2",
+			n:    150,
+			opts: []fakeOption{withoutTotal(), withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
+				if c.N == 2 {
+					a.remove(100)
+					return fakeRateLimited("1")
+				}
+				return nil
+			})},
+			wantPages: "1,2,2,1,2,1,2",
+		},
+		{
+			// total_count stays 150, and page 2 is what it was: walk 1 is
+			// the list before, without #151; walk 2 sees #151.
+			name: "close_and_open_keep_total_count",
+			n:    150,
+			opts: []fakeOption{withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
+				if c.N == 2 {
+					a.remove(100)
+					openNew(a)
+				}
+				return nil
+			})},
+			wantPages: "1,2,1,2,1,2",
+		},
+		{
+			// #51 comes again on page 2: walk 1 does not count.
+			name: "open_pushes_page_1_down_no_total",
+			n:    150,
+			opts: []fakeOption{withoutTotal(), withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
+				if c.N == 2 {
+					openNew(a)
+				}
+				return nil
+			})},
+			wantPages: "1,2,1,2,1,2",
+		},
+		{
+			name: "approval_flips_before_every_walk",
+			n:    150,
+			opts: []fakeOption{withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
+				if c.Page == 1 && c.Walk > 1 {
+					a.find(120).Approved = !a.find(120).Approved
+				}
+				return nil
+			})},
+			wantPages: "1,2,1,2,1,2",
+			wantErr:   true,
+		},
+		{
+			name: "deployment_state_changes_before_every_walk",
+			n:    150,
+			opts: []fakeOption{withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
+				if c.Page == 1 && c.Walk > 1 {
+					a.find(3).DeploymentState = []string{"ready", "queued", "in_progress"}[c.Walk-1]
+				}
+				return nil
+			})},
+			wantPages: "1,2,1,2,1,2",
+			wantErr:   true,
+		},
+		{
+			name: "closes_during_every_walk",
+			n:    150,
+			opts: []fakeOption{withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
+				if c.Page == 2 {
+					a.remove(a.drs[0].Number)
+				}
+				return nil
+			})},
+			wantPages: "1,2,1,2,1,2",
+			wantErr:   true,
+		},
+		{
+			// Walk 2 is torn, walk 3 has no walk to agree with.
+			name:      "close_during_second_walk_no_total",
+			n:         150,
+			opts:      []fakeOption{withoutTotal(), withBefore(closeOnPage1(4))},
+			wantPages: "1,2,1,2,1,2",
+			wantErr:   true,
+		},
+		{
+			name: "approval_flips_between_walks_once",
+			n:    150,
+			opts: []fakeOption{withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
+				if c.N == 3 {
+					a.find(7).Approved = true
+				}
+				return nil
+			})},
+			wantPages: "1,2,1,2,1,2",
+		},
+		{
+			// One page is one answer: one moment of the list.
+			name:      "one_page_is_read_once",
+			n:         100,
+			opts:      []fakeOption{withBefore(closeOnPage1(2))},
+			wantPages: "1",
+		},
+		{
+			name:      "still_list_of_three_pages",
+			n:         250,
+			wantPages: "1,2,3,1,2,3",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			api, c := newFakeAPI(t, fakeOpen(tt.n, tt.n, pageOneApproved), tt.opts)
+			got, err := c.ListDeployRequests(testContext(t), testOrg, testDB, planetscale.ListDeployRequestsOptions{State: "open"})
+			if tt.wantErr {
+				wantListChanged(t, err)
+				if got != nil {
+					t.Errorf("ListDeployRequests() = %d items with an error, want nil", len(got))
+				}
+			} else {
+				if err != nil {
+					t.Fatalf("ListDeployRequests() error = %v", err)
+				}
+				if got, want := drSummaries(got), fakeSummaries(api.list()); !slices.Equal(got, want) {
+					t.Errorf("ListDeployRequests() = %d requests, want the %d of the list as it stands\ngot  %v\nwant %v", len(got), len(want), got, want)
+				}
+			}
+			if got, want := api.pages(), tt.wantPages; got != want {
+				t.Errorf("pages asked for = %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+// wantListChanged checks that err says the list kept changing.
+func wantListChanged(t *testing.T, err error) {
+	t.Helper()
+	if !errors.Is(err, planetscale.ErrListChanged) {
+		t.Fatalf("ListDeployRequests() error = %v, want ErrListChanged", err)
+	}
+	var pagingErr *planetscale.PagingError
+	if !errors.As(err, &pagingErr) {
+		t.Errorf("ListDeployRequests() error = %T, want a *PagingError", err)
+	}
+	if !strings.Contains(err.Error(), "the list kept changing while it was read") {
+		t.Errorf("ListDeployRequests() error = %q, want it to say the list kept changing while it was read", err)
+	}
+}

@@ -1,0 +1,163 @@
+package planetscale
+
+import (
+	"encoding"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"sync"
+)
+
+// structFields is what encoding/json decodes into a struct type: its JSON
+// field names and, for each, what decodeStrict needs to know.
+type structFields struct {
+	names  []string
+	byName map[string]fieldInfo
+}
+
+// fieldInfo describes one JSON field of a struct.
+type fieldInfo struct {
+	// kind is the JSON kind the Go field's type takes (kindAny if several).
+	kind jsonKind
+	// integer is set for Go integer types: the number needs no fraction.
+	integer bool
+	// inner is set when the value decodes into a struct field by field (or
+	// into a pointer to, or a slice or array of, such a struct).
+	inner *structFields
+	// list is set when inner applies to each element of an array.
+	list bool
+}
+
+var fieldsCache sync.Map // reflect.Type → *structFields, each complete
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// fieldsOf returns the JSON fields of struct type t.
+func fieldsOf(t reflect.Type) *structFields {
+	if sf, ok := fieldsCache.Load(t); ok {
+		return sf.(*structFields)
+	}
+	building := map[reflect.Type]*structFields{}
+	sf := build(t, building)
+	for bt, b := range building { // publish only complete descriptions
+		fieldsCache.LoadOrStore(bt, b)
+	}
+	return sf
+}
+
+// build describes t; building holds the types under way, so that a type
+// that holds itself ends.
+func build(t reflect.Type, building map[reflect.Type]*structFields) *structFields {
+	if sf, ok := fieldsCache.Load(t); ok {
+		return sf.(*structFields)
+	}
+	if sf, ok := building[t]; ok {
+		return sf
+	}
+	sf := &structFields{byName: map[string]fieldInfo{}}
+	building[t] = sf
+	addFields(sf, t, building)
+	return sf
+}
+
+func addFields(sf *structFields, t reflect.Type, building map[reflect.Type]*structFields) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		ft := f.Type
+		if f.Anonymous && name == "" {
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				addFields(sf, ft, building) // promoted fields, as encoding/json reads them
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if _, dup := sf.byName[name]; !dup {
+			sf.names = append(sf.names, name)
+		}
+		sf.byName[name] = infoOf(ft, building)
+	}
+}
+
+func infoOf(t reflect.Type, building map[reflect.Type]*structFields) fieldInfo {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if decodesItself(t) {
+		return fieldInfo{}
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return fieldInfo{kind: kindString}
+	case reflect.Bool:
+		return fieldInfo{kind: kindBool}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return fieldInfo{kind: kindNumber, integer: true}
+	case reflect.Float32, reflect.Float64:
+		return fieldInfo{kind: kindNumber}
+	case reflect.Struct:
+		return fieldInfo{kind: kindObject, inner: build(t, building)}
+	case reflect.Slice, reflect.Array:
+		e := t.Elem()
+		if e.Kind() == reflect.Pointer {
+			e = e.Elem()
+		}
+		if e.Kind() == reflect.Struct && !decodesItself(e) {
+			return fieldInfo{kind: kindArray, inner: build(e, building), list: true}
+		}
+		if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+			return fieldInfo{kind: kindString} // []byte is base64 text
+		}
+		return fieldInfo{kind: kindArray}
+	case reflect.Map:
+		return fieldInfo{kind: kindObject}
+	}
+	return fieldInfo{}
+}
+
+// decodesItself reports whether encoding/json hands t's JSON to t itself.
+func decodesItself(t reflect.Type) bool {
+	p := reflect.PointerTo(t)
+	return p.Implements(jsonUnmarshaler) || p.Implements(textUnmarshaler) ||
+		t.Implements(jsonUnmarshaler) || t.Implements(textUnmarshaler)
+}
+
+// caseVariant returns the field name that key matches only without regard
+// to case (as encoding/json would match it), or "".
+func (sf *structFields) caseVariant(key string) string {
+	ascii := isASCII(key)
+	for _, name := range sf.names {
+		if ascii && len(name) != len(key) && isASCII(name) {
+			continue // ASCII folds only to ASCII of the same length
+		}
+		if strings.EqualFold(key, name) {
+			return name
+		}
+	}
+	return ""
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,107 @@
+package planetscale
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// listEnvelope is the envelope of every page-based list answer. next_page
+// stays raw to tell a null (the last page) from a missing key.
+type listEnvelope struct {
+	Data        json.RawMessage `json:"data"`
+	CurrentPage *int            `json:"current_page"`
+	NextPage    json.RawMessage `json:"next_page"`
+	TotalCount  *int            `json:"total_count"`
+}
+
+// listPage is one page of a list, checked on its own.
+type listPage[T any] struct {
+	items []T
+	keys  []itemKey
+	// next is the next page's number, 0 on the last page.
+	next int
+	// total is total_count, or -1 when the page did not send it.
+	total int
+}
+
+// itemKey identifies an item and fingerprints what must not change.
+type itemKey struct{ key, fingerprint string }
+
+// checkPage decodes the answer raw to page n of a list and checks it on its
+// own, as one page can be checked without the others: a list envelope
+// (strictly decoded) with a data array, the page asked for when
+// current_page is sent, a next_page key that is null or n+1 (an absent key
+// is not the end; next_page_url is not followed), a total_count that is
+// not negative, and every item strictly decoded with a valid key, no key
+// twice on the page. Errors are to be wrapped in a *PageError for page n.
+func checkPage[T any](n int, raw []byte, spec *ListSpec[T]) (*listPage[T], error) {
+	var env listEnvelope
+	if err := decodeStrict(raw, &env); err != nil {
+		return nil, fmt.Errorf("%w: not a list page: %v", ErrUnexpectedResponse, err)
+	}
+	if env.Data == nil || string(env.Data) == "null" { // RawMessage keeps a JSON null as "null"
+		return nil, fmt.Errorf("%w: it has no \"data\" list", ErrUnexpectedResponse)
+	}
+	if env.CurrentPage != nil && *env.CurrentPage != n {
+		return nil, &PagingError{Problem: fmt.Sprintf("asked for page %d but the API answered with page %d", n, *env.CurrentPage)}
+	}
+	p := &listPage[T]{total: -1}
+	switch next := string(env.NextPage); {
+	case next == "":
+		return nil, &PagingError{Problem: "the answer has no next_page, so it cannot tell whether more pages follow (a next_page_url is not followed)"}
+	case next == "null":
+	default:
+		if err := json.Unmarshal(env.NextPage, &p.next); err != nil {
+			return nil, fmt.Errorf("%w: next_page is %s, not a page number", ErrUnexpectedResponse, quote(next))
+		}
+		if p.next <= n {
+			return nil, &PagingError{Problem: fmt.Sprintf("page %d names next page %d, which does not advance", n, p.next)}
+		}
+		if p.next != n+1 {
+			return nil, &PagingError{Problem: fmt.Sprintf("page %d names next page %d, which would skip a page", n, p.next)}
+		}
+	}
+	if env.TotalCount != nil {
+		if *env.TotalCount < 0 {
+			return nil, &PagingError{Problem: fmt.Sprintf("total_count is %d", *env.TotalCount)}
+		}
+		p.total = *env.TotalCount
+	}
+	if err := p.decodeItems(env.Data, spec); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// decodeItems decodes each item of the data array strictly and keys it.
+func (p *listPage[T]) decodeItems(data []byte, spec *ListSpec[T]) error {
+	raws, err := splitArray(data)
+	if err != nil {
+		return fmt.Errorf("%w: \"data\" is not a list", ErrUnexpectedResponse)
+	}
+	p.items = make([]T, len(raws))
+	p.keys = make([]itemKey, len(raws))
+	onPage := make(map[string]int, len(raws))
+	for i, raw := range raws {
+		decodeErr := decodeStrict(raw, &p.items[i], spec.Required...)
+		key, fingerprint, keyErr := spec.Key(p.items[i])
+		if keyErr != nil {
+			key = ""
+		}
+		switch {
+		case decodeErr != nil:
+			return &ItemError{Index: i + 1, Item: itemName(spec.Noun, key), Problem: decodeErr.Error()}
+		case keyErr != nil:
+			return &ItemError{Index: i + 1, Item: itemName(spec.Noun, key), Problem: keyErr.Error()}
+		}
+		if j, dup := onPage[key]; dup {
+			if err := spec.conflict(key, p.keys[j].fingerprint, fingerprint); err != nil {
+				return err
+			}
+			return &PagingError{Problem: fmt.Sprintf("%s appears twice on the page (items %d and %d)", itemName(spec.Noun, key), j+1, i+1)}
+		}
+		onPage[key] = i
+		p.keys[i] = itemKey{key, fingerprint}
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+package planetscale
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+)
+
+// walk is one pass over a list's pages, fed page by page in order.
+type walk[T any] struct {
+	spec  *ListSpec[T]
+	items []T
+	// keys holds each item's key, in the order of items.
+	keys []string
+	// seen maps each key read to its fingerprint.
+	seen map[string]string
+	// total is the total_count the pages sent, -1 while none did.
+	total int
+	pages int
+	// void says why the walk does not count, "" while it does.
+	void string
+}
+
+// walkOnce reads the list's pages once, in order, until next_page is null
+// or the walk turns out not to count; number is the walk's, from 1. query
+// is reused for each page.
+func walkOnce[T any](ctx context.Context, c *Client, path string, query url.Values, number int, spec *ListSpec[T]) (*walk[T], error) {
+	w := &walk[T]{spec: spec, seen: map[string]string{}, total: -1}
+	for n := 1; ; {
+		if w.pages == c.maxPages {
+			return nil, &PagingError{Problem: fmt.Sprintf("more than %d pages: stopped so as not to loop", c.maxPages)}
+		}
+		p, err := fetchPage(ctx, c, path, query, page{n, number}, spec)
+		if err != nil {
+			return nil, err
+		}
+		w.pages++
+		if err := w.add(n, p); err != nil {
+			return nil, &PageError{Page: n, Walk: number, Err: err}
+		}
+		if w.void != "" {
+			return w, nil
+		}
+		if p.next == 0 {
+			if err := w.finish(); err != nil {
+				return nil, &PageError{Page: n, Walk: number, Err: err}
+			}
+			return w, nil
+		}
+		n = p.next
+	}
+}
+
+// page names a page of one walk.
+type page struct{ number, walk int }
+
+// fetchPage reads page p and checks it on its own; the raw answer is
+// dropped once decoded.
+func fetchPage[T any](ctx context.Context, c *Client, path string, query url.Values, p page, spec *ListSpec[T]) (*listPage[T], error) {
+	query.Set("page", strconv.Itoa(p.number))
+	var raw json.RawMessage
+	if err := c.get(ctx, path, query, &raw); err != nil {
+		return nil, &PageError{Page: p.number, Walk: p.walk, Err: err}
+	}
+	lp, err := checkPage(p.number, raw, spec)
+	if err != nil {
+		return nil, &PageError{Page: p.number, Walk: p.walk, Err: err}
+	}
+	return lp, nil
+}
+
+// add takes page n, the next in order. It fails when the pages cannot come
+// from one list, however it moved; it sets w.void when they can, but the
+// list moved between them.
+func (w *walk[T]) add(n int, p *listPage[T]) error {
+	fresh, repeats := 0, 0
+	for i, k := range p.keys {
+		if fingerprint, ok := w.seen[k.key]; ok {
+			if err := w.spec.conflict(k.key, fingerprint, k.fingerprint); err != nil {
+				return err
+			}
+			repeats++
+			continue
+		}
+		w.seen[k.key] = k.fingerprint
+		w.items = append(w.items, p.items[i])
+		w.keys = append(w.keys, k.key)
+		fresh++
+	}
+	if fresh == 0 && len(p.keys) > 0 && p.next != 0 {
+		return &PagingError{Problem: fmt.Sprintf("page %d holds only %ss of earlier pages, yet names a next page: the API may be serving an earlier page again", n, w.spec.Noun)}
+	}
+	switch {
+	case repeats > 0:
+		w.void = fmt.Sprintf("page %d repeated %d %s(s) of earlier pages", n, repeats, w.spec.Noun)
+	case p.total >= 0 && w.total >= 0 && p.total != w.total:
+		w.void = fmt.Sprintf("total_count went from %d to %d on page %d", w.total, p.total, n)
+	}
+	if p.total >= 0 {
+		w.total = p.total
+	}
+	return nil
+}
+
+// finish checks a walk that reached its last page.
+func (w *walk[T]) finish() error {
+	switch read := len(w.seen); {
+	case w.total < 0 || read == w.total:
+		return nil
+	case read < w.total:
+		return &PagingError{Problem: fmt.Sprintf("the list ended early: total_count is %d but its pages held %d %ss", w.total, read, w.spec.Noun)}
+	default:
+		return &PagingError{Problem: fmt.Sprintf("the list does not add up: total_count is %d but its pages held %d %ss", w.total, read, w.spec.Noun)}
+	}
+}
