@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
+	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/report"
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
@@ -54,8 +56,10 @@ type Options struct {
 	UserAgent string
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
-	// RetryPolicy replaces planetscale.DefaultRetryPolicy when set.
+	// RetryPolicy replaces the default retry policy of both APIs when set.
 	RetryPolicy *planetscale.RetryPolicy
+	// MinWaitInterval replaces MinWaitInterval (for tests).
+	MinWaitInterval time.Duration
 }
 
 // gate is one run of the action.
@@ -63,14 +67,18 @@ type gate struct {
 	a        *githubactions.Action
 	out      *redactingWriter
 	redactor *sanitize.Redactor
-	now      func() time.Time
-	opts     Options
+	secrets  []string
+	// warned holds the permissions a warning already named.
+	warned map[string]bool
+	now    func() time.Time
+	opts   Options
 }
 
-// Run is the whole action: it reads the inputs (masking the token first,
-// inside a runner), lists the open deploy requests, decides, and writes the
-// outputs, the job summary and the annotations before returning. A run that
-// cannot decide reports ResultError with an explanation: it fails closed.
+// Run is the whole action: it reads the inputs (masking the tokens first,
+// inside a runner), lists the open deploy requests, decides (waiting for
+// approval when asked), and writes the outputs, the job summary and the
+// annotations before any call to GitHub. A run that cannot decide reports
+// ResultError with an explanation: it fails closed.
 func Run(ctx context.Context, opts Options) Result {
 	g := &gate{out: &redactingWriter{out: opts.Stdout}, now: opts.Now, opts: opts}
 	if g.now == nil {
@@ -79,33 +87,67 @@ func Run(ctx context.Context, opts Options) Result {
 	g.a = githubactions.New(githubactions.WithWriter(g.out), githubactions.WithGetenv(opts.Getenv))
 
 	t := readToken(g.a)
+	g.secrets = t.secrets
 	g.redactor = sanitize.NewRedactor(t.secrets...)
 	g.out.redactor = g.redactor
 	for _, s := range t.secrets {
 		g.out.mask(s)
 	}
 	maskSecrets(g.a, t.secrets)
-	cfg, err := loadConfig(g.a, t)
+	minInterval := MinWaitInterval
+	if opts.MinWaitInterval > 0 {
+		minInterval = opts.MinWaitInterval
+	}
+	in, err := loadInputs(g.a, t, minInterval)
 	if err != nil {
 		return g.fail(report.Report{}, inputFailure(err))
 	}
+	if in.github.intervalRaised {
+		g.infof("wait-interval raised to %s, the least time between checks", minInterval)
+	}
+	if in.github.mode == modeSync {
+		return g.sync(ctx, in)
+	}
+	return g.gate(ctx, in)
+}
+
+// gate checks this run's commit: list, decide (waiting when asked), write
+// outputs, summary and annotations, then report to the pull request.
+func (g *gate) gate(ctx context.Context, in inputs) Result {
+	cfg := in.cfg
 	r := g.report(cfg)
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-	defer cancel()
 	client, err := g.client(cfg)
 	if err != nil {
 		return g.fail(r, report.Failure{Lead: g.redactor.Line(err.Error())})
 	}
+	gh, err := g.githubClient(in)
+	if err != nil {
+		g.warn("No GitHub status or comment", err)
+	}
 	g.infof("Listing open deploy requests of %s/%s at %s (fail-on: %s, timeout: %s)",
 		cfg.Organization, cfg.Database, cfg.APIURL, cfg.FailOn, cfg.Timeout)
-	v, err := check.Check(ctx, client, cfg)
+	waitOpts := check.WaitOptions{For: in.github.wait, Interval: in.github.interval}
+	if in.github.wait > 0 {
+		g.infof("Waiting up to %s for approval, checking every %s (each check has its own timeout, %s)", in.github.wait, in.github.interval, cfg.Timeout)
+		waitOpts.Round = func(round int, v check.Verdict, next time.Time) {
+			g.infof("Check %d: %s still %s; next check at %s (in %s)", round, numbers(v.Blocking()),
+				map[bool]string{true: "blocks", false: "block"}[len(v.Blocking()) == 1], next.UTC().Format("15:04:05 UTC"), httpretry.FormatWait(time.Until(next)))
+		}
+	}
+	if in.github.wait > 0 {
+		g.pending(ctx, gh, in)
+	}
+	v, err := check.Wait(ctx, client, cfg, waitOpts)
 	r.Now = g.now()
 	if err != nil {
 		p := check.Explain(err, cfg)
-		return g.fail(r, report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error())})
+		f := report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error())}
+		res := g.fail(r, f)
+		g.postToGitHub(ctx, gh, in, r, outcome{err: err, failure: f})
+		return res
 	}
 	if v.SettingsErr != nil {
-		g.a.Debugf("%s", g.redactor.Line("could not read the database settings, so the summary cannot say whether approval is required: "+v.SettingsErr.Error()))
+		g.a.Debugf("%s", g.clean("could not read the database settings, so the summary cannot say whether approval is required: "+v.SettingsErr.Error()))
 	}
 	g.infof("%s listed, %d matched: %d approved, %d not deployed and not approved, %d blocking",
 		report.Plural(v.Listed, "open deploy request", "open deploy requests"), len(v.Matched), v.Approved, v.Unapproved, len(v.Blocking()))
@@ -116,10 +158,31 @@ func Run(ctx context.Context, opts Options) Result {
 		return g.fail(r, report.Failure{Lead: err.Error()})
 	}
 	g.annotate(v, cfg)
+	g.postToGitHub(ctx, gh, in, r, outcome{verdict: v})
 	if !v.Passed() {
 		return ResultFail
 	}
 	return ResultPass
+}
+
+// postToGitHub reports the outcome to the pull request under its own
+// deadline, and sets the status-sha output.
+func (g *gate) postToGitHub(ctx context.Context, gh *ghreport.Client, in inputs, r report.Report, o outcome) {
+	if gh == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, in.cfg.Timeout)
+	defer cancel()
+	if sha := g.reportToGitHub(ctx, gh, in, r, o); sha != "" {
+		_ = writeOutputs(g.a, []Output{{"status-sha", sha}})
+	}
+}
+
+func (g *gate) userAgent() string {
+	if g.opts.UserAgent == "" {
+		return "deploy-request-gate"
+	}
+	return g.opts.UserAgent
 }
 
 // report is the Markdown report's frame for cfg.
@@ -131,14 +194,10 @@ func (g *gate) report(cfg check.Config) report.Report {
 }
 
 func (g *gate) client(cfg check.Config) (*planetscale.Client, error) {
-	ua := g.opts.UserAgent
-	if ua == "" {
-		ua = "deploy-request-gate"
-	}
 	opts := []planetscale.Option{
 		planetscale.WithBaseURL(cfg.APIURL),
 		planetscale.WithCredentials(cfg.Credentials),
-		planetscale.WithUserAgent(ua),
+		planetscale.WithUserAgent(g.userAgent()),
 		planetscale.WithRetryNotify(func(e planetscale.RetryEvent) {
 			g.infof("PlanetScale API: attempt %d failed (%s); retrying in %s", e.Attempt, g.clean(e.Err.Error()), e.Wait.Round(10*time.Millisecond))
 		}),

@@ -88,7 +88,7 @@ func runGate(t *testing.T, vars map[string]string) runResult {
 	var buf bytes.Buffer
 	res := Run(t.Context(), Options{
 		Getenv: func(k string) string { return vars[k] }, Stdout: &buf,
-		RetryPolicy: &fastRetry, Now: func() time.Time { return testNow }, UserAgent: "test",
+		RetryPolicy: &fastRetry, Now: func() time.Time { return testNow }, UserAgent: "test", MinWaitInterval: time.Millisecond,
 	})
 	r := runResult{result: res, log: buf.String()}
 	files := map[string]string{}

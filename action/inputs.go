@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
@@ -23,20 +24,30 @@ func (e *InputError) Error() string {
 
 // token is the service token as the inputs or the environment gave it.
 type token struct {
-	value, from     string
-	id, idFrom      string
-	secrets         []string
-	credentialError error
+	value, from string
+	id, idFrom  string
+	// secrets are every value to keep out of the log: the service token's
+	// forms and the GitHub token.
+	secrets []string
 }
 
 // readToken reads the service token inputs, falling back to the variables
-// the pscale CLI reads.
+// the pscale CLI reads, and the GitHub token.
 func readToken(a *githubactions.Action) token {
 	var t token
 	t.value, t.from = inputOrEnv(a, "service-token", check.EnvServiceToken)
 	t.id, t.idFrom = inputOrEnv(a, "service-token-id", check.EnvServiceTokenID)
 	t.secrets = planetscale.Secrets(t.value, t.id)
+	if gh := strings.TrimSpace(a.GetInput("github-token")); gh != "" && !strings.ContainsAny(gh, "\r\n") {
+		t.secrets = append(t.secrets, gh)
+	}
 	return t
+}
+
+// inputs are the action's validated inputs.
+type inputs struct {
+	cfg    check.Config
+	github githubInputs
 }
 
 // LoadConfig reads and validates the inputs. Inside a runner
@@ -46,11 +57,11 @@ func readToken(a *githubactions.Action) token {
 func LoadConfig(a *githubactions.Action) (*check.Config, error) {
 	t := readToken(a)
 	maskSecrets(a, t.secrets)
-	cfg, err := loadConfig(a, t)
+	in, err := loadInputs(a, t, MinWaitInterval)
 	if err != nil {
 		return nil, err
 	}
-	return &cfg, nil
+	return &in.cfg, nil
 }
 
 // maskSecrets announces each secret with ::add-mask::, inside a runner only:
@@ -64,9 +75,9 @@ func maskSecrets(a *githubactions.Action, secrets []string) {
 	}
 }
 
-// loadConfig validates the inputs. All problems are reported together in
+// loadInputs validates the inputs. All problems are reported together in
 // an *InputError. The token was read (and its secrets masked) before.
-func loadConfig(a *githubactions.Action, t token) (check.Config, error) {
+func loadInputs(a *githubactions.Action, t token, minInterval time.Duration) (inputs, error) {
 	var problems []string
 	cfg := check.Config{
 		Organization: a.GetInput("organization"),
@@ -110,10 +121,11 @@ func loadConfig(a *githubactions.Action, t token) (check.Config, error) {
 	if cfg.Timeout, err = check.ParseTimeout(a.GetInput("timeout")); err != nil {
 		problems = append(problems, `input "timeout": `+err.Error())
 	}
+	gh := loadGitHubInputs(a, minInterval, &problems)
 	if len(problems) > 0 {
-		return check.Config{}, &InputError{Problems: problems}
+		return inputs{}, &InputError{Problems: problems}
 	}
-	return cfg, nil
+	return inputs{cfg: cfg, github: gh}, nil
 }
 
 // inputOrEnv returns the input, or the env variable when the input is empty,

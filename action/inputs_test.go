@@ -11,7 +11,6 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
-
 const (
 	testTokenID  = "tok8id4x2abc"
 	testSecret   = "pscale_tkn_T3stS3cretValueNeverPrint"

@@ -21,7 +21,6 @@ const (
 func checkCommand() *command {
 	return &command{
 		name: "check", scope: database, exits: exitsCheck,
-		args:    "[--fail-on POLICY] [--wait-timeout DURATION] [--markdown FILE]",
 		summary: "the gate: fail while open deploy requests are not approved",
 		about: `The gate, as the GitHub Action runs it, for any CI (GitLab, Buildkite, CircleCI) or a pre-push hook:
 it lists every open deploy request of the database (every page), keeps those that match --branch and
@@ -40,7 +39,7 @@ missing grant, the API failing) it exits 2: it fails closed.`,
 			var o checkOptions
 			fs.StringVar(&o.branch, "branch", "", "only requests from this `BRANCH`")
 			fs.StringVar(&o.into, "into-branch", "", "only requests into this `BRANCH` (such as main)")
-			fs.StringVar(&o.failOn, "fail-on", "unapproved", "`POLICY`: unapproved (fail while a request not yet deployed lacks approval), undeployed (while one is not deployed) or never (report only)")
+			fs.StringVar(&o.failOn, "fail-on", "unapproved", "the gate's `POLICY`: unapproved (fail while a request not yet deployed lacks approval), undeployed (while one is not deployed) or never (report only)")
 			fs.StringVar(&o.waitFor, "wait-timeout", "0", "keep checking for up to this `DURATION` until the gate passes (0 checks once; at most 6h)")
 			fs.StringVar(&o.interval, "wait-interval", defaultWaitInterval.String(), "time between checks while waiting: a `DURATION` from 1s to 1h")
 			fs.StringVar(&o.markdown, "markdown", "", "also write the summary as Markdown to `FILE`")
@@ -76,9 +75,9 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 	if wait.For > 0 {
 		s.stderr.printf("Waiting up to %s for the gate to pass, checking every %s.\n", wait.For, wait.Interval)
 		wait.Round = func(round int, v check.Verdict, next time.Time) {
-			s.stderr.printf("Check %d: %s: %s. Next check at %s.\n", round,
+			s.stderr.printf("%s\n", wrap(fmt.Sprintf("Check %d: %s: %s. Next check at %s.", round,
 				report.Plural(len(v.Blocking()), "deploy request still blocks", "deploy requests still block"),
-				numbers(v.Blocking()), next.Format("15:04:05"))
+				numbers(v.Blocking(), 10), next.Format("15:04:05")), s.width(), "  "))
 		}
 	}
 	v, err := check.Wait(ctx, c, cfg, wait)
@@ -127,11 +126,15 @@ func (o *checkOptions) writeMarkdown(s *session, md string) bool {
 	return true
 }
 
-// numbers lists the requests' numbers: "#105, #114".
-func numbers(entries []check.Entry) string {
-	out := make([]string, 0, len(entries))
-	for _, e := range entries {
+// numbers lists the numbers of at most n requests: "#105, #114", then how
+// many more.
+func numbers(entries []check.Entry, n int) string {
+	out := make([]string, 0, n)
+	for _, e := range entries[:min(n, len(entries))] {
 		out = append(out, fmt.Sprintf("#%d", e.DeployRequest.Number))
+	}
+	if more := len(entries) - n; more > 0 {
+		return strings.Join(out, ", ") + fmt.Sprintf(" and %d more", more)
 	}
 	return strings.Join(out, ", ")
 }

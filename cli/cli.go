@@ -124,6 +124,10 @@ func (c *command) invoke(ctx context.Context, args []string, env Env) int {
 		common.register(fs, c.scope)
 	}
 	run := c.setup(fs)
+	if hasHelpFlag(args) { // help wins over any other flag, known or not
+		fmt.Fprint(env.Stdout, c.help())
+		return ExitOK
+	}
 	args, err := interspersed(fs, args)
 	if err == nil {
 		err = fs.Parse(args)

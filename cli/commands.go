@@ -26,9 +26,7 @@ const (
 
 // command is one entry of the command table.
 type command struct {
-	name string
-	// args is what follows the name in the usage line, after any DATABASE.
-	args    string
+	name    string
 	summary string
 	// about is the help text's description, in paragraphs.
 	about    string

@@ -16,7 +16,7 @@ import (
 
 func demoCommand() *command {
 	return &command{
-		name: "demo", scope: local, args: "[--scenario NAME] [--fail-on POLICY]",
+		name: "demo", scope: local,
 		summary: "run the real gate against the built-in sandbox API (no account, no network)",
 		about: `Starts the sandbox PlanetScale API on loopback, runs the real action against it in the environment a
 runner gives a container action, and prints what a workflow run would show: the step log, the outputs,
@@ -25,7 +25,7 @@ the job summary and the exit status the step would have. It exits 0 whatever the
 		exits:    "0 the demo ran (whatever the gate decided); 2 bad usage.",
 		setup: func(fs *flag.FlagSet) func(context.Context, *session) int {
 			scenario := fs.String("scenario", "unapproved", "sandbox scenario `NAME`: "+strings.Join(sandbox.ScenarioNames(), ", "))
-			failOn := fs.String("fail-on", "unapproved", "the fail-on input: `POLICY` unapproved, undeployed or never")
+			failOn := fs.String("fail-on", "unapproved", "the fail-on input (`POLICY`): unapproved, undeployed or never")
 			branch := fs.String("branch", "", "the branch input: only requests from this `BRANCH`")
 			intoBranch := fs.String("into-branch", "", "the into-branch input: only requests into this `BRANCH`")
 			return func(ctx context.Context, s *session) int {

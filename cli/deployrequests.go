@@ -14,7 +14,6 @@ import (
 func deployRequestsCommand() *command {
 	return &command{
 		name: "deploy-requests", scope: database, exits: exitsList,
-		args:    "[--state open|closed|all] [--branch BRANCH] [--into-branch BRANCH]",
 		summary: "list a database's deploy requests, every page",
 		about: "Lists the deploy requests of a database, over every page: pscale reads only the first 25, " +
 			"this reads 100 a page and follows the pages to the last one. By default only open requests. " +
@@ -25,7 +24,7 @@ func deployRequestsCommand() *command {
 			"deploy-request-gate deploy-requests shop --org acme --format json | jq '[.[] | select(.approved | not) | .number]'",
 		},
 		setup: func(fs *flag.FlagSet) func(context.Context, *session) int {
-			state := fs.String("state", "open", "which requests: `STATE` open, closed or all")
+			state := fs.String("state", "open", "which requests (`STATE`): open, closed or all")
 			branch := fs.String("branch", "", "only requests from this `BRANCH`")
 			into := fs.String("into-branch", "", "only requests into this `BRANCH`")
 			return func(ctx context.Context, s *session) int {

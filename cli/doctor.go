@@ -139,17 +139,20 @@ func (d *doctor) run(ctx context.Context) {
 // token checks the token's form.
 func (d *doctor) token() bool {
 	s := d.s
-	if msg := credentialProblem(s.credErr, s.tokenFrom); msg != "" {
-		problem, fix, _ := strings.Cut(msg, ": ")
-		if errors.Is(s.credErr, planetscale.ErrNoCredentials) {
-			problem, fix = "no service token", msg
-		}
-		d.add("token", "problem", "Service token: "+problem, fix)
+	var credErr *planetscale.CredentialError
+	switch {
+	case errors.Is(s.credErr, planetscale.ErrNoCredentials):
+		d.add("token", "problem", "No service token", noTokenFix)
 		return false
-	}
-	if s.creds.OAuth {
+	case errors.As(s.credErr, &credErr):
+		d.add("token", "problem", fmt.Sprintf("The service token (from %s): %s", s.tokenFrom, credErr.Problem), credErr.Fix)
+		return false
+	case s.credErr != nil:
+		d.add("token", "problem", "The service token: "+s.credErr.Error(), "")
+		return false
+	case s.creds.OAuth:
 		d.add("token", "ok", "An OAuth access token, from "+s.tokenFrom, "")
-	} else {
+	default:
 		d.add("token", "ok", fmt.Sprintf("Service token %s, with a secret of the right form, from %s", s.creds.ID, s.tokenFrom), "")
 	}
 	return true
@@ -206,7 +209,7 @@ func (d *doctor) databases(ctx context.Context) ([]string, bool) {
 	s, org := d.s, d.s.cfg.Organization
 	dbs, err := d.c.ListDatabases(ctx, org)
 	if err != nil {
-		d.add("databases", "problem", fmt.Sprintf("Could not list the databases of %s: %s Error: %s", org, d.explain(err, read{what: "the databases of " + org}), err),
+		d.add("databases", "problem", fmt.Sprintf("Could not list the databases of %s: %s Error: %s", org, check.Explain(err, s.cfg).Words(flagName), err),
 			s.grantFix("read_database", s.cfg.Database))
 		return nil, false
 	}
@@ -242,8 +245,8 @@ func (d *doctor) databaseReads(ctx context.Context) {
 	settings, err := d.c.GetDatabase(ctx, s.cfg.Organization, db)
 	switch {
 	case err != nil:
-		d.add("database", "warning", fmt.Sprintf("Could not read the settings of %s, so the gate cannot say whether approval is required: %s Error: %s",
-			where, d.explain(err, read{what: "database " + where, grant: "read_database"}), err), s.grantFix("read_database", db))
+		d.add("database", "warning", d.failedRead("read the settings of "+where, "read_database", err)+
+			" The gate works without them, but cannot say whether approval is required.", s.grantFix("read_database", db))
 	case settings.RequireApprovalForDeploy:
 		d.add("database", "ok", fmt.Sprintf("Get database %s works: deploy requests need an approval (require_approval_for_deploy)", db), "")
 	default:
@@ -253,8 +256,7 @@ func (d *doctor) databaseReads(ctx context.Context) {
 	}
 	drs, err := d.c.ListDeployRequests(ctx, s.cfg.Organization, db, planetscale.ListDeployRequestsOptions{State: "open"})
 	if err != nil {
-		d.add("deploy-requests", "problem", fmt.Sprintf("Could not list the deploy requests of %s: %s Error: %s",
-			where, d.explain(err, read{what: "the deploy requests of " + where, grant: "read_deploy_request"}), err), s.grantFix("read_deploy_request", db))
+		d.add("deploy-requests", "problem", d.failedRead("list the deploy requests of "+where, "read_deploy_request", err), s.grantFix("read_deploy_request", db))
 		return
 	}
 	v := check.Evaluate(drs, check.Filter{}, check.FailOnUnapproved)
@@ -262,13 +264,14 @@ func (d *doctor) databaseReads(ctx context.Context) {
 		db, report.Plural(len(drs), "open deploy request", "open deploy requests"), v.Unapproved), "")
 }
 
-// explain words an error of a read the token could otherwise make: the
-// token is known good here, so a 404 means a missing grant (or name).
-func (d *doctor) explain(err error, r read) string {
-	if errors.Is(err, planetscale.ErrNotFound) && r.grant != "" {
-		return fmt.Sprintf("PlanetScale answered 404 Not Found; the token is valid, so it lacks %s on %s.", r.grant, d.s.cfg.Database)
+// failedRead words a failed read the token could otherwise make: the token
+// is known good here (the organization list accepted it) and the database
+// is listed, so a 404 means the grant is missing.
+func (d *doctor) failedRead(what, grant string, err error) string {
+	if errors.Is(err, planetscale.ErrNotFound) {
+		return fmt.Sprintf("The token cannot %s: PlanetScale answered 404 Not Found; the token is valid and sees the database, so it lacks %s.", what, grant)
 	}
-	return check.Explain(err, d.s.cfg).Words(flagName)
+	return fmt.Sprintf("Could not %s: %s Error: %s", what, check.Explain(err, d.s.cfg).Words(flagName), err)
 }
 
 // suggest names the closest of names to a mistyped name: " Did you mean

@@ -117,6 +117,10 @@ func (s *session) resolve(f *commonFlags, words []string) []string {
 	return problems
 }
 
+// noTokenFix says how to give the token.
+const noTokenFix = "set " + check.EnvServiceToken + " to ID:TOKEN (or to the token, with " + check.EnvServiceTokenID +
+	" holding the ID), or pass --service-token ID:TOKEN. Create one in PlanetScale under Settings → Service tokens."
+
 // credentialProblem words a token error, "" for none.
 func credentialProblem(err error, from string) string {
 	var credErr *planetscale.CredentialError
@@ -124,8 +128,7 @@ func credentialProblem(err error, from string) string {
 	case err == nil:
 		return ""
 	case errors.Is(err, planetscale.ErrNoCredentials):
-		return "no service token: set " + check.EnvServiceToken + " to ID:TOKEN (or to the token, with " + check.EnvServiceTokenID +
-			" holding the ID), or pass --service-token ID:TOKEN. Create one in PlanetScale under Settings → Service tokens."
+		return "no service token: " + noTokenFix
 	case errors.As(err, &credErr):
 		return fmt.Sprintf("the service token (from %s): %s: %s", from, credErr.Problem, credErr.Fix)
 	}

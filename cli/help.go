@@ -8,6 +8,22 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 )
 
+// The help text's layout: its width, and where a flag's description starts.
+const (
+	helpWidth  = 80
+	flagColumn = 28
+)
+
+// paragraphs re-flows text: paragraphs apart by a blank line, each wrapped
+// to width.
+func paragraphs(text string, width int) string {
+	paras := strings.Split(strings.TrimSpace(text), "\n\n")
+	for i, p := range paras {
+		paras[i] = wrap(strings.Join(strings.Fields(p), " "), width, "")
+	}
+	return strings.Join(paras, "\n\n")
+}
+
 // usage is the binary's help: the commands, the settings they share and
 // the exit statuses.
 func usage() string {
@@ -59,9 +75,6 @@ func (c *command) usageLine() string {
 	case organization:
 		line += " --org ORG"
 	}
-	if c.args != "" {
-		line += " " + c.args
-	}
 	return line + " [flags]"
 }
 
@@ -74,7 +87,7 @@ func (c *command) help() string {
 	}
 	c.setup(fs)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Usage: %s\n\n%s\n", c.usageLine(), strings.TrimSpace(c.about))
+	fmt.Fprintf(&b, "Usage: %s\n\n%s\n", c.usageLine(), paragraphs(c.about, helpWidth))
 	own, shared := flagLines(fs)
 	if own != "" {
 		b.WriteString("\nFlags:\n" + own)
@@ -82,7 +95,7 @@ func (c *command) help() string {
 	if shared != "" {
 		b.WriteString("\nAPI flags (every command that calls the PlanetScale API takes them):\n" + shared)
 	}
-	b.WriteString("  -h, --help                show this help\n")
+	fmt.Fprintf(&b, "%-*sshow this help\n", flagColumn, "  -h, --help")
 	if len(c.examples) > 0 {
 		b.WriteString("\nExamples:\n")
 		for _, e := range c.examples {
@@ -90,7 +103,7 @@ func (c *command) help() string {
 		}
 	}
 	if c.exits != "" {
-		b.WriteString("\nExit status: " + c.exits + "\n")
+		b.WriteString("\n" + wrap("Exit status: "+c.exits, helpWidth, "") + "\n")
 	}
 	return b.String()
 }
@@ -111,9 +124,11 @@ func flagLines(fs *flag.FlagSet) (own, shared string) {
 		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" && !strings.Contains(usage, "(default") {
 			usage += " (default " + f.DefValue + ")"
 		}
-		line := fmt.Sprintf("%-27s %s\n", left, usage)
-		if len(left) > 27 {
-			line = left + "\n" + strings.Repeat(" ", 28) + usage + "\n"
+		pad := strings.Repeat(" ", flagColumn)
+		text := strings.ReplaceAll(wrap(usage, helpWidth-flagColumn, ""), "\n", "\n"+pad)
+		line := fmt.Sprintf("%-*s%s\n", flagColumn, left, text)
+		if len(left) >= flagColumn {
+			line = left + "\n" + pad + text + "\n"
 		}
 		if commonFlagNames[f.Name] {
 			s.WriteString(line)

@@ -25,7 +25,7 @@ import (
 
 func sandboxCommand() *command {
 	return &command{
-		name: "sandbox", scope: local, args: "[--scenario NAME] [--listen ADDRESS]",
+		name: "sandbox", scope: local,
 		summary: "serve the built-in sandbox PlanetScale API on a port until stopped",
 		about: `Serves the built-in sandbox PlanetScale API until stopped (Ctrl-C) and prints, in GITHUB_OUTPUT form,
 the api-url and service-token to give the gate or the commands. Organization acme holds the

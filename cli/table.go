@@ -139,7 +139,7 @@ func cut(s string, width int) string {
 		b.WriteRune(r)
 		used += w
 	}
-	return b.String() + "…"
+	return strings.TrimRight(b.String(), " ") + "…"
 }
 
 // textWidth is how many terminal columns s takes.

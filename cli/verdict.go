@@ -45,7 +45,7 @@ func (s *session) printVerdict(v check.Verdict, cfg check.Config) {
 	}
 	s.stdout.printf("\n%s", t.render(w))
 	if len(links) > 0 {
-		s.stdout.printf("\nTo approve:\n%s\n", strings.Join(links, "\n"))
+		s.stdout.printf("\nLinks:\n%s\n", strings.Join(links, "\n"))
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 
 func versionCommand() *command {
 	return &command{
-		name: "version", scope: local, args: "[--verbose]",
+		name: "version", scope: local,
 		summary:  "print the version",
 		about:    "Prints the version; --verbose adds the commit, whether the tree was modified, the Go version and the platform.",
 		examples: []string{"deploy-request-gate version --verbose"},

@@ -1,6 +1,10 @@
 package planetscale
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
+)
 
 // compareWalks returns "" when two walks over a list agree on its keys and
 // on each item's fingerprint, else what differs first: an item the later
@@ -12,7 +16,7 @@ func compareWalks[T any](earlier, later *walk[T], spec *ListSpec[T]) string {
 		case !ok:
 			return fmt.Sprintf("%s appeared", itemName(spec.Noun, key))
 		case before != now:
-			return fmt.Sprintf("%s changed (%s, then %s)", itemName(spec.Noun, key), before, now)
+			return fmt.Sprintf("%s changed (%s, then %s)", itemName(spec.Noun, key), sanitize.Line(before), sanitize.Line(now))
 		}
 	}
 	for _, key := range earlier.keys {

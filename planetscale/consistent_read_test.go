@@ -13,15 +13,30 @@ import (
 // approved, page 2 not.
 func pageOneApproved(n int) bool { return n > 50 }
 
-// closeOnPage1 closes approved #100, on page 1, before the nth answer: #50,
-// first of page 2 and not approved, slides onto page 1.
-func closeOnPage1(n int) func(a *fakeAPI, c fakeCall) *fakeAnswer {
-	return func(a *fakeAPI, c fakeCall) *fakeAnswer {
+// beforeCall changes the list before the nth answer (from 1).
+func beforeCall(n int, change func(a *fakeAPI)) fakeOption {
+	return withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
 		if c.N == n {
-			a.remove(100)
+			change(a)
 		}
 		return nil
-	}
+	})
+}
+
+// closeOnPage1 closes approved #100, on page 1, before the nth answer: #50,
+// first of page 2 and not approved, slides onto page 1.
+func closeOnPage1(n int) fakeOption {
+	return beforeCall(n, func(a *fakeAPI) { a.remove(100) })
+}
+
+// beforeEachRead changes the list before each read after the first.
+func beforeEachRead(change func(a *fakeAPI, read int)) fakeOption {
+	return withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
+		if c.Page == 1 && c.Walk > 1 {
+			change(a, c.Walk)
+		}
+		return nil
+	})
 }
 
 // openNew opens #151, not approved, at the top of the list.
@@ -47,7 +62,7 @@ func TestListDeployRequests_listMoves(t *testing.T) {
 			// does not count; walks 2 and 3 agree.
 			name:      "close_on_page_1_after_page_1",
 			n:         150,
-			opts:      []fakeOption{withBefore(closeOnPage1(2))},
+			opts:      []fakeOption{closeOnPage1(2)},
 			wantPages: "1,2,1,2,1,2",
 		},
 		{
@@ -55,7 +70,7 @@ func TestListDeployRequests_listMoves(t *testing.T) {
 			// it, walk 3 agrees with walk 2.
 			name:      "close_on_page_1_after_page_1_no_total",
 			n:         150,
-			opts:      []fakeOption{withBefore(closeOnPage1(2)), withoutTotal()},
+			opts:      []fakeOption{closeOnPage1(2), withoutTotal()},
 			wantPages: "1,2,1,2,1,2",
 		},
 		{
@@ -74,49 +89,30 @@ func TestListDeployRequests_listMoves(t *testing.T) {
 		{
 			// total_count stays 150, and page 2 is what it was: walk 1 is
 			// the list before, without #151; walk 2 sees #151.
-			name: "close_and_open_keep_total_count",
-			n:    150,
-			opts: []fakeOption{withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
-				if c.N == 2 {
-					a.remove(100)
-					openNew(a)
-				}
-				return nil
-			})},
+			name:      "close_and_open_keep_total_count",
+			n:         150,
+			opts:      []fakeOption{beforeCall(2, func(a *fakeAPI) { a.remove(100); openNew(a) })},
 			wantPages: "1,2,1,2,1,2",
 		},
 		{
 			// #51 comes again on page 2: walk 1 does not count.
-			name: "open_pushes_page_1_down_no_total",
-			n:    150,
-			opts: []fakeOption{withoutTotal(), withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
-				if c.N == 2 {
-					openNew(a)
-				}
-				return nil
-			})},
+			name:      "open_pushes_page_1_down_no_total",
+			n:         150,
+			opts:      []fakeOption{withoutTotal(), beforeCall(2, openNew)},
 			wantPages: "1,2,1,2,1,2",
 		},
 		{
-			name: "approval_flips_before_every_walk",
-			n:    150,
-			opts: []fakeOption{withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
-				if c.Page == 1 && c.Walk > 1 {
-					a.find(120).Approved = !a.find(120).Approved
-				}
-				return nil
-			})},
+			name:      "approval_flips_before_every_walk",
+			n:         150,
+			opts:      []fakeOption{beforeEachRead(func(a *fakeAPI, _ int) { a.find(120).Approved = !a.find(120).Approved })},
 			wantPages: "1,2,1,2,1,2",
 			wantErr:   true,
 		},
 		{
 			name: "deployment_state_changes_before_every_walk",
 			n:    150,
-			opts: []fakeOption{withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
-				if c.Page == 1 && c.Walk > 1 {
-					a.find(3).DeploymentState = []string{"ready", "queued", "in_progress"}[c.Walk-1]
-				}
-				return nil
+			opts: []fakeOption{beforeEachRead(func(a *fakeAPI, read int) {
+				a.find(3).DeploymentState = []string{"ready", "queued", "in_progress"}[read-1]
 			})},
 			wantPages: "1,2,1,2,1,2",
 			wantErr:   true,
@@ -137,26 +133,21 @@ func TestListDeployRequests_listMoves(t *testing.T) {
 			// Walk 2 is torn, walk 3 has no walk to agree with.
 			name:      "close_during_second_walk_no_total",
 			n:         150,
-			opts:      []fakeOption{withoutTotal(), withBefore(closeOnPage1(4))},
+			opts:      []fakeOption{withoutTotal(), closeOnPage1(4)},
 			wantPages: "1,2,1,2,1,2",
 			wantErr:   true,
 		},
 		{
-			name: "approval_flips_between_walks_once",
-			n:    150,
-			opts: []fakeOption{withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
-				if c.N == 3 {
-					a.find(7).Approved = true
-				}
-				return nil
-			})},
+			name:      "approval_flips_between_walks_once",
+			n:         150,
+			opts:      []fakeOption{beforeCall(3, func(a *fakeAPI) { a.find(7).Approved = true })},
 			wantPages: "1,2,1,2,1,2",
 		},
 		{
 			// One page is one answer: one moment of the list.
 			name:      "one_page_is_read_once",
 			n:         100,
-			opts:      []fakeOption{withBefore(closeOnPage1(2))},
+			opts:      []fakeOption{closeOnPage1(2)},
 			wantPages: "1",
 		},
 		{

@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -41,16 +42,16 @@ func fieldsOf(t reflect.Type) *structFields {
 		return sf.(*structFields)
 	}
 	building := map[reflect.Type]*structFields{}
-	sf := build(t, building)
+	sf := buildFields(t, building)
 	for bt, b := range building { // publish only complete descriptions
 		fieldsCache.LoadOrStore(bt, b)
 	}
 	return sf
 }
 
-// build describes t; building holds the types under way, so that a type
+// buildFields describes t; building holds the types under way, so that a type
 // that holds itself ends.
-func build(t reflect.Type, building map[reflect.Type]*structFields) *structFields {
+func buildFields(t reflect.Type, building map[reflect.Type]*structFields) *structFields {
 	if sf, ok := fieldsCache.Load(t); ok {
 		return sf.(*structFields)
 	}
@@ -63,35 +64,50 @@ func build(t reflect.Type, building map[reflect.Type]*structFields) *structField
 	return sf
 }
 
+// addFields adds t's fields to sf; embedded structs add theirs, as
+// encoding/json promotes them (each embedded type once, so that a type
+// embedding itself through a pointer ends).
 func addFields(sf *structFields, t reflect.Type, building map[reflect.Type]*structFields) {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		ft := f.Type
-		if f.Anonymous && name == "" {
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct {
-				addFields(sf, ft, building) // promoted fields, as encoding/json reads them
+	embedded := map[reflect.Type]bool{t: true}
+	var add func(t reflect.Type)
+	add = func(t reflect.Type) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag := f.Tag.Get("json")
+			if tag == "-" {
 				continue
 			}
+			name, opts, _ := strings.Cut(tag, ",")
+			ft := f.Type
+			if f.Anonymous && name == "" {
+				if ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if ft.Kind() == reflect.Struct {
+					if !embedded[ft] {
+						embedded[ft] = true
+						add(ft)
+					}
+					continue
+				}
+			}
+			if !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if _, dup := sf.byName[name]; !dup {
+				sf.names = append(sf.names, name)
+			}
+			info := infoOf(ft, building)
+			if slices.Contains(strings.Split(opts, ","), "string") {
+				info = fieldInfo{kind: kindString} // the value is quoted
+			}
+			sf.byName[name] = info
 		}
-		if !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		if _, dup := sf.byName[name]; !dup {
-			sf.names = append(sf.names, name)
-		}
-		sf.byName[name] = infoOf(ft, building)
 	}
+	add(t)
 }
 
 func infoOf(t reflect.Type, building map[reflect.Type]*structFields) fieldInfo {
@@ -112,14 +128,14 @@ func infoOf(t reflect.Type, building map[reflect.Type]*structFields) fieldInfo {
 	case reflect.Float32, reflect.Float64:
 		return fieldInfo{kind: kindNumber}
 	case reflect.Struct:
-		return fieldInfo{kind: kindObject, inner: build(t, building)}
+		return fieldInfo{kind: kindObject, inner: buildFields(t, building)}
 	case reflect.Slice, reflect.Array:
 		e := t.Elem()
 		if e.Kind() == reflect.Pointer {
 			e = e.Elem()
 		}
 		if e.Kind() == reflect.Struct && !decodesItself(e) {
-			return fieldInfo{kind: kindArray, inner: build(e, building), list: true}
+			return fieldInfo{kind: kindArray, inner: buildFields(e, building), list: true}
 		}
 		if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
 			return fieldInfo{kind: kindString} // []byte is base64 text

@@ -58,13 +58,13 @@ func (s *scanner) object(sf *structFields, required []string, at string) error {
 			return err
 		}
 		if seen[key] {
-			return fmt.Errorf("%skey %s appears twice", at, quote(key))
+			return fmt.Errorf("%skey %s appears twice", at, quoteText(key))
 		}
 		seen[key] = true
 		info, known := sf.byName[key]
 		if !known {
 			if name := sf.caseVariant(key); name != "" {
-				return fmt.Errorf("%skey %s differs from the field %q only in case", at, quote(key), name)
+				return fmt.Errorf("%skey %s differs from the field %q only in case", at, quoteText(key), name)
 			}
 		}
 		vkind, err := s.peek()
@@ -133,23 +133,23 @@ func checkRequired(info fieldInfo, kind jsonKind, raw []byte) error {
 	case kind == kindNull:
 		return errors.New("is null")
 	case info.kind != kindAny && kind != info.kind:
-		return fmt.Errorf("is %s, want %s", kind, want(info))
+		return fmt.Errorf("is %s, want %s", kind, wantKind(info))
 	case info.integer && !isInteger(raw):
-		return fmt.Errorf("is %s, want %s", quote(string(raw)), want(info))
+		return fmt.Errorf("is %s, want %s", quoteText(string(raw)), wantKind(info))
 	}
 	return nil
 }
 
-func want(info fieldInfo) string {
+func wantKind(info fieldInfo) string {
 	if info.integer {
 		return "an integer"
 	}
 	return info.kind.String()
 }
 
-// quote returns s quoted and escaped, cut to 64 characters: keys and values
+// quoteText returns s quoted and escaped, cut to 64 characters: keys and values
 // come from outside.
-func quote(s string) string {
+func quoteText(s string) string {
 	if r := []rune(s); len(r) > 64 {
 		s = string(r[:63]) + "…"
 	}

@@ -20,9 +20,17 @@ type strictEmbedded struct {
 	Region string `json:"region"`
 }
 
+// StrictLoop embeds itself through a pointer; it is exported so that
+// encoding/json can set it.
+type StrictLoop struct {
+	*StrictLoop
+	Loop int `json:"loop"`
+}
+
 // strictOuter exercises what decodeStrict looks into and what it leaves.
 type strictOuter struct {
 	strictEmbedded
+	*StrictLoop
 	ID       int               `json:"id"`
 	Label    string            `json:"label,omitempty"`
 	Ratio    float64           `json:"ratio"`
@@ -36,6 +44,7 @@ type strictOuter struct {
 	When     time.Time         `json:"when"`
 	Raw      json.RawMessage   `json:"raw"`
 	Next     *strictOuter      `json:"next"`
+	Count    int               `json:"count,string"`
 	hidden   int
 }
 
@@ -51,6 +60,10 @@ func TestDecodeStrict(t *testing.T) {
 		{name: "empty_object", in: `{}`},
 		{name: "all_fields", in: `{"region":"eu","id":1,"label":"x","ratio":0.5,"Untagged":true,"one":{"name":"a"},"many":[{"name":"b"},null],"ptrs":[null,{"name":"c"}],"tags":["A","a"],"meta":{"k":"v","K":"w"},"when":"2026-11-01T09:00:00Z","raw":{"id":1,"id":2},"next":{"id":2,"next":null}}`},
 		{name: "space_everywhere", in: " {\n\t\"id\" : 1 ,\r\n \"one\" : { \"name\" : \"a\" } , \"many\" : [ ] } "},
+		{name: "embedded_loop", in: `{"loop":1}`},
+		{name: "embedded_loop_in_another_case", in: `{"LOOP":1}`, want: `key "LOOP" differs from the field "loop" only in case`},
+		{name: "quoted_integer", in: `{"count":"12"}`, required: []string{"count"}},
+		{name: "quoted_integer_unquoted", in: `{"count":12}`, required: []string{"count"}, want: `field "count" is a number, want a string`},
 		{name: "required_present", in: `{"id":3,"label":"x","Untagged":false,"ratio":1e3}`, required: []string{"id", "label", "Untagged", "ratio"}},
 		{name: "required_missing", in: `{"id":3}`, required: []string{"id", "label"}, want: `field "label" is missing`},
 		{name: "required_null", in: `{"label":null}`, required: []string{"label"}, want: `field "label" is null`},

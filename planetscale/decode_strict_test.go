@@ -2,6 +2,7 @@ package planetscale_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
@@ -20,6 +21,19 @@ func editItem2(fn func(jsonObject) jsonObject) fakeOption {
 	})
 }
 
+// Item edits, for tables.
+func dropField(key string) func(jsonObject) jsonObject {
+	return func(o jsonObject) jsonObject { return o.drop(key) }
+}
+
+func setField(key string, v any) func(jsonObject) jsonObject {
+	return func(o jsonObject) jsonObject { return o.set(key, v) }
+}
+
+func addField(key string, v any) func(jsonObject) jsonObject {
+	return func(o jsonObject) jsonObject { return o.add(key, v) }
+}
+
 // TestListDeployRequests_strictItems serves items that encoding/json alone
 // would read wrongly or fill with zero values: each is an *ItemError naming
 // the page, the item, its number when it has one, and the field.
@@ -27,184 +41,39 @@ func TestListDeployRequests_strictItems(t *testing.T) {
 	t.Parallel()
 
 	tests := []struct {
-		name     string
-		edit     func(jsonObject) jsonObject
-		wantItem string // how the error names the item
-		want     string // the problem
+		name string
+		edit func(jsonObject) jsonObject
+		key  string // the number the error names, "" for none
+		want string // the problem
 	}{
-		{
-			name:     "approved_false_and_APPROVED_true",
-			edit:     func(o jsonObject) jsonObject { return o.set("approved", false).add("APPROVED", true) },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `key "APPROVED" differs from the field "approved" only in case`,
-		},
-		{
-			name:     "APPROVED_instead_of_approved",
-			edit:     func(o jsonObject) jsonObject { return o.rename("approved", "APPROVED") },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `key "APPROVED" differs from the field "approved" only in case`,
-		},
-		{
-			name:     "approved_twice",
-			edit:     func(o jsonObject) jsonObject { return o.set("approved", false).add("approved", true) },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `key "approved" appears twice`,
-		},
-		{
-			name:     "approved_twice_once_escaped",
-			edit:     func(o jsonObject) jsonObject { return o.set("approved", false).addRawKey(`"appr\u006fved"`, true) },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `key "approved" appears twice`,
-		},
-		{
-			// encoding/json folds U+017F (long s) to s.
-			name:     "state_with_a_long_s",
-			edit:     func(o jsonObject) jsonObject { return o.add("ſtate", "closed") },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `key "ſtate" differs from the field "state" only in case`,
-		},
-		{
-			name:     "number_twice",
-			edit:     func(o jsonObject) jsonObject { return o.add("number", 3) },
-			wantItem: "item 2 (deploy request #3)",
-			want:     `key "number" appears twice`,
-		},
-		{
-			name:     "unknown_key_twice",
-			edit:     func(o jsonObject) jsonObject { return o.add("future", 1).add("future", 2) },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `key "future" appears twice`,
-		},
-		{
-			name: "deployable_in_another_case",
-			edit: func(o jsonObject) jsonObject {
-				return o.set("deployment", deployment(readyDeployment.add("Deployable", true)))
-			},
-			wantItem: "item 2 (deploy request #2)",
-			want:     `deployment: key "Deployable" differs from the field "deployable" only in case`,
-		},
-		{
-			name: "deployment_state_twice",
-			edit: func(o jsonObject) jsonObject {
-				return o.set("deployment", deployment(readyDeployment.add("state", "pending")))
-			},
-			wantItem: "item 2 (deploy request #2)",
-			want:     `deployment: key "state" appears twice`,
-		},
-		{
-			name:     "into_branch_missing",
-			edit:     func(o jsonObject) jsonObject { return o.drop("into_branch") },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `field "into_branch" is missing`,
-		},
-		{
-			name:     "branch_missing",
-			edit:     func(o jsonObject) jsonObject { return o.drop("branch") },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `field "branch" is missing`,
-		},
-		{
-			name:     "approved_missing",
-			edit:     func(o jsonObject) jsonObject { return o.drop("approved") },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `field "approved" is missing`,
-		},
-		{
-			name:     "state_missing",
-			edit:     func(o jsonObject) jsonObject { return o.drop("state") },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `field "state" is missing`,
-		},
-		{
-			name:     "deployment_state_missing",
-			edit:     func(o jsonObject) jsonObject { return o.drop("deployment_state") },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `field "deployment_state" is missing`,
-		},
-		{
-			name:     "number_missing",
-			edit:     func(o jsonObject) jsonObject { return o.drop("number") },
-			wantItem: "item 2 (deploy request)",
-			want:     `field "number" is missing`,
-		},
-		{
-			name:     "approved_null",
-			edit:     func(o jsonObject) jsonObject { return o.set("approved", nil) },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `field "approved" is null`,
-		},
-		{
-			name:     "into_branch_null",
-			edit:     func(o jsonObject) jsonObject { return o.set("into_branch", nil) },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `field "into_branch" is null`,
-		},
-		{
-			name:     "number_null",
-			edit:     func(o jsonObject) jsonObject { return o.set("number", nil) },
-			wantItem: "item 2 (deploy request)",
-			want:     `field "number" is null`,
-		},
-		{
-			name:     "approved_as_a_string",
-			edit:     func(o jsonObject) jsonObject { return o.set("approved", "true") },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `field "approved" is a string, want true or false`,
-		},
-		{
-			name:     "approved_as_a_number",
-			edit:     func(o jsonObject) jsonObject { return o.set("approved", 1) },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `field "approved" is a number, want true or false`,
-		},
-		{
-			name:     "number_as_a_string",
-			edit:     func(o jsonObject) jsonObject { return o.set("number", "2") },
-			wantItem: "item 2 (deploy request)",
-			want:     `field "number" is a string, want an integer`,
-		},
-		{
-			name:     "number_with_a_fraction",
-			edit:     func(o jsonObject) jsonObject { return o.set("number", jsonRaw("2.0")) },
-			wantItem: "item 2 (deploy request)",
-			want:     `field "number" is "2.0", want an integer`,
-		},
-		{
-			name:     "number_with_an_exponent",
-			edit:     func(o jsonObject) jsonObject { return o.set("number", jsonRaw("2e0")) },
-			wantItem: "item 2 (deploy request)",
-			want:     `field "number" is "2e0", want an integer`,
-		},
-		{
-			name:     "number_too_big",
-			edit:     func(o jsonObject) jsonObject { return o.set("number", jsonRaw("99999999999999999999")) },
-			wantItem: "item 2 (deploy request)",
-			want:     `cannot decode`,
-		},
-		{
-			name:     "branch_as_a_number",
-			edit:     func(o jsonObject) jsonObject { return o.set("branch", 7) },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `field "branch" is a number, want a string`,
-		},
-		{
-			name:     "state_as_an_object",
-			edit:     func(o jsonObject) jsonObject { return o.set("state", map[string]any{}) },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `field "state" is an object, want a string`,
-		},
-		{
-			name:     "notes_as_a_number",
-			edit:     func(o jsonObject) jsonObject { return o.set("notes", 5) },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `cannot decode`,
-		},
-		{
-			name:     "deployment_as_a_string",
-			edit:     func(o jsonObject) jsonObject { return o.set("deployment", "ready") },
-			wantItem: "item 2 (deploy request #2)",
-			want:     `cannot decode`,
-		},
+		{"approved_false_and_APPROVED_true", func(o jsonObject) jsonObject { return o.set("approved", false).add("APPROVED", true) }, "#2", `key "APPROVED" differs from the field "approved" only in case`},
+		{"APPROVED_instead_of_approved", func(o jsonObject) jsonObject { return o.rename("approved", "APPROVED") }, "#2", `key "APPROVED" differs from the field "approved" only in case`},
+		{"approved_twice", func(o jsonObject) jsonObject { return o.set("approved", false).add("approved", true) }, "#2", `key "approved" appears twice`},
+		{"approved_twice_once_escaped", func(o jsonObject) jsonObject { return o.set("approved", false).addRawKey(`"appr\u006fved"`, true) }, "#2", `key "approved" appears twice`},
+		{"state_with_a_long_s", addField("ſtate", "closed"), "#2", `key "ſtate" differs from the field "state" only in case`}, // encoding/json folds ſ to s
+		{"number_twice", addField("number", 3), "#3", `key "number" appears twice`},
+		{"unknown_key_twice", func(o jsonObject) jsonObject { return o.add("future", 1).add("future", 2) }, "#2", `key "future" appears twice`},
+		{"deployable_in_another_case", setField("deployment", deployment(readyDeployment.add("Deployable", true))), "#2", `deployment: key "Deployable" differs from the field "deployable" only in case`},
+		{"deployment_state_twice", setField("deployment", deployment(readyDeployment.add("state", "pending"))), "#2", `deployment: key "state" appears twice`},
+		{"into_branch_missing", dropField("into_branch"), "#2", `field "into_branch" is missing`},
+		{"branch_missing", dropField("branch"), "#2", `field "branch" is missing`},
+		{"approved_missing", dropField("approved"), "#2", `field "approved" is missing`},
+		{"state_missing", dropField("state"), "#2", `field "state" is missing`},
+		{"deployment_state_missing", dropField("deployment_state"), "#2", `field "deployment_state" is missing`},
+		{"number_missing", dropField("number"), "", `field "number" is missing`},
+		{"approved_null", setField("approved", nil), "#2", `field "approved" is null`},
+		{"into_branch_null", setField("into_branch", nil), "#2", `field "into_branch" is null`},
+		{"number_null", setField("number", nil), "", `field "number" is null`},
+		{"approved_as_a_string", setField("approved", "true"), "#2", `field "approved" is a string, want true or false`},
+		{"approved_as_a_number", setField("approved", 1), "#2", `field "approved" is a number, want true or false`},
+		{"number_as_a_string", setField("number", "2"), "", `field "number" is a string, want an integer`},
+		{"number_with_a_fraction", setField("number", jsonRaw("2.0")), "", `field "number" is "2.0", want an integer`},
+		{"number_with_an_exponent", setField("number", jsonRaw("2e0")), "", `field "number" is "2e0", want an integer`},
+		{"number_too_big", setField("number", jsonRaw("99999999999999999999")), "", `cannot decode`},
+		{"branch_as_a_number", setField("branch", 7), "#2", `field "branch" is a number, want a string`},
+		{"state_as_an_object", setField("state", map[string]any{}), "#2", `field "state" is an object, want a string`},
+		{"notes_as_a_number", setField("notes", 5), "#2", `cannot decode`},
+		{"deployment_as_a_string", setField("deployment", "ready"), "#2", `cannot decode`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,9 +81,10 @@ func TestListDeployRequests_strictItems(t *testing.T) {
 
 			_, c := newFakeAPI(t, fakeOpen(3, 3, pageOneApproved), []fakeOption{editItem2(tt.edit)})
 			got, err := c.ListDeployRequests(testContext(t), testOrg, testDB, planetscale.ListDeployRequestsOptions{IntoBranch: "main"})
+			item := strings.TrimSpace("deploy request " + tt.key)
 			checkListFailure(t, got, err, listFailure{
 				item: true, page: 1, is: []error{planetscale.ErrMalformedItem},
-				text: "list deploy requests: page 1: " + tt.wantItem + ": " + tt.want,
+				text: "list deploy requests: page 1: item 2 (" + item + "): " + tt.want,
 			})
 		})
 	}

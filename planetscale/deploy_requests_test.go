@@ -271,16 +271,13 @@ func TestListDeployRequests_badPages(t *testing.T) {
 		name string
 		// page returns the body for a page number.
 		page         func(page int) any
-		wantPaging   bool // a *PagingError
-		wantItem     bool // an *ItemError; with neither, ErrUnexpectedResponse
-		wantPage     int
+		want         listFailure
 		wantRequests int
 	}{
 		{
 			name:         "next_page_same",
 			page:         func(p int) any { return listBody(p, p, 3, p) },
-			wantPaging:   true,
-			wantPage:     1,
+			want:         listFailure{paging: true, page: 1},
 			wantRequests: 1,
 		},
 		{
@@ -291,22 +288,19 @@ func TestListDeployRequests_badPages(t *testing.T) {
 				}
 				return listBody(p, 1, 3, p)
 			},
-			wantPaging:   true,
-			wantPage:     2,
+			want:         listFailure{paging: true, page: 2},
 			wantRequests: 2,
 		},
 		{
 			name:         "next_page_skips_a_page",
 			page:         func(p int) any { return listBody(p, p+2, 3, p) },
-			wantPaging:   true,
-			wantPage:     1,
+			want:         listFailure{paging: true, page: 1},
 			wantRequests: 1,
 		},
 		{
 			name:         "next_page_zero",
 			page:         func(p int) any { return listBody(p, 0, 3, p) },
-			wantPaging:   true,
-			wantPage:     1,
+			want:         listFailure{paging: true, page: 1},
 			wantRequests: 1,
 		},
 		{
@@ -317,14 +311,13 @@ func TestListDeployRequests_badPages(t *testing.T) {
 				}
 				return listBody(3, nil, 3, 3)
 			},
-			wantPaging:   true,
-			wantPage:     2,
+			want:         listFailure{paging: true, page: 2},
 			wantRequests: 2,
 		},
 		{
 			name:         "no_data",
 			page:         func(p int) any { return map[string]any{"type": "list", "current_page": 1, "next_page": nil} },
-			wantPage:     1,
+			want:         listFailure{page: 1, is: []error{planetscale.ErrUnexpectedResponse}},
 			wantRequests: 1,
 		},
 		{
@@ -332,7 +325,7 @@ func TestListDeployRequests_badPages(t *testing.T) {
 			page: func(p int) any {
 				return map[string]any{"type": "list", "current_page": 1, "next_page": nil, "data": nil}
 			},
-			wantPage:     1,
+			want:         listFailure{page: 1, is: []error{planetscale.ErrUnexpectedResponse}},
 			wantRequests: 1,
 		},
 		{
@@ -343,13 +336,13 @@ func TestListDeployRequests_badPages(t *testing.T) {
 				}
 				return map[string]any{"current_page": p, "next_page": nil, "data": nil}
 			},
-			wantPage:     2,
+			want:         listFailure{page: 2, is: []error{planetscale.ErrUnexpectedResponse}},
 			wantRequests: 2,
 		},
 		{
 			name:         "data_object",
 			page:         func(p int) any { return map[string]any{"current_page": 1, "next_page": nil, "data": map[string]any{}} },
-			wantPage:     1,
+			want:         listFailure{page: 1, is: []error{planetscale.ErrUnexpectedResponse}},
 			wantRequests: 1,
 		},
 		{
@@ -357,20 +350,19 @@ func TestListDeployRequests_badPages(t *testing.T) {
 			page: func(p int) any {
 				return map[string]any{"current_page": 1, "next_page": nil, "data": []any{map[string]any{"number": "one"}}}
 			},
-			wantItem:     true,
-			wantPage:     1,
+			want:         listFailure{item: true, page: 1, is: []error{planetscale.ErrMalformedItem}},
 			wantRequests: 1,
 		},
 		{
 			name:         "top_level_array",
 			page:         func(p int) any { return []any{map[string]any{"number": 1}} },
-			wantPage:     1,
+			want:         listFailure{page: 1, is: []error{planetscale.ErrUnexpectedResponse}},
 			wantRequests: 1,
 		},
 		{
 			name:         "next_page_not_a_number",
 			page:         func(p int) any { return map[string]any{"current_page": 1, "next_page": "2", "data": []any{}} },
-			wantPage:     1,
+			want:         listFailure{page: 1, is: []error{planetscale.ErrUnexpectedResponse}},
 			wantRequests: 1,
 		},
 	}
@@ -384,26 +376,7 @@ func TestListDeployRequests_badPages(t *testing.T) {
 			})
 			c := newClient(t, url)
 			got, err := c.ListDeployRequests(testContext(t), testOrg, testDB, planetscale.ListDeployRequestsOptions{})
-			if err == nil {
-				t.Fatalf("ListDeployRequests() = %v, want an error", numbers(got))
-			}
-			var pagingErr *planetscale.PagingError
-			if tt.wantPaging && !errors.As(err, &pagingErr) {
-				t.Errorf("ListDeployRequests() error = %v, want a *PagingError", err)
-			}
-			if tt.wantItem && !errors.Is(err, planetscale.ErrMalformedItem) {
-				t.Errorf("ListDeployRequests() error = %v, want ErrMalformedItem", err)
-			}
-			if !tt.wantPaging && !tt.wantItem && !errors.Is(err, planetscale.ErrUnexpectedResponse) {
-				t.Errorf("ListDeployRequests() error = %v, want ErrUnexpectedResponse", err)
-			}
-			var pageErr *planetscale.PageError
-			if !errors.As(err, &pageErr) || pageErr.Page != tt.wantPage {
-				t.Errorf("ListDeployRequests() error = %v, want a *PageError for page %d", err, tt.wantPage)
-			}
-			if got != nil {
-				t.Errorf("ListDeployRequests() = %v with an error, want nil", numbers(got))
-			}
+			checkListFailure(t, got, err, tt.want)
 			if got, want := rec.count(), tt.wantRequests; got != want {
 				t.Errorf("server got %d requests, want %d (such answers are not retried)", got, want)
 			}

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
 // PerPage is the page size asked of list endpoints: the API's maximum.
@@ -41,7 +43,7 @@ func (s *ListSpec[T]) conflict(key, fingerprint1, fingerprint2 string) error {
 		return nil
 	}
 	return &PagingError{Problem: fmt.Sprintf("%s appears twice with different %s (%s, then %s)",
-		itemName(s.Noun, key), s.Fingerprinted, fingerprint1, fingerprint2)}
+		itemName(s.Noun, key), s.Fingerprinted, sanitize.Line(fingerprint1), sanitize.Line(fingerprint2))}
 }
 
 // ListAll reads every item of a page-based list endpoint: path (from Path)

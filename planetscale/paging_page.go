@@ -52,7 +52,7 @@ func checkPage[T any](n int, raw []byte, spec *ListSpec[T]) (*listPage[T], error
 	case next == "null":
 	default:
 		if err := json.Unmarshal(env.NextPage, &p.next); err != nil {
-			return nil, fmt.Errorf("%w: next_page is %s, not a page number", ErrUnexpectedResponse, quote(next))
+			return nil, fmt.Errorf("%w: next_page is %s, not a page number", ErrUnexpectedResponse, quoteText(next))
 		}
 		if p.next <= n {
 			return nil, &PagingError{Problem: fmt.Sprintf("page %d names next page %d, which does not advance", n, p.next)}

@@ -187,7 +187,7 @@ func TestListDeployRequests_pagesDoNotAddUp(t *testing.T) {
 			opts: []fakeOption{fakeOnPage(2, func(env jsonObject, _ []jsonObject) (jsonObject, []jsonObject) {
 				return env, fakeObjects(fakeOpen(150, 100, pageOneApproved))
 			})},
-			want:      listFailure{paging: true, is: []error{planetscale.ErrListChanged}, text: "page 2 repeated 100 deploy request(s) of earlier pages"},
+			want:      listFailure{paging: true, is: []error{planetscale.ErrListChanged}, text: "page 2 repeated 100 deploy requests of earlier pages"},
 			wantPages: "1,2,1,2,1,2",
 		},
 		{
@@ -271,27 +271,12 @@ func TestListDeployRequests_pagesDoNotAddUp(t *testing.T) {
 			want:      listFailure{paging: true, page: 1, text: "asked for page 1 but the API answered with page 0"},
 			wantPages: "1",
 		},
-		{
-			name:      "not_found_on_page_2",
-			n:         150,
-			opts:      []fakeOption{fakeRefuse(http.StatusNotFound, page2)},
-			want:      listFailure{page: 2, is: []error{planetscale.ErrListChanged, planetscale.ErrNotFound}, text: "page 2: PlanetScale API answered 404 Not Found"},
-			wantPages: "1,2",
-		},
-		{
-			name:      "unauthorized_on_page_2",
-			n:         150,
-			opts:      []fakeOption{fakeRefuse(http.StatusUnauthorized, page2)},
-			want:      listFailure{page: 2, is: []error{planetscale.ErrListChanged, planetscale.ErrUnauthorized}, text: "page 2: PlanetScale API answered 401"},
-			wantPages: "1,2",
-		},
-		{
-			name:      "forbidden_on_page_2",
-			n:         150,
-			opts:      []fakeOption{fakeRefuse(http.StatusForbidden, page2)},
-			want:      listFailure{page: 2, is: []error{planetscale.ErrListChanged, planetscale.ErrForbidden}, text: "page 2: PlanetScale API answered 403"},
-			wantPages: "1,2",
-		},
+		{name: "not_found_on_page_2", n: 150, opts: []fakeOption{fakeRefuse(http.StatusNotFound, page2)}, wantPages: "1,2",
+			want: listFailure{page: 2, is: []error{planetscale.ErrListChanged, planetscale.ErrNotFound}, text: "page 2: PlanetScale API answered 404 Not Found"}},
+		{name: "unauthorized_on_page_2", n: 150, opts: []fakeOption{fakeRefuse(http.StatusUnauthorized, page2)}, wantPages: "1,2",
+			want: listFailure{page: 2, is: []error{planetscale.ErrListChanged, planetscale.ErrUnauthorized}, text: "page 2: PlanetScale API answered 401"}},
+		{name: "forbidden_on_page_2", n: 150, opts: []fakeOption{fakeRefuse(http.StatusForbidden, page2)}, wantPages: "1,2",
+			want: listFailure{page: 2, is: []error{planetscale.ErrListChanged, planetscale.ErrForbidden}, text: "page 2: PlanetScale API answered 403"}},
 		{
 			name:      "not_found_on_page_1_of_the_second_read",
 			n:         150,

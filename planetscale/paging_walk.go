@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // walk is one pass over a list's pages, fed page by page in order.
@@ -32,7 +33,7 @@ func walkOnce[T any](ctx context.Context, c *Client, path string, query url.Valu
 		if w.pages == c.maxPages {
 			return nil, &PagingError{Problem: fmt.Sprintf("more than %d pages: stopped so as not to loop", c.maxPages)}
 		}
-		p, err := fetchPage(ctx, c, path, query, page{n, number}, spec)
+		p, err := fetchPage(ctx, c, path, query, pageRef{n, number}, spec)
 		if err != nil {
 			return nil, err
 		}
@@ -53,12 +54,12 @@ func walkOnce[T any](ctx context.Context, c *Client, path string, query url.Valu
 	}
 }
 
-// page names a page of one walk.
-type page struct{ number, walk int }
+// pageRef names a page of one walk.
+type pageRef struct{ number, walk int }
 
 // fetchPage reads page p and checks it on its own; the raw answer is
 // dropped once decoded.
-func fetchPage[T any](ctx context.Context, c *Client, path string, query url.Values, p page, spec *ListSpec[T]) (*listPage[T], error) {
+func fetchPage[T any](ctx context.Context, c *Client, path string, query url.Values, p pageRef, spec *ListSpec[T]) (*listPage[T], error) {
 	query.Set("page", strconv.Itoa(p.number))
 	var raw json.RawMessage
 	if err := c.get(ctx, path, query, &raw); err != nil {
@@ -90,11 +91,11 @@ func (w *walk[T]) add(n int, p *listPage[T]) error {
 		fresh++
 	}
 	if fresh == 0 && len(p.keys) > 0 && p.next != 0 {
-		return &PagingError{Problem: fmt.Sprintf("page %d holds only %ss of earlier pages, yet names a next page: the API may be serving an earlier page again", n, w.spec.Noun)}
+		return &PagingError{Problem: fmt.Sprintf("page %d holds only %s of earlier pages, yet names a next page: the API may be serving an earlier page again", n, nounPlural(w.spec.Noun))}
 	}
 	switch {
 	case repeats > 0:
-		w.void = fmt.Sprintf("page %d repeated %d %s(s) of earlier pages", n, repeats, w.spec.Noun)
+		w.void = fmt.Sprintf("page %d repeated %s of earlier pages", n, nounCount(repeats, w.spec.Noun))
 	case p.total >= 0 && w.total >= 0 && p.total != w.total:
 		w.void = fmt.Sprintf("total_count went from %d to %d on page %d", w.total, p.total, n)
 	}
@@ -110,8 +111,26 @@ func (w *walk[T]) finish() error {
 	case w.total < 0 || read == w.total:
 		return nil
 	case read < w.total:
-		return &PagingError{Problem: fmt.Sprintf("the list ended early: total_count is %d but its pages held %d %ss", w.total, read, w.spec.Noun)}
+		return &PagingError{Problem: fmt.Sprintf("the list ended early: total_count is %d but its pages held %s", w.total, nounCount(read, w.spec.Noun))}
 	default:
-		return &PagingError{Problem: fmt.Sprintf("the list does not add up: total_count is %d but its pages held %d %ss", w.total, read, w.spec.Noun)}
+		return &PagingError{Problem: fmt.Sprintf("the list does not add up: total_count is %d but its pages held %s", w.total, nounCount(read, w.spec.Noun))}
 	}
+}
+
+// nounCount returns "1 deploy request", "2 deploy requests".
+func nounCount(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + nounPlural(noun)
+}
+
+// nounPlural returns the plural of an English noun: "branches", "databases".
+func nounPlural(noun string) string {
+	for _, end := range []string{"s", "x", "z", "ch", "sh"} {
+		if strings.HasSuffix(noun, end) {
+			return noun + "es"
+		}
+	}
+	return noun + "s"
 }

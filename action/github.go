@@ -1,0 +1,169 @@
+package action
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
+	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
+	"github.com/deploy-request-gate/deploy-request-gate/report"
+)
+
+// maxCommentBytes keeps the comment's table under GitHub's 65,536
+// characters, with room for the marker and the tail.
+const maxCommentBytes = 60 << 10
+
+// githubClient returns a client for GitHub's API, or nil when the
+// github-token input is empty: then no GitHub call is made at all.
+func (g *gate) githubClient(in inputs) (*ghreport.Client, error) {
+	if in.github.token == "" {
+		return nil, nil
+	}
+	cfg := ghreport.Config{
+		APIURL:    g.a.Getenv("GITHUB_API_URL"),
+		Token:     in.github.token,
+		UserAgent: g.userAgent(),
+		Secrets:   g.secrets,
+		Notify: func(e httpretry.Event) {
+			g.infof("GitHub API: attempt %d failed (%s); retrying in %s", e.Attempt, g.clean(e.Err.Error()), httpretry.FormatWait(e.Wait))
+		},
+	}
+	if g.opts.RetryPolicy != nil {
+		cfg.Retry = *g.opts.RetryPolicy
+	}
+	return ghreport.NewClient(cfg)
+}
+
+// outcome is what the gate reports to the pull request.
+type outcome struct {
+	verdict check.Verdict
+	// err is set when the gate could not decide; failure says why.
+	err     error
+	failure report.Failure
+}
+
+func (o outcome) passed() bool { return o.err == nil && o.verdict.Passed() }
+
+// status words the outcome as a commit status.
+func (o outcome) status(statusContext, runURL string) ghreport.Status {
+	st := ghreport.Status{Context: statusContext, TargetURL: runURL}
+	blocking := o.verdict.Blocking()
+	switch {
+	case o.err != nil:
+		st.State, st.Description = ghreport.StateError, "Could not check the deploy requests: see the run"
+	case len(blocking) > 0:
+		st.State = ghreport.StateFailure
+		need := report.Plural(len(blocking), "deploy request needs approval", "deploy requests need approval")
+		if o.verdict.Policy == check.FailOnUndeployed {
+			need = report.Plural(len(blocking), "deploy request is not deployed", "deploy requests are not deployed")
+		}
+		st.Description = need + ": " + numbers(blocking)
+		if len(blocking) == 1 && strings.HasPrefix(blocking[0].DeployRequest.HTMLURL, "https://") {
+			st.TargetURL = blocking[0].DeployRequest.HTMLURL
+		}
+	case len(o.verdict.Matched) == 0:
+		st.State, st.Description = ghreport.StateSuccess, "No open deploy requests"
+	default:
+		st.State, st.Description = ghreport.StateSuccess, "No deploy request blocks this change"
+	}
+	st.Description = ghreport.CutDescription(st.Description)
+	return st
+}
+
+// reportToGitHub posts the commit status (when status-context is set) and
+// the sticky comment (per the comment input) for a gate-mode outcome. A
+// refused or failed write is one warning: the step's outcome still follows
+// the verdict. It returns the commit the status was posted on.
+func (g *gate) reportToGitHub(ctx context.Context, gh *ghreport.Client, in inputs, r report.Report, o outcome) (statusSHA string) {
+	if gh == nil || (in.github.statusContext == "" && in.github.comment == ghreport.CommentNever) {
+		return ""
+	}
+	target, err := ghreport.ParseEvent(g.a.Getenv)
+	if err != nil {
+		g.warn("Could not tell which commit to report on", err)
+		return ""
+	}
+	if in.github.statusContext != "" {
+		st := o.status(in.github.statusContext, target.RunURL)
+		if err := gh.SetStatus(ctx, target.Owner, target.Repo, target.SHA, st); err != nil {
+			g.warn("Could not set the commit status", err)
+		} else {
+			statusSHA = target.SHA
+			g.infof("Set commit status %q to %s on %s: %s", st.Context, st.State, ghreport.ShortSHA(target.SHA), st.Description)
+		}
+	}
+	if target.PullNumber > 0 && in.github.comment != ghreport.CommentNever {
+		g.comment(ctx, gh, in, target, r, o)
+	}
+	g.infof("%s made", report.Plural(gh.Requests(), "GitHub request", "GitHub requests"))
+	return statusSHA
+}
+
+// comment creates or updates the sticky comment of this database on the
+// pull request.
+func (g *gate) comment(ctx context.Context, gh *ghreport.Client, in inputs, target ghreport.Target, r report.Report, o outcome) {
+	r.MaxBytes = maxCommentBytes
+	r.FullList = fmt.Sprintf("[the workflow run](%s) lists them all", target.RunURL)
+	body := report.FailureMarkdown(o.failure, r)
+	if o.err == nil {
+		body = report.Markdown(o.verdict, r)
+	}
+	res, err := gh.UpsertComment(ctx, target.Owner, target.Repo, target.PullNumber, ghreport.Comment{
+		Marker: ghreport.Marker(r.Organization, r.Database), Body: body,
+		Policy: in.github.comment, Passed: o.passed(),
+		Tail: func(dropped []string) string {
+			return fmt.Sprintf("\n_…cut to fit GitHub's size limit: see [the workflow run](%s)._\n", target.RunURL)
+		},
+	})
+	if err != nil {
+		g.warn("Could not write the pull request comment", err)
+		return
+	}
+	switch res.Action {
+	case ghreport.CommentCreate:
+		g.infof("Commented on pull request #%d: %s", target.PullNumber, res.URL)
+	case ghreport.CommentUpdate:
+		g.infof("Updated the comment on pull request #%d: %s", target.PullNumber, res.URL)
+	}
+}
+
+// warn emits one warning for a GitHub call that did not go through; when
+// GitHub refused it, the warning names the permission to add, once.
+func (g *gate) warn(title string, err error) {
+	var perm *ghreport.PermissionError
+	if errors.As(err, &perm) {
+		// Its message names the permission to add.
+		if g.warned[perm.Permission] {
+			g.infof("%s: GitHub refused it again (%d), for want of %q", title, perm.Status, perm.Permission)
+			return
+		}
+		if g.warned == nil {
+			g.warned = map[string]bool{}
+		}
+		g.warned[perm.Permission] = true
+	}
+	msg := g.clean(err.Error())
+	g.a.WithFieldsMap(map[string]string{"title": title}).Warningf("%s", g.redactor.Redact(msg))
+}
+
+// pending marks the commit under test as pending while wait mode runs, when
+// status-context is set.
+func (g *gate) pending(ctx context.Context, gh *ghreport.Client, in inputs) {
+	if gh == nil || in.github.statusContext == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, in.cfg.Timeout)
+	defer cancel()
+	target, err := ghreport.ParseEvent(g.a.Getenv)
+	if err != nil {
+		return // reportToGitHub warns about it at the end
+	}
+	st := ghreport.Status{State: ghreport.StatePending, Context: in.github.statusContext, TargetURL: target.RunURL,
+		Description: ghreport.CutDescription("Waiting up to " + httpretry.FormatWait(in.github.wait) + " for the deploy requests to be approved")}
+	if err := gh.SetStatus(ctx, target.Owner, target.Repo, target.SHA, st); err != nil {
+		g.warn("Could not set the commit status", err)
+	}
+}

@@ -1,0 +1,82 @@
+package action
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
+	"github.com/sethvargo/go-githubactions"
+)
+
+// The modes.
+const (
+	modeGate = "gate"
+	modeSync = "sync"
+)
+
+// MinWaitInterval is the least time between checks in wait mode: shorter
+// values are raised to it, to stay far inside PlanetScale's rate limit.
+const MinWaitInterval = 5 * time.Second
+
+// DefaultWaitInterval is the wait-interval input's default.
+const DefaultWaitInterval = 30 * time.Second
+
+// githubInputs are the inputs of the pull request status check.
+type githubInputs struct {
+	token         string
+	comment       ghreport.CommentPolicy
+	statusContext string
+	wait          time.Duration
+	interval      time.Duration
+	// intervalRaised is set when wait-interval was below the minimum.
+	intervalRaised bool
+	mode           string
+	branchPrefix   string
+}
+
+// loadGitHubInputs validates the GitHub inputs, adding problems to the list.
+func loadGitHubInputs(a *githubactions.Action, minInterval time.Duration, problems *[]string) githubInputs {
+	in := githubInputs{
+		token:         strings.TrimSpace(a.GetInput("github-token")),
+		statusContext: a.GetInput("status-context"),
+		branchPrefix:  a.GetInput("branch-prefix"),
+		mode:          strings.ToLower(a.GetInput("mode")),
+	}
+	var err error
+	if in.comment, err = ghreport.ParseCommentPolicy(a.GetInput("comment")); err != nil {
+		*problems = append(*problems, `input "comment": `+err.Error())
+	}
+	switch in.mode {
+	case "":
+		in.mode = modeGate
+	case modeGate, modeSync:
+	default:
+		*problems = append(*problems, fmt.Sprintf(`input "mode" is %q: use gate (check this run's commit) or sync (set the status of every open pull request)`, a.GetInput("mode")))
+	}
+	if in.wait, err = check.ParseDuration(a.GetInput("wait-timeout"), 0, 0, check.MaxTimeout); err != nil {
+		*problems = append(*problems, `input "wait-timeout": `+err.Error()+" (0 checks once)")
+	}
+	if in.interval, err = check.ParseDuration(a.GetInput("wait-interval"), DefaultWaitInterval, time.Millisecond, time.Hour); err != nil {
+		*problems = append(*problems, `input "wait-interval": `+err.Error())
+	}
+	if in.interval < minInterval {
+		in.interval, in.intervalRaised = minInterval, true
+	}
+	if strings.ContainsAny(in.statusContext, "\r\n") {
+		*problems = append(*problems, `input "status-context" must be one line`)
+	}
+	if in.mode == modeSync && in.token == "" {
+		*problems = append(*problems, `mode "sync" sets commit statuses, so it needs input "github-token" (its default, ${{ github.token }}, works with "permissions: statuses: write, pull-requests: read")`)
+	}
+	return in
+}
+
+// statusContextFor is the context of the statuses posted for a database.
+func (in githubInputs) statusContextFor(database string) string {
+	if in.statusContext != "" {
+		return in.statusContext
+	}
+	return "planetscale/" + database
+}

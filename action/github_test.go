@@ -1,0 +1,310 @@
+package action
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
+	"github.com/deploy-request-gate/deploy-request-gate/ghsandbox"
+	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
+	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
+)
+
+const (
+	ghToken   = "ghs_TestGitHubTokenValue0123456789"
+	headSHA   = "1111111111111111111111111111111111111111"
+	mergeSHA  = "2222222222222222222222222222222222222222"
+	queueSHA  = "3333333333333333333333333333333333333333"
+	repoName  = "acme/shop-app"
+	prNumber  = 42
+	ghContext = "planetscale/shop"
+)
+
+// githubRun is a gate run against a fake PlanetScale API and a fake GitHub
+// API served under /api/v3, as on GitHub Enterprise Server.
+type githubRun struct {
+	ps   *sandbox.Server
+	gh   *ghsandbox.Server
+	vars map[string]string
+}
+
+func newGitHubRun(t *testing.T, event string, drs ...sandbox.DeployRequest) *githubRun {
+	t.Helper()
+	ps, psURL := startSandbox(t, sandbox.WithDatabase(shopDB(drs...)), sandbox.WithToken(testToken))
+	gh := ghsandbox.New(ghsandbox.WithPrefix("/api/v3"), ghsandbox.WithRepo(repoName), ghsandbox.WithToken(ghsandbox.Token{Value: ghToken}), ghsandbox.WithPageSize(2))
+	if event != "schedule" {
+		gh.AddPull(repoName, ghsandbox.PullRequest{Number: prNumber, HeadRef: "feature-1", HeadSHA: headSHA})
+	}
+	srv := httptest.NewServer(gh)
+	t.Cleanup(srv.Close)
+	payloads := map[string]string{
+		"pull_request":        fmt.Sprintf(`{"action":"synchronize","number":%d,"pull_request":{"number":%d,"head":{"sha":%q,"ref":"feature-1"}}}`, prNumber, prNumber, headSHA),
+		"pull_request_target": fmt.Sprintf(`{"action":"opened","number":%d,"pull_request":{"number":%d,"head":{"sha":%q,"ref":"feature-1"}}}`, prNumber, prNumber, headSHA),
+		"merge_group":         fmt.Sprintf(`{"action":"checks_requested","merge_group":{"head_sha":%q,"head_ref":"refs/heads/gh-readonly-queue/main/pr-42"}}`, queueSHA),
+		"push":                `{"ref":"refs/heads/main"}`,
+		"schedule":            `{"schedule":"*/10 * * * *"}`,
+	}
+	dir := t.TempDir()
+	eventPath := filepath.Join(dir, "event.json")
+	if err := os.WriteFile(eventPath, []byte(payloads[event]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vars := gateInputs(psURL)
+	for k, v := range map[string]string{
+		"INPUT_GITHUB-TOKEN": ghToken, "INPUT_COMMENT": "on-failure", "INPUT_STATUS-CONTEXT": ghContext,
+		"INPUT_WAIT-TIMEOUT": "0", "INPUT_WAIT-INTERVAL": "30s", "INPUT_MODE": "gate", "INPUT_BRANCH-PREFIX": "",
+		"GITHUB_EVENT_NAME": event, "GITHUB_EVENT_PATH": eventPath, "GITHUB_SHA": mergeSHA,
+		"GITHUB_REPOSITORY": repoName, "GITHUB_API_URL": srv.URL + "/api/v3", "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "99",
+	} {
+		vars[k] = v
+	}
+	return &githubRun{ps: ps, gh: gh, vars: vars}
+}
+
+func (g *githubRun) run(t *testing.T) runResult {
+	t.Helper()
+	vars := make(map[string]string, len(g.vars))
+	for k, v := range g.vars {
+		vars[k] = v
+	}
+	r := runGate(t, vars)
+	assertNoSecret(t, ghToken, r.log, map[string]string{"summary": r.summary})
+	for _, c := range g.gh.Comments(repoName, prNumber) {
+		for _, leak := range testkit.SecretLeaks([]string{ghToken, testSecret}, "", map[string]string{"comment": c.Body}) {
+			t.Error(leak)
+		}
+	}
+	return r
+}
+
+func (g *githubRun) latest(t *testing.T, sha string) ghsandbox.Status {
+	t.Helper()
+	st, ok := g.gh.LatestStatus(repoName, sha, ghContext)
+	if !ok {
+		t.Fatalf("no %q status on %s; statuses: %+v", ghContext, sha, g.gh.Statuses(repoName, sha))
+	}
+	return st
+}
+
+func TestGitHub_PullRequestBlockedThenApproved(t *testing.T) {
+	t.Parallel()
+	g := newGitHubRun(t, "pull_request", sandboxDR(105, "ready", false), sandboxDR(114, "ready", false), sandboxDR(7, "ready", true))
+	r := g.run(t)
+	if r.result != ResultFail {
+		t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
+	}
+	st := g.latest(t, headSHA)
+	if st.State != "failure" || st.Description != "2 deploy requests need approval: #105, #114" {
+		t.Errorf("status = %s %q, want failure \"2 deploy requests need approval: #105, #114\"", st.State, st.Description)
+	}
+	if st.TargetURL != "https://github.com/acme/shop-app/actions/runs/99" {
+		t.Errorf("target_url = %q, want the run", st.TargetURL)
+	}
+	if len(g.gh.Statuses(repoName, mergeSHA)) != 0 {
+		t.Error("a status was posted on GITHUB_SHA, the merge commit")
+	}
+	if got := outputMap(r.outputs)["status-sha"]; got != headSHA {
+		t.Errorf("status-sha = %q, want the PR head %s", got, headSHA)
+	}
+	comments := g.gh.Comments(repoName, prNumber)
+	if len(comments) != 1 || !strings.HasPrefix(comments[0].Body, ghreport.Marker("acme", "shop")) || !strings.Contains(comments[0].Body, "2 deploy requests need approval") {
+		t.Fatalf("comments = %+v, want one sticky comment with the verdict", comments)
+	}
+	id := comments[0].ID
+
+	// Approved in PlanetScale: the next run turns the status green and
+	// updates the same comment.
+	if err := g.ps.SetDeployRequests("acme", "shop", []sandbox.DeployRequest{sandboxDR(105, "ready", true), sandboxDR(114, "ready", true), sandboxDR(7, "ready", true)}); err != nil {
+		t.Fatal(err)
+	}
+	r = g.run(t)
+	if r.result != ResultPass {
+		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
+	}
+	if st := g.latest(t, headSHA); st.State != "success" {
+		t.Errorf("status after approval = %s, want success", st.State)
+	}
+	comments = g.gh.Comments(repoName, prNumber)
+	if len(comments) != 1 || comments[0].ID != id || !strings.Contains(comments[0].Body, "No deploy request blocks this change") {
+		t.Errorf("comments after approval = %+v, want comment %d updated to pass", comments, id)
+	}
+}
+
+func TestGitHub_OneBlockingRequestLinksToIt(t *testing.T) {
+	t.Parallel()
+	g := newGitHubRun(t, "pull_request_target", sandboxDR(105, "ready", false))
+	g.run(t)
+	if st := g.latest(t, headSHA); st.TargetURL != "https://app.planetscale.com/acme/shop/deploy-requests/105" {
+		t.Errorf("target_url = %q, want the blocking request", st.TargetURL)
+	}
+}
+
+func TestGitHub_OnFailurePassPostsNoComment(t *testing.T) {
+	t.Parallel()
+	g := newGitHubRun(t, "pull_request", sandboxDR(1, "ready", true))
+	if r := g.run(t); r.result != ResultPass {
+		t.Fatalf("result = %v, want pass", r.result)
+	}
+	if c := g.gh.Comments(repoName, prNumber); len(c) != 0 {
+		t.Errorf("comments = %+v, want none on a passing run with comment: on-failure", c)
+	}
+}
+
+func TestGitHub_EventsPickTheCommit(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ event, sha string }{{"merge_group", queueSHA}, {"push", mergeSHA}, {"schedule", mergeSHA}} {
+		t.Run(tc.event, func(t *testing.T) {
+			t.Parallel()
+			g := newGitHubRun(t, tc.event, sandboxDR(1, "ready", false))
+			r := g.run(t)
+			if st := g.latest(t, tc.sha); st.State != "failure" {
+				t.Errorf("status on %s = %s, want failure", tc.sha, st.State)
+			}
+			if got := outputMap(r.outputs)["status-sha"]; got != tc.sha {
+				t.Errorf("status-sha = %q, want %s", got, tc.sha)
+			}
+		})
+	}
+}
+
+func TestGitHub_RefusedWritesWarnOnce(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, wantPermission string
+		fault                ghsandbox.Fault
+	}{
+		{"status_403", "statuses: write", ghsandbox.Forbidden.On(ghsandbox.CreateStatus)},
+		{"status_404", "statuses: write", ghsandbox.NotFound.On(ghsandbox.CreateStatus)},
+		{"comment_403", "pull-requests: write", ghsandbox.Forbidden.On(ghsandbox.CreateComment)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGitHubRun(t, "pull_request", sandboxDR(1, "ready", false))
+			g.gh.Inject(tc.fault)
+			r := g.run(t)
+			if r.result != ResultFail {
+				t.Errorf("result = %v, want fail: the verdict, whatever GitHub said", r.result)
+			}
+			warnings := annotations(r.log, "warning")
+			if len(warnings) != 1 || !strings.Contains(warnings[0], tc.wantPermission) {
+				t.Errorf("warnings = %q, want one naming %s", warnings, tc.wantPermission)
+			}
+			if outputMap(r.outputs)["result"] != "fail" || !strings.HasPrefix(r.summary, "## ❌") {
+				t.Errorf("outputs or summary missing after a refused GitHub write")
+			}
+		})
+	}
+}
+
+func TestGitHub_SecondaryRateLimitIsRetried(t *testing.T) {
+	t.Parallel()
+	g := newGitHubRun(t, "pull_request", sandboxDR(1, "ready", false))
+	g.gh.Inject(ghsandbox.SecondaryRateLimit("0").On(ghsandbox.CreateStatus))
+	r := g.run(t)
+	if st := g.latest(t, headSHA); st.State != "failure" {
+		t.Errorf("status = %s, want failure after the retry", st.State)
+	}
+	if w := annotations(r.log, "warning"); len(w) != 0 {
+		t.Errorf("warnings = %q, want none", w)
+	}
+}
+
+func TestGitHub_NoTokenNoCalls(t *testing.T) {
+	t.Parallel()
+	g := newGitHubRun(t, "pull_request", sandboxDR(1, "ready", false))
+	g.vars["INPUT_GITHUB-TOKEN"] = ""
+	g.run(t)
+	if n := len(g.gh.Requests()); n != 0 {
+		t.Errorf("%d GitHub requests with an empty github-token, want 0", n)
+	}
+}
+
+func TestGitHub_WaitTurnsGreen(t *testing.T) {
+	t.Parallel()
+	g := newGitHubRun(t, "pull_request", sandboxDR(1, "ready", false))
+	g.vars["INPUT_WAIT-TIMEOUT"] = "1m"
+	g.vars["INPUT_WAIT-INTERVAL"] = "1ms"
+	var lists atomic.Int32
+	g.ps.OnRequest(func(n int, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/deploy-requests") && lists.Add(1) == 2 {
+			_ = g.ps.SetDeployRequests("acme", "shop", []sandbox.DeployRequest{sandboxDR(1, "ready", true)})
+		}
+	})
+	r := g.run(t)
+	if r.result != ResultPass {
+		t.Fatalf("result = %v, want pass once approved; log:\n%s", r.result, r.log)
+	}
+	if !slices.ContainsFunc(testkit.Lines(r.log), func(l string) bool { return strings.HasPrefix(l, "Check 1: #1 still blocks; next check at ") }) {
+		t.Errorf("log does not say which requests block and when the next check is:\n%s", r.log)
+	}
+	states := []string{}
+	for _, st := range g.gh.Statuses(repoName, headSHA) {
+		states = append(states, st.State)
+	}
+	if !slices.Equal(states, []string{"pending", "success"}) && !slices.Equal(states, []string{"success", "pending"}) {
+		t.Errorf("statuses = %v, want pending then success", states)
+	}
+	if st := g.latest(t, headSHA); st.State != "success" {
+		t.Errorf("latest status = %s, want success", st.State)
+	}
+}
+
+func TestGitHub_Sync(t *testing.T) {
+	t.Parallel()
+	feature := sandboxDR(1, "ready", false)
+	feature.Branch = "feature-add-index"
+	approved := sandboxDR(2, "ready", true)
+	approved.Branch = "payments"
+	g := newGitHubRun(t, "schedule", feature, approved)
+	g.vars["INPUT_MODE"] = "sync"
+	g.vars["INPUT_STATUS-CONTEXT"] = ""
+	shas := map[int]string{}
+	for i, pr := range []ghsandbox.PullRequest{
+		{Number: 1, HeadRef: "feature/Add_Index"}, // matches after normalisation: blocked
+		{Number: 2, HeadRef: "payments"},          // approved
+		{Number: 3, HeadRef: "docs"},              // no request, red status from before: set green
+		{Number: 4, HeadRef: "readme"},            // no request, no status: left alone
+		{Number: 5, HeadRef: "payments", Fork: true},
+	} {
+		pr.HeadSHA = strings.Repeat(fmt.Sprint(i+4), 40)
+		shas[pr.Number] = pr.HeadSHA
+		g.gh.AddPull(repoName, pr)
+	}
+	g.gh.AddStatus(repoName, shas[3], ghsandbox.Status{State: "failure", Context: ghContext})
+	r := g.run(t)
+	if r.result != ResultPass {
+		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
+	}
+	for n, want := range map[int]string{1: "failure", 2: "success", 3: "success"} {
+		if st := g.latest(t, shas[n]); st.State != want {
+			t.Errorf("PR #%d status = %s %q, want %s", n, st.State, st.Description, want)
+		}
+	}
+	if st := g.latest(t, shas[3]); st.Description != "no open deploy request for branch docs" {
+		t.Errorf("PR #3 description = %q", st.Description)
+	}
+	for _, n := range []int{4, 5} {
+		if got := g.gh.Statuses(repoName, shas[n]); len(got) != 0 {
+			t.Errorf("PR #%d got statuses %+v, want it left alone", n, got)
+		}
+	}
+	lists := 0
+	for _, req := range g.ps.Requests() {
+		if strings.HasSuffix(req.Path, "/deploy-requests") {
+			lists++
+		}
+	}
+	if lists != 1 {
+		t.Errorf("%d deploy request listings, want one per database per run", lists)
+	}
+	if n := len(testkit.LinesWithPrefix(r.log, "PR #")); n != 5 {
+		t.Errorf("%d log lines for PRs, want one per PR:\n%s", n, r.log)
+	}
+}

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestTable_render(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		table func() *table
+		width int
+		want  string
+	}{
+		{
+			name: "fits_as_it_is",
+			table: func() *table {
+				tb := newTable("NAME", "AGE")
+				tb.add("shop", "3d")
+				tb.add("blog", "just now")
+				return tb
+			},
+			width: 80,
+			want:  "NAME  AGE\nshop  3d\nblog  just now\n",
+		},
+		{
+			name: "widest_column_cut_first",
+			table: func() *table {
+				tb := newTable("#", "BRANCH", "NOTES").fixed(0)
+				tb.add("#12", "customer-loyalty-points", "adds an index to orders")
+				return tb
+			},
+			width: 36,
+			want:  "#    BRANCH          NOTES\n#12  customer-loya…  adds an index…\n",
+		},
+		{
+			name: "fixed_columns_kept_whole",
+			table: func() *table {
+				tb := newTable("BRANCH", "DEPLOYMENT").fixed(1)
+				tb.add("add-orders-index-to-speed-up", "complete_pending_revert")
+				return tb
+			},
+			width: 36,
+			want:  "BRANCH       DEPLOYMENT\nadd-orders…  complete_pending_revert\n",
+		},
+		{
+			name: "arrow_keeps_target",
+			table: func() *table {
+				tb := newTable("BRANCH → INTO", "AGE").fixed(1).arrows(0)
+				tb.add("drop-legacy-coupons → staging", "10d")
+				return tb
+			},
+			width: 28,
+			want:  "BRANCH → INTO            AGE\ndrop-legacy-… → staging  10d\n",
+		},
+		{
+			name: "wide_runes_count_twice",
+			table: func() *table {
+				tb := newTable("NAME", "X")
+				tb.add("数据库数据库数据库", "1")
+				tb.add("abc", "2")
+				return tb
+			},
+			width: 12,
+			want:  "NAME       X\n数据库数…  1\nabc        2\n",
+		},
+		{
+			name: "control_characters_stripped",
+			table: func() *table {
+				tb := newTable("NAME", "X")
+				tb.add("evil\x1b[2J\nname", "1")
+				return tb
+			},
+			width: 80,
+			want:  "NAME           X\nevil [2J name  1\n",
+		},
+		{
+			name: "cannot_fit_stays_aligned",
+			table: func() *table {
+				tb := newTable("NUMBER", "AGE").fixed(0, 1)
+				tb.add("12345678901", "3d")
+				return tb
+			},
+			width: 8,
+			want:  "NUMBER       AGE\n12345678901  3d\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := tt.table().render(tt.width)
+			if got != tt.want {
+				t.Errorf("render(%d):\n%s\nwant:\n%s", tt.width, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTable_fitsWidth(t *testing.T) {
+	t.Parallel()
+	tb := newTable("STATUS", "#", "BRANCH → INTO", "APPROVED", "DEPLOYMENT", "AGE").fixed(0, 1, 3, 5).arrows(2)
+	tb.add("✗ needs approval", "#114", "add-orders-index-with-a-long-name → main", "no", "complete_pending_revert", "7d")
+	tb.add("✓ approved", "#9", "x → staging", "yes", "ready", "just now")
+	for _, width := range []int{70, 80, 120} {
+		lines := strings.Split(strings.TrimSuffix(tb.render(width), "\n"), "\n")
+		starts := -1
+		for _, l := range lines {
+			if w := textWidth(l); w > width {
+				t.Errorf("width %d: line is %d wide: %q", width, w, l)
+			}
+			// Columns align: "#" starts at the same column on every line.
+			i := strings.Index(l, "#")
+			col := textWidth(l[:i])
+			if starts >= 0 && col != starts {
+				t.Errorf("width %d: column # starts at %d, want %d: %q", width, col, starts, l)
+			}
+			starts = col
+		}
+	}
+}
+
+func TestWrap(t *testing.T) {
+	t.Parallel()
+	got := wrap("one two three four five\n  pscale keep this line whole however long it is", 14, "  ")
+	want := "one two three\n  four five\n  pscale keep this line whole however long it is"
+	if got != want {
+		t.Errorf("wrap:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestClosest(t *testing.T) {
+	t.Parallel()
+	names := []string{"shop", "blog", "analytics", "shop-staging"}
+	for _, tt := range []struct {
+		name string
+		want string
+	}{
+		{"shpo", "shop"},
+		{"Shop", "shop"},
+		{"analytic", "analytics"},
+		{"shop-stag", "shop-staging"},
+		{"billing", ""},
+	} {
+		if got := strings.Join(closest(tt.name, names, 1), ","); got != tt.want {
+			t.Errorf("closest(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
