@@ -141,7 +141,7 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 	r.Now = g.now()
 	if err != nil {
 		p := check.Explain(err, cfg)
-		f := report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error())}
+		f := report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()}
 		res := g.fail(r, f)
 		g.postToGitHub(ctx, gh, in, r, outcome{err: err, failure: f})
 		return res
@@ -210,10 +210,11 @@ func (g *gate) client(cfg check.Config) (*planetscale.Client, error) {
 
 // inputFailure words an input error for the summary.
 func inputFailure(err error) report.Failure {
+	help := check.TroubleshootingURL + "#bad-input"
 	if ie, ok := err.(*InputError); ok && len(ie.Problems) > 1 {
-		return report.Failure{Lead: "bad input:", Items: ie.Problems}
+		return report.Failure{Lead: "bad input:", Items: ie.Problems, Help: help}
 	}
-	return report.Failure{Lead: err.Error()}
+	return report.Failure{Lead: err.Error(), Help: help}
 }
 
 // fail writes result=error, an error summary and one error annotation, and
@@ -232,6 +233,9 @@ func (g *gate) fail(r report.Report, f report.Failure) Result {
 	}
 	if f.Error != "" {
 		msg += "\nError: " + f.Error
+	}
+	if f.Help != "" {
+		msg += "\nSee " + f.Help
 	}
 	g.a.WithFieldsMap(map[string]string{"title": "Deploy request gate could not decide"}).Errorf("%s", g.redactor.Redact(msg))
 	return ResultError

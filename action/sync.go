@@ -42,7 +42,7 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 	drs, err := client.ListDeployRequests(ctx, cfg.Organization, cfg.Database, planetscale.ListDeployRequestsOptions{State: "open", IntoBranch: cfg.Filter.IntoBranch})
 	if err != nil {
 		p := check.Explain(err, cfg)
-		return g.fail(r, report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error())})
+		return g.fail(r, report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()})
 	}
 	pulls, err := gh.ListOpenPulls(ctx, owner, repo)
 	if err != nil {

@@ -97,6 +97,13 @@ func troubleshoot(code string, err error, why, fix string) Problem {
 	return p
 }
 
+// TroubleshootingURL is the address of the troubleshooting guide; a
+// problem's Code is its anchor there.
+const TroubleshootingURL = "https://github.com/deploy-request-gate/deploy-request-gate/blob/main/docs/troubleshooting.md"
+
+// Help returns the address of the problem's troubleshooting entry.
+func (p Problem) Help() string { return TroubleshootingURL + "#" + p.Code }
+
 // Explain turns an error from Check into a Problem that says what went
 // wrong and how to fix it. It never includes the token: the client's errors
 // do not carry it.

@@ -18,34 +18,16 @@ const (
 	maxWait             = 6 * time.Hour
 )
 
-func checkCommand() *command {
-	return &command{
-		name: "check", scope: database, exits: exitsCheck,
-		summary: "the gate: fail while open deploy requests are not approved",
-		about: `The gate, as the GitHub Action runs it, for any CI (GitLab, Buildkite, CircleCI) or a pre-push hook:
-it lists every open deploy request of the database (every page), keeps those that match --branch and
---into-branch, and fails while one of them is not approved (--fail-on unapproved, the default) or not
-deployed (--fail-on undeployed); --fail-on never only reports. It prints a one-line verdict and a table
-of the matched requests; --markdown FILE also writes the Markdown summary the action writes (for a GitLab
-merge request note, say). With --wait-timeout it checks again every --wait-interval until the gate
-passes or the time is up, for a job that waits for an approval. When it cannot decide (no token, a
-missing grant, the API failing) it exits 2: it fails closed.`,
-		examples: []string{
-			"deploy-request-gate check shop --org acme",
-			"deploy-request-gate check shop --org acme --into-branch main --markdown gate.md",
-			"deploy-request-gate check shop --org acme --wait-timeout 30m --wait-interval 1m",
-		},
-		setup: func(fs *flag.FlagSet) func(context.Context, *session) int {
-			var o checkOptions
-			fs.StringVar(&o.branch, "branch", "", "only requests from this `BRANCH`")
-			fs.StringVar(&o.into, "into-branch", "", "only requests into this `BRANCH` (such as main)")
-			fs.StringVar(&o.failOn, "fail-on", "unapproved", "the gate's `POLICY`: unapproved (fail while a request not yet deployed lacks approval), undeployed (while one is not deployed) or never (report only)")
-			fs.StringVar(&o.waitFor, "wait-timeout", "0", "keep checking for up to this `DURATION` until the gate passes (0 checks once; at most 6h)")
-			fs.StringVar(&o.interval, "wait-interval", defaultWaitInterval.String(), "time between checks while waiting: a `DURATION` from 1s to 1h")
-			fs.StringVar(&o.markdown, "markdown", "", "also write the summary as Markdown to `FILE`")
-			return o.run
-		},
-	}
+// checkSetup registers the flags of check and returns its run.
+func checkSetup(fs *flag.FlagSet) func(context.Context, *session) int {
+	var o checkOptions
+	fs.StringVar(&o.branch, "branch", "", "only requests from this `BRANCH`")
+	fs.StringVar(&o.into, "into-branch", "", "only requests into this `BRANCH` (such as main)")
+	fs.StringVar(&o.failOn, "fail-on", "unapproved", "the gate's `POLICY`: unapproved (fail while a request not yet deployed lacks approval), undeployed (while one is not deployed) or never (report only)")
+	fs.StringVar(&o.waitFor, "wait-timeout", "0", "keep checking for up to this `DURATION` until the gate passes (0 checks once; at most 6h)")
+	fs.StringVar(&o.interval, "wait-interval", defaultWaitInterval.String(), "time between checks while waiting: a `DURATION` from 1s to 1h")
+	fs.StringVar(&o.markdown, "markdown", "", "also write the summary as Markdown to `FILE`")
+	return o.run
 }
 
 // checkOptions are check's own flags.
@@ -87,8 +69,7 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 		FullList: "`deploy-request-gate deploy-requests --format json` lists them all",
 	}
 	if err != nil {
-		where := cfg.Organization + "/" + cfg.Database
-		words, err := s.explain(ctx, c, read{what: "the deploy requests of " + where, grant: "read_deploy_request"}, err)
+		words, err := s.explain(ctx, c, read{what: "the deploy requests of " + s.where(), grant: "read_deploy_request"}, err)
 		s.stderr.printf("%s\n", wrap(fmt.Sprintf("deploy-request-gate check: could not decide, so the gate fails closed. %s\nError: %s", words, err), s.width(), ""))
 		o.writeMarkdown(s, report.FailureMarkdown(report.Failure{Lead: words, Error: s.redactor.Line(err.Error())}, rep))
 		return ExitError

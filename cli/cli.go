@@ -10,6 +10,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -164,25 +166,17 @@ func (c *command) usageError(env Env, msg string) int {
 // flagMessage words an error of the flag package with the double dash
 // users type.
 func flagMessage(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, ": -"); i >= 0 && !strings.HasPrefix(msg[i+2:], "--") {
-		msg = msg[:i+2] + "-" + msg[i+2:]
-	}
-	msg = strings.Replace(msg, "flag provided but not defined", "unknown flag", 1)
-	if i := strings.Index(msg, " for flag -"); i >= 0 && !strings.HasPrefix(msg[i+10:], "--") {
-		msg = msg[:i+10] + "-" + msg[i+10:]
-	}
-	return msg
+	msg := strings.Replace(err.Error(), "flag provided but not defined", "unknown flag", 1)
+	return flagInMessage.ReplaceAllString(msg, "${1}--${2}")
 }
+
+// flagInMessage finds a flag's name in the flag package's messages: "-org",
+// after ": " or "flag ".
+var flagInMessage = regexp.MustCompile(`(: |flag )-{1,2}([A-Za-z])`)
 
 // hasHelpFlag reports whether args ask for help.
 func hasHelpFlag(args []string) bool {
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--help" {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(args, func(a string) bool { return a == "-h" || a == "-help" || a == "--help" })
 }
 
 // problemList words problems after a prefix: on one line when there is one,

@@ -47,20 +47,148 @@ const (
 	exitsCheck = "0 no deploy request blocks; 1 a deploy request blocks; 2 bad usage or the gate could not decide (it fails closed)."
 )
 
-// commands lists the commands in the order help shows them.
+// commands is the command table, in the order help shows the commands.
+// Each setup, beside the command's code, registers the command's own flags
+// and returns what runs it.
 func commands() []*command {
 	return []*command{
-		organizationsCommand(),
-		databasesCommand(),
-		databaseCommand(),
-		branchesCommand(),
-		deployRequestsCommand(),
-		checkCommand(),
-		doctorCommand(),
-		overviewCommand(),
-		demoCommand(),
-		sandboxCommand(),
-		versionCommand(),
+		{
+			name: "organizations", scope: account, exits: exitsList,
+			summary: "list the organizations the token can see",
+			about:   "Lists the PlanetScale organizations the service token has access to, over every page.",
+			examples: []string{
+				"deploy-request-gate organizations",
+				"deploy-request-gate organizations --format json | jq -r '.[].name'",
+			},
+			setup: organizationsSetup,
+		},
+		{
+			name: "databases", scope: organization, exits: exitsList,
+			summary: "list an organization's databases",
+			about: "Lists the databases of an organization that the service token may read, over every page. " +
+				"APPROVAL says whether deploy requests wait for an approval (require_approval_for_deploy).",
+			examples: []string{
+				"deploy-request-gate databases --org acme",
+				"deploy-request-gate databases --org acme --format json | jq -r '.[] | select(.require_approval_for_deploy | not) | .name'",
+			},
+			setup: databasesSetup,
+		},
+		{
+			name: "database", scope: database, exits: exitsList,
+			summary: "show one database",
+			about:   "Shows one database: its kind, region, default branch and whether deploy requests need an approval.",
+			examples: []string{
+				"deploy-request-gate database shop --org acme",
+				"deploy-request-gate database --org acme --database shop --format json | jq .require_approval_for_deploy",
+			},
+			setup: databaseSetup,
+		},
+		{
+			name: "branches", scope: database, exits: exitsList,
+			summary: "list a database's branches",
+			about:   "Lists the branches of a database, over every page. Production branches take schema changes only through deploy requests.",
+			examples: []string{
+				"deploy-request-gate branches shop --org acme",
+				"deploy-request-gate branches shop --org acme --format json | jq -r '.[] | select(.production) | .name'",
+			},
+			setup: branchesSetup,
+		},
+		{
+			name: "deploy-requests", scope: database, exits: exitsList,
+			summary: "list a database's deploy requests, every page",
+			about: "Lists the deploy requests of a database, over every page: pscale reads only the first 25, " +
+				"this reads 100 a page and follows the pages to the last one. By default only open requests. " +
+				"DEPLOYMENT is the deployment_state (ready, queued, complete_pending_revert, …).",
+			examples: []string{
+				"deploy-request-gate deploy-requests shop --org acme",
+				"deploy-request-gate deploy-requests shop --org acme --state all --into-branch main",
+				"deploy-request-gate deploy-requests shop --org acme --format json | jq '[.[] | select(.approved | not) | .number]'",
+			},
+			setup: deployRequestsSetup,
+		},
+		{
+			name: "check", scope: database, exits: exitsCheck,
+			summary: "the gate: fail while open deploy requests are not approved",
+			about: `The gate, as the GitHub Action runs it, for any CI (GitLab, Buildkite, CircleCI) or a pre-push hook:
+it lists every open deploy request of the database (every page), keeps those that match --branch and
+--into-branch, and fails while one of them is not approved (--fail-on unapproved, the default) or not
+deployed (--fail-on undeployed); --fail-on never only reports. It prints a one-line verdict and a table
+of the matched requests; --markdown FILE also writes the Markdown summary the action writes (for a GitLab
+merge request note, say). With --wait-timeout it checks again every --wait-interval until the gate
+passes or the time is up, for a job that waits for an approval. When it cannot decide (no token, a
+missing grant, the API failing) it exits 2: it fails closed.`,
+			examples: []string{
+				"deploy-request-gate check shop --org acme",
+				"deploy-request-gate check shop --org acme --into-branch main --markdown gate.md",
+				"deploy-request-gate check shop --org acme --wait-timeout 30m --wait-interval 1m",
+			},
+			setup: checkSetup,
+		},
+		{
+			name: "doctor", scope: optionalDatabase, diagnoses: true,
+			summary: "check the token's access, and say which grant to add",
+			about: `Checks, one line each, what the gate needs, as a person would: the token's form; that PlanetScale
+accepts it and the organization is visible (list organizations); that the database exists (list
+databases; if not, the closest names); and that each read the gate makes works (get the database,
+list its deploy requests). ✓ is fine, ! a warning the gate can live with, ✗ a problem, with the fix:
+the exact pscale command that adds a missing grant, with your token's ID (never its secret).
+PlanetScale answers 404 both for a missing grant and, on some paths, for a revoked or mistyped token;
+the doctor tells them apart by asking for the list of organizations, which answers 401 for a bad token.`,
+			examples: []string{
+				"deploy-request-gate doctor --org acme --database shop",
+				"deploy-request-gate doctor shop --org acme --service-token \"$ID:$TOKEN\"",
+			},
+			exits: "0 the gate will work (warnings allowed); 1 the gate would not work (see the ✗ lines); 2 bad usage.",
+			setup: doctorSetup,
+		},
+		{
+			name: "overview", scope: organization,
+			summary: "databases, their branches and the deploy requests awaiting approval",
+			about: `One screen on an organization: each database the token can read, with its region, whether deploy
+requests need approval, its branches (production ones by name) and how many open deploy requests
+are not approved; then the open requests that need approval. ✗ marks a request that needs approval
+on a database that requires it; ! one left unapproved on a database that does not require approval
+(the gate with --fail-on unapproved still blocks it). Databases are read 4 at a time. A database
+whose branches or deploy requests the token cannot read shows as such; the others still show.`,
+			examples: []string{
+				"deploy-request-gate overview --org acme",
+				"deploy-request-gate overview --org acme --format json | jq -r '.[] | select(.need_approval | length > 0) | .database.name'",
+			},
+			exits: "0 done (databases the token cannot read are shown as such); 2 bad usage, or a read failed for another reason.",
+			setup: overviewSetup,
+		},
+		{
+			name: "demo", scope: local,
+			summary: "run the real gate against the built-in sandbox API (no account, no network)",
+			about: `Starts the sandbox PlanetScale API on loopback, runs the real action against it in the environment a
+runner gives a container action, and prints what a workflow run would show: the step log, the outputs,
+the job summary and the exit status the step would have. It exits 0 whatever the gate decides.`,
+			examples: []string{"deploy-request-gate demo", "deploy-request-gate demo --scenario no-approval-required --fail-on undeployed"},
+			exits:    "0 the demo ran (whatever the gate decided); 2 bad usage.",
+			setup:    demoSetup,
+		},
+		{
+			name: "sandbox", scope: local,
+			summary: "serve the built-in sandbox PlanetScale API on a port until stopped",
+			about: `Serves the built-in sandbox PlanetScale API until stopped (Ctrl-C) and prints, in GITHUB_OUTPUT form,
+the api-url and service-token to give the gate or the commands. Organization acme holds the
+databases shop (the gate's), blog, analytics (the token may read only the database itself) and billing
+(the token cannot see it). Plain http is accepted by the gate only on loopback; to reach the sandbox
+from elsewhere (a container), serve HTTPS with --tls-cert and point SSL_CERT_FILE at the certificate.`,
+			examples: []string{
+				"deploy-request-gate sandbox --scenario unapproved --listen 127.0.0.1:8080",
+				"PLANETSCALE_API_URL=http://127.0.0.1:8080 PLANETSCALE_SERVICE_TOKEN=ID:TOKEN deploy-request-gate overview --org acme",
+			},
+			exits: "0 stopped; 2 bad usage, or the port could not be opened.",
+			setup: sandboxSetup,
+		},
+		{
+			name: "version", scope: local,
+			summary:  "print the version",
+			about:    "Prints the version; --verbose adds the commit, whether the tree was modified, the Go version and the platform.",
+			examples: []string{"deploy-request-gate version --verbose"},
+			setup:    versionSetup,
+		},
 	}
 }
 

@@ -27,7 +27,7 @@ func TestCommands_golden(t *testing.T) {
 		env   map[string]string // on top of the API's address and the token
 		want  int
 	}{
-		{name: "organizations", args: []string{"organizations"}},
+		{name: "organizations", args: []string{"organizations"}, env: map[string]string{"PLANETSCALE_ORG": "acme"}},
 		{name: "organizations_json", args: []string{"organizations", "--format", "json"}},
 		{name: "databases", args: []string{"databases", "--org", "acme"}},
 		{name: "databases_json", args: []string{"databases", "--org", "acme", "--format", "json"}},

@@ -14,28 +14,20 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
 
-func demoCommand() *command {
-	return &command{
-		name: "demo", scope: local,
-		summary: "run the real gate against the built-in sandbox API (no account, no network)",
-		about: `Starts the sandbox PlanetScale API on loopback, runs the real action against it in the environment a
-runner gives a container action, and prints what a workflow run would show: the step log, the outputs,
-the job summary and the exit status the step would have. It exits 0 whatever the gate decides.`,
-		examples: []string{"deploy-request-gate demo", "deploy-request-gate demo --scenario no-approval-required --fail-on undeployed"},
-		exits:    "0 the demo ran (whatever the gate decided); 2 bad usage.",
-		setup: func(fs *flag.FlagSet) func(context.Context, *session) int {
-			scenario := fs.String("scenario", "unapproved", "sandbox scenario `NAME`: "+strings.Join(sandbox.ScenarioNames(), ", "))
-			failOn := fs.String("fail-on", "unapproved", "the fail-on input (`POLICY`): unapproved, undeployed or never")
-			branch := fs.String("branch", "", "the branch input: only requests from this `BRANCH`")
-			intoBranch := fs.String("into-branch", "", "the into-branch input: only requests into this `BRANCH`")
-			return func(ctx context.Context, s *session) int {
-				if err := demo(ctx, s.env, *scenario, map[string]string{"fail-on": *failOn, "branch": *branch, "into-branch": *intoBranch}); err != nil {
-					s.stderr.printf("demo: %v\n", err)
-					return ExitError
-				}
-				return ExitOK
-			}
-		},
+// demoSetup registers the flags of demo and returns its run.
+func demoSetup(fs *flag.FlagSet) func(context.Context, *session) int {
+	scenario := scenarioFlag(fs)
+	inputs := map[string]*string{ // the action's inputs the demo sets from its flags
+		"fail-on":     fs.String("fail-on", "unapproved", "the fail-on input (`POLICY`): unapproved, undeployed or never"),
+		"branch":      fs.String("branch", "", "the branch input: only requests from this `BRANCH`"),
+		"into-branch": fs.String("into-branch", "", "the into-branch input: only requests into this `BRANCH`"),
+	}
+	return func(ctx context.Context, s *session) int {
+		values := make(map[string]string, len(inputs))
+		for name, v := range inputs {
+			values[name] = *v
+		}
+		return s.orFail(demo(ctx, s.env, *scenario, values))
 	}
 }
 

@@ -13,29 +13,12 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/report"
 )
 
-func doctorCommand() *command {
-	return &command{
-		name: "doctor", scope: optionalDatabase, diagnoses: true,
-		summary: "check the token's access, and say which grant to add",
-		about: `Checks, one line each, what the gate needs, as a person would: the token's form; that PlanetScale
-accepts it and the organization is visible (list organizations); that the database exists (list
-databases; if not, the closest names); and that each read the gate makes works (get the database,
-list its deploy requests). ✓ is fine, ! a warning the gate can live with, ✗ a problem, with the fix:
-the exact pscale command that adds a missing grant, with your token's ID (never its secret).
-PlanetScale answers 404 both for a missing grant and, on some paths, for a revoked or mistyped token;
-the doctor tells them apart by asking for the list of organizations, which answers 401 for a bad token.`,
-		examples: []string{
-			"deploy-request-gate doctor --org acme --database shop",
-			"deploy-request-gate doctor shop --org acme --service-token \"$ID:$TOKEN\"",
-		},
-		exits: "0 the gate will work (warnings allowed); 1 the gate would not work (see the ✗ lines); 2 bad usage.",
-		setup: func(*flag.FlagSet) func(context.Context, *session) int {
-			return func(ctx context.Context, s *session) int {
-				d := &doctor{s: s}
-				d.run(ctx)
-				return d.finish()
-			}
-		},
+// doctorSetup returns the run of doctor, which has no flags of its own.
+func doctorSetup(*flag.FlagSet) func(context.Context, *session) int {
+	return func(ctx context.Context, s *session) int {
+		d := &doctor{s: s}
+		d.run(ctx)
+		return d.finish()
 	}
 }
 
@@ -240,8 +223,7 @@ func (d *doctor) databaseListed(names []string) bool {
 // databaseReads checks the two reads the gate makes: the database's
 // settings (optional to the gate) and the list of its deploy requests.
 func (d *doctor) databaseReads(ctx context.Context) {
-	s, db := d.s, d.s.cfg.Database
-	where := s.cfg.Organization + "/" + db
+	s, db, where := d.s, d.s.cfg.Database, d.s.where()
 	settings, err := d.c.GetDatabase(ctx, s.cfg.Organization, db)
 	switch {
 	case err != nil:
@@ -268,7 +250,7 @@ func (d *doctor) databaseReads(ctx context.Context) {
 // is known good here (the organization list accepted it) and the database
 // is listed, so a 404 means the grant is missing.
 func (d *doctor) failedRead(what, grant string, err error) string {
-	if errors.Is(err, planetscale.ErrNotFound) {
+	if missingGrant(err) {
 		return fmt.Sprintf("The token cannot %s: PlanetScale answered 404 Not Found; the token is valid and sees the database, so it lacks %s.", what, grant)
 	}
 	return fmt.Sprintf("Could not %s: %s Error: %s", what, check.Explain(err, d.s.cfg).Words(flagName), err)

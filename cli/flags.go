@@ -69,9 +69,8 @@ func (s *session) resolve(f *commonFlags, words []string) []string {
 	s.creds, s.credErr = creds, err
 	s.setRedactor(secrets, creds.ID)
 
-	s.cfg.Organization = strings.TrimSpace(f.org)
-	if s.cfg.Organization == "" {
-		s.cfg.Organization = strings.TrimSpace(getenv(check.EnvOrganization))
+	if s.cmd.scope >= organization {
+		s.cfg.Organization = firstSet(f.org, getenv(check.EnvOrganization))
 	}
 	s.cfg.Database = strings.TrimSpace(f.database)
 	if len(words) > 0 {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -23,52 +22,36 @@ const maxInFlight = 4
 // on one screen.
 const maxFlagged = 10
 
-func overviewCommand() *command {
-	return &command{
-		name: "overview", scope: organization,
-		summary: "databases, their branches and the deploy requests awaiting approval",
-		about: `One screen on an organization: each database the token can read, with its region, whether deploy
-requests need approval, its branches (production ones by name) and how many open deploy requests
-are not approved; then the open requests that need approval. ✗ marks a request that needs approval
-on a database that requires it; ! one left unapproved on a database that does not require approval
-(the gate with --fail-on unapproved still blocks it). Databases are read 4 at a time. A database
-whose branches or deploy requests the token cannot read shows as such; the others still show.`,
-		examples: []string{
-			"deploy-request-gate overview --org acme",
-			"deploy-request-gate overview --org acme --format json | jq -r '.[] | select(.need_approval | length > 0) | .database.name'",
-		},
-		exits: "0 done (databases the token cannot read are shown as such); 2 bad usage, or a read failed for another reason.",
-		setup: func(*flag.FlagSet) func(context.Context, *session) int {
-			return func(ctx context.Context, s *session) int {
-				org := s.cfg.Organization
-				var all []dbOverview
-				code := s.withClient(ctx, read{what: "the databases of " + org, grant: "read_database"}, func(ctx context.Context, c *planetscale.Client) error {
-					dbs, err := c.ListDatabases(ctx, org)
-					if err != nil {
-						return err
-					}
-					all = readDatabases(ctx, c, org, dbs)
-					return nil
-				})
-				if code != ExitOK {
-					return code
-				}
-				if s.json() {
-					if err := s.stdout.json(overviewJSONOf(all)); err != nil {
-						s.stderr.printf("deploy-request-gate overview: %s\n", err)
-						return ExitError
-					}
-				} else {
-					s.printOverview(all)
-				}
-				for _, o := range all {
-					if o.failed() {
-						return ExitError
-					}
-				}
-				return ExitOK
+// overviewSetup returns the run of overview, which has no flags of its own.
+func overviewSetup(*flag.FlagSet) func(context.Context, *session) int {
+	return func(ctx context.Context, s *session) int {
+		org := s.cfg.Organization
+		var all []dbOverview
+		code := s.withClient(ctx, read{what: "the databases of " + org, grant: "read_database"}, func(ctx context.Context, c *planetscale.Client) error {
+			dbs, err := c.ListDatabases(ctx, org)
+			if err != nil {
+				return err
 			}
-		},
+			all = readDatabases(ctx, c, org, dbs)
+			return nil
+		})
+		if code != ExitOK {
+			return code
+		}
+		if s.json() {
+			if err := s.stdout.json(overviewJSONOf(all)); err != nil {
+				s.stderr.printf("deploy-request-gate overview: %s\n", err)
+				return ExitError
+			}
+		} else {
+			s.printOverview(all)
+		}
+		for _, o := range all {
+			if o.failed() {
+				return ExitError
+			}
+		}
+		return ExitOK
 	}
 }
 
@@ -85,7 +68,7 @@ type dbOverview struct {
 // failed reports whether a read failed for a reason other than access.
 func (o dbOverview) failed() bool {
 	for _, err := range []error{o.branchesErr, o.openErr} {
-		if err != nil && !errors.Is(err, planetscale.ErrNotFound) {
+		if err != nil && !missingGrant(err) {
 			return true
 		}
 	}
@@ -122,8 +105,8 @@ func (s *session) printOverview(all []dbOverview) {
 		return
 	}
 	open, unapproved, optional := 0, 0, false
-	dbs := newTable("DATABASE", "APPROVAL", "BRANCHES", "OPEN", "UNAPPROVED").fixed(1, 3, 4)
-	flagged := newTable("", "DATABASE", "#", "BRANCH → INTO", "DEPLOYMENT", "AGE").fixed(0, 2, 4, 5).arrows(3)
+	dbs := s.table("DATABASE", "APPROVAL", "BRANCHES", "OPEN", "UNAPPROVED").fixed(1, 3, 4)
+	flagged := s.table("", "DATABASE", "#", "BRANCH → INTO", "DEPLOYMENT", "AGE").fixed(0, 2, 5).arrows(3).cutFirst(4)
 	var notes []string
 	for _, o := range all {
 		branches, openCell, unapprovedCell := branchSummary(o.branches), strconv.Itoa(len(o.open)), strconv.Itoa(o.verdict.Unapproved)
@@ -178,7 +161,7 @@ func (s *session) overviewNote(o dbOverview) string {
 	}{{"branches", "read_branch", o.branchesErr}, {"deploy requests", "read_deploy_request", o.openErr}} {
 		switch {
 		case r.err == nil:
-		case errors.Is(r.err, planetscale.ErrNotFound):
+		case missingGrant(r.err):
 			whats, missing = append(whats, r.what), append(missing, r.grant)
 		default:
 			failures = append(failures, fmt.Sprintf("✗ %s: could not read its %s: %s Error: %s", o.db.Name, r.what, check.Explain(r.err, s.cfg).Words(flagName), r.err))
@@ -226,13 +209,13 @@ func overviewJSONOf(all []dbOverview) []overviewJSON {
 	out := make([]overviewJSON, 0, len(all))
 	for _, o := range all {
 		j := overviewJSON{
-			Database:     rawObjects([]planetscale.Database{o.db}, func(d planetscale.Database) json.RawMessage { return d.Raw })[0],
+			Database:     rawObjects([]planetscale.Database{o.db}, databaseRaw)[0],
 			NeedApproval: []int{},
 		}
 		if o.branchesErr != nil {
 			j.BranchesError = o.branchesErr.Error()
 		} else {
-			j.Branches = rawObjects(o.branches, func(b planetscale.Branch) json.RawMessage { return b.Raw })
+			j.Branches = rawObjects(o.branches, branchRaw)
 		}
 		if o.openErr != nil {
 			j.DeployRequestsError = o.openErr.Error()

@@ -12,128 +12,111 @@ import (
 
 // The read commands: PlanetScale's read endpoints, every page of each list.
 
-func organizationsCommand() *command {
-	return &command{
-		name: "organizations", scope: account, exits: exitsList,
-		summary: "list the organizations the token can see",
-		about:   "Lists the PlanetScale organizations the service token has access to, over every page.",
-		examples: []string{
-			"deploy-request-gate organizations",
-			"deploy-request-gate organizations --format json | jq -r '.[].name'",
+// organizationsSetup returns the run of organizations, which has no flags of its own.
+func organizationsSetup(*flag.FlagSet) func(context.Context, *session) int {
+	return readRun(
+		func(*session) read { return read{what: "the list of organizations"} },
+		func(ctx context.Context, _ *session, c *planetscale.Client) ([]planetscale.Organization, error) {
+			return c.ListOrganizations(ctx)
 		},
-		setup: func(*flag.FlagSet) func(context.Context, *session) int {
-			return func(ctx context.Context, s *session) int {
-				return s.withClient(ctx, read{what: "the list of organizations"}, func(ctx context.Context, c *planetscale.Client) error {
-					orgs, err := c.ListOrganizations(ctx)
-					if err != nil {
-						return err
-					}
-					if s.json() {
-						return s.stdout.json(rawObjects(orgs, func(o planetscale.Organization) json.RawMessage { return o.Raw }))
-					}
-					t := newTable("NAME", "PLAN", "DATABASES", "CREATED").fixed(2, 3)
-					for _, o := range orgs {
-						t.add(o.Name, o.Plan, strconv.Itoa(o.DatabaseCount), report.Age(s.now(), o.CreatedAt))
-					}
-					s.list(t, len(orgs), "organization", "organizations", "")
-					return nil
-				})
+		lister[planetscale.Organization]{
+			noun: "organization", header: []string{"NAME", "PLAN", "DATABASES", "CREATED"}, fixed: []int{2, 3},
+			raw: func(o planetscale.Organization) json.RawMessage { return o.Raw },
+			row: func(s *session, o planetscale.Organization) []string {
+				return []string{o.Name, o.Plan, strconv.Itoa(o.DatabaseCount), report.Age(s.now(), o.CreatedAt)}
+			},
+		}.show)
+}
+
+// databasesSetup returns the run of databases, which has no flags of its own.
+func databasesSetup(*flag.FlagSet) func(context.Context, *session) int {
+	return readRun(
+		func(s *session) read {
+			return read{what: "the databases of " + s.cfg.Organization, grant: "read_database"}
+		},
+		func(ctx context.Context, s *session, c *planetscale.Client) ([]planetscale.Database, error) {
+			return c.ListDatabases(ctx, s.cfg.Organization)
+		},
+		lister[planetscale.Database]{
+			noun: "database", header: []string{"NAME", "KIND", "REGION", "STATE", "APPROVAL", "CREATED"}, fixed: []int{4, 5},
+			raw: databaseRaw,
+			row: func(s *session, d planetscale.Database) []string {
+				return []string{d.Name, d.Kind, d.Region.Slug, d.State, approvalWord(d.RequireApprovalForDeploy), report.Age(s.now(), d.CreatedAt)}
+			},
+		}.show)
+}
+
+// databaseSetup returns the run of database, which has no flags of its own.
+func databaseSetup(*flag.FlagSet) func(context.Context, *session) int {
+	return readRun(
+		func(s *session) read { return read{what: "database " + s.where(), grant: "read_database"} },
+		func(ctx context.Context, s *session, c *planetscale.Client) (*planetscale.Database, error) {
+			return c.GetDatabase(ctx, s.cfg.Organization, s.cfg.Database)
+		},
+		(*session).showDatabase)
+}
+
+// branchesSetup returns the run of branches, which has no flags of its own.
+func branchesSetup(*flag.FlagSet) func(context.Context, *session) int {
+	return readRun(
+		func(s *session) read { return read{what: "the branches of " + s.where(), grant: "read_branch"} },
+		func(ctx context.Context, s *session, c *planetscale.Client) ([]planetscale.Branch, error) {
+			return c.ListBranches(ctx, s.cfg.Organization, s.cfg.Database)
+		},
+		lister[planetscale.Branch]{
+			noun: "branch", plural: "branches", header: []string{"NAME", "PARENT", "PRODUCTION", "STATE", "REGION", "CREATED"}, fixed: []int{2, 5},
+			raw: branchRaw,
+			row: func(s *session, b planetscale.Branch) []string {
+				return []string{b.Name, orDash(b.ParentBranch), yesNo(b.Production), b.State, b.Region.Slug, report.Age(s.now(), b.CreatedAt)}
+			},
+		}.show)
+}
+
+// readRun runs a command that makes one read (what it reads names the grant
+// a 404 asks for) and shows its answer.
+func readRun[T any](what func(*session) read, fetch func(context.Context, *session, *planetscale.Client) (T, error), show func(*session, T) error) func(context.Context, *session) int {
+	return func(ctx context.Context, s *session) int {
+		return s.withClient(ctx, what(s), func(ctx context.Context, c *planetscale.Client) error {
+			v, err := fetch(ctx, s, c)
+			if err != nil {
+				return err
 			}
-		},
+			return show(s, v)
+		})
 	}
 }
 
-func databasesCommand() *command {
-	return &command{
-		name: "databases", scope: organization, exits: exitsList,
-		summary: "list an organization's databases",
-		about: "Lists the databases of an organization that the service token may read, over every page. " +
-			"APPROVAL says whether deploy requests wait for an approval (require_approval_for_deploy).",
-		examples: []string{
-			"deploy-request-gate databases --org acme",
-			"deploy-request-gate databases --org acme --format json | jq -r '.[] | select(.require_approval_for_deploy | not) | .name'",
-		},
-		setup: func(*flag.FlagSet) func(context.Context, *session) int {
-			return func(ctx context.Context, s *session) int {
-				r := read{what: "the databases of " + s.cfg.Organization, grant: "read_database"}
-				return s.withClient(ctx, r, func(ctx context.Context, c *planetscale.Client) error {
-					dbs, err := c.ListDatabases(ctx, s.cfg.Organization)
-					if err != nil {
-						return err
-					}
-					if s.json() {
-						return s.stdout.json(rawObjects(dbs, func(d planetscale.Database) json.RawMessage { return d.Raw }))
-					}
-					t := newTable("NAME", "KIND", "REGION", "STATE", "APPROVAL", "CREATED").fixed(4, 5)
-					for _, d := range dbs {
-						t.add(d.Name, d.Kind, d.Region.Slug, d.State, approvalWord(d.RequireApprovalForDeploy), report.Age(s.now(), d.CreatedAt))
-					}
-					s.list(t, len(dbs), "database", "databases", " in "+s.cfg.Organization)
-					return nil
-				})
-			}
-		},
-	}
+// lister shows a list as a table (one row an item, with the count after
+// it), or as the API's objects in one JSON array.
+type lister[T any] struct {
+	noun, plural string // plural defaults to noun+"s"
+	header       []string
+	fixed        []int
+	raw          func(T) json.RawMessage
+	row          func(*session, T) []string
 }
 
-func databaseCommand() *command {
-	return &command{
-		name: "database", scope: database, exits: exitsList,
-		summary: "show one database",
-		about:   "Shows one database: its kind, region, default branch and whether deploy requests need an approval.",
-		examples: []string{
-			"deploy-request-gate database shop --org acme",
-			"deploy-request-gate database --org acme --database shop --format json | jq .require_approval_for_deploy",
-		},
-		setup: func(*flag.FlagSet) func(context.Context, *session) int {
-			return func(ctx context.Context, s *session) int {
-				r := read{what: "database " + s.cfg.Organization + "/" + s.cfg.Database, grant: "read_database"}
-				return s.withClient(ctx, r, func(ctx context.Context, c *planetscale.Client) error {
-					d, err := c.GetDatabase(ctx, s.cfg.Organization, s.cfg.Database)
-					if err != nil {
-						return err
-					}
-					if s.json() {
-						return s.stdout.json(rawObjects([]planetscale.Database{*d}, func(d planetscale.Database) json.RawMessage { return d.Raw })[0])
-					}
-					s.printDatabase(d)
-					return nil
-				})
-			}
-		},
+func (l lister[T]) show(s *session, items []T) error {
+	if s.json() {
+		return s.stdout.json(rawObjects(items, l.raw))
 	}
-}
-
-func branchesCommand() *command {
-	return &command{
-		name: "branches", scope: database, exits: exitsList,
-		summary: "list a database's branches",
-		about:   "Lists the branches of a database, over every page. Production branches take schema changes only through deploy requests.",
-		examples: []string{
-			"deploy-request-gate branches shop --org acme",
-			"deploy-request-gate branches shop --org acme --format json | jq -r '.[] | select(.production) | .name'",
-		},
-		setup: func(*flag.FlagSet) func(context.Context, *session) int {
-			return func(ctx context.Context, s *session) int {
-				r := read{what: "the branches of " + s.cfg.Organization + "/" + s.cfg.Database, grant: "read_branch"}
-				return s.withClient(ctx, r, func(ctx context.Context, c *planetscale.Client) error {
-					branches, err := c.ListBranches(ctx, s.cfg.Organization, s.cfg.Database)
-					if err != nil {
-						return err
-					}
-					if s.json() {
-						return s.stdout.json(rawObjects(branches, func(b planetscale.Branch) json.RawMessage { return b.Raw }))
-					}
-					t := newTable("NAME", "PARENT", "PRODUCTION", "STATE", "REGION", "CREATED").fixed(2, 5)
-					for _, b := range branches {
-						t.add(b.Name, orDash(b.ParentBranch), yesNo(b.Production), b.State, b.Region.Slug, report.Age(s.now(), b.CreatedAt))
-					}
-					s.list(t, len(branches), "branch", "branches", " in "+s.cfg.Organization+"/"+s.cfg.Database)
-					return nil
-				})
-			}
-		},
+	t := s.table(l.header...).fixed(l.fixed...)
+	for _, it := range items {
+		t.add(l.row(s, it)...)
 	}
+	plural := l.plural
+	if plural == "" {
+		plural = l.noun + "s"
+	}
+	where := s.cfg.Organization
+	if s.cfg.Database != "" {
+		where = s.where()
+	}
+	if where != "" {
+		where = " in " + where
+	}
+	s.list(t, len(items), l.noun, plural, where)
+	return nil
 }
 
 // list prints a table, or a line saying the list is empty, and the count.
@@ -145,8 +128,19 @@ func (s *session) list(t *table, n int, one, many, where string) {
 	s.stdout.printf("%s\n%s%s.\n", t.render(s.width()), report.Plural(n, one, many), where)
 }
 
-// printDatabase shows one database as a list of fields.
-func (s *session) printDatabase(d *planetscale.Database) {
+// where names the session's database: "acme/shop".
+func (s *session) where() string { return s.cfg.Organization + "/" + s.cfg.Database }
+
+func databaseRaw(d planetscale.Database) json.RawMessage { return d.Raw }
+
+func branchRaw(b planetscale.Branch) json.RawMessage { return b.Raw }
+
+// showDatabase shows one database as a list of fields, or as the API's
+// object in JSON.
+func (s *session) showDatabase(d *planetscale.Database) error {
+	if s.json() {
+		return s.stdout.json(rawObjects([]planetscale.Database{*d}, databaseRaw)[0])
+	}
 	region := d.Region.Slug
 	if d.Region.Provider != "" || d.Region.Location != "" {
 		region += " (" + joinNonEmpty(", ", d.Region.Provider, d.Region.Location) + ")"
@@ -155,7 +149,7 @@ func (s *session) printDatabase(d *planetscale.Database) {
 	if !d.RequireApprovalForDeploy {
 		approval = "no: PlanetScale leaves approved false unless someone approves anyway"
 	}
-	t := newTable("", "")
+	t := s.table("", "")
 	for _, f := range [][2]string{
 		{"Name", d.Name}, {"Kind", d.Kind}, {"State", d.State}, {"Region", region},
 		{"Default branch", d.DefaultBranch}, {"Approval required", approval},
@@ -164,4 +158,5 @@ func (s *session) printDatabase(d *planetscale.Database) {
 		t.add(f[0]+":", orDash(f[1]))
 	}
 	s.stdout.printf("%s", t.renderBody(s.width()))
+	return nil
 }

@@ -39,6 +39,23 @@ func (s *session) setRedactor(secrets []string, id string) {
 	s.stdout.redactor, s.stderr.redactor = s.redactor, s.redactor
 }
 
+// table starts a table whose cells are cleaned of the session's secrets.
+func (s *session) table(header ...string) *table {
+	t := newTable(header...)
+	t.redactor = s.redactor
+	return t
+}
+
+// orFail returns ExitOK for no error, else words err as the command's on
+// stderr and returns ExitError.
+func (s *session) orFail(err error) int {
+	if err != nil {
+		s.stderr.printf("%s: %v\n", s.cmd.name, err)
+		return ExitError
+	}
+	return ExitOK
+}
+
 // json reports whether the output is JSON.
 func (s *session) json() bool { return s.format == "json" }
 
@@ -62,7 +79,7 @@ func (s *session) client() (*planetscale.Client, error) {
 		planetscale.WithCredentials(s.cfg.Credentials),
 		planetscale.WithUserAgent(userAgent(s.env)),
 		planetscale.WithRetryNotify(func(e planetscale.RetryEvent) {
-			s.stderr.printf("PlanetScale API: attempt %d failed (%s); retrying in %s\n", e.Attempt, e.Err, e.Wait.Round(10*time.Millisecond))
+			s.stderr.printf("%s\n", wrap(fmt.Sprintf("PlanetScale API: attempt %d failed (%s); retrying in %s", e.Attempt, e.Err, e.Wait.Round(10*time.Millisecond)), s.width(), "  "))
 		}),
 	)
 	if err != nil {
@@ -92,11 +109,16 @@ func (s *session) withClient(ctx context.Context, r read, fn func(ctx context.Co
 type read struct {
 	// what is read, "the deploy requests of acme/shop".
 	what string
-	// grant is the service token access it needs, "read_deploy_request";
-	// database grants are given per database.
+	// grant is the service token access it needs on the database,
+	// "read_deploy_request"; empty when a 404 cannot mean a missing grant.
 	grant string
-	// orgGrant marks a grant given on the organization, not a database.
-	orgGrant bool
+}
+
+// missingGrant reports whether err is PlanetScale's 404 for a name that
+// does not exist or a grant that is missing; a 404 on a later page of a
+// list whose first page was read is neither (the list changed mid-read).
+func missingGrant(err error) bool {
+	return errors.Is(err, planetscale.ErrNotFound) && !errors.Is(err, planetscale.ErrListChanged)
 }
 
 // apiError explains err on stderr and returns ExitError.
@@ -112,7 +134,7 @@ func (s *session) apiError(ctx context.Context, c *planetscale.Client, r read, e
 // mistyped token, so the organization list, which answers 401 for those,
 // tells the two apart; a real 404 names the grant to add.
 func (s *session) explain(ctx context.Context, c *planetscale.Client, r read, err error) (string, error) {
-	if !errors.Is(err, planetscale.ErrNotFound) {
+	if !missingGrant(err) || r.grant == "" {
 		return check.Explain(err, s.cfg).Words(flagName), err
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
@@ -128,15 +150,11 @@ func (s *session) explain(ctx context.Context, c *planetscale.Client, r read, er
 func (s *session) notFound(r read) string {
 	org, db := s.cfg.Organization, s.cfg.Database
 	msg := fmt.Sprintf("PlanetScale answered 404 Not Found for %s: the organization or database does not exist, or the service token lacks %s", r.what, r.grant)
-	if db != "" && !r.orgGrant {
+	if db != "" {
 		msg += " on " + db
 	}
 	msg += " (PlanetScale answers 404 for a missing grant)."
-	target := db
-	if r.orgGrant {
-		target = ""
-	}
-	if fix := s.grantFix(r.grant, target); fix != "" {
+	if fix := s.grantFix(r.grant, db); fix != "" {
 		msg += "\nTo grant it:\n  " + fix
 	}
 	doctor := "deploy-request-gate doctor --org " + org

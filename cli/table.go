@@ -22,13 +22,18 @@ type table struct {
 	rows   [][]string
 	// keep marks columns that are never cut (numbers, ages, yes/no).
 	keep map[int]bool
+	// early marks columns cut before the others, down to early's floor.
+	early map[int]bool
 	// cutters cut the cells of a column their own way (default cut).
 	cutters map[int]func(s string, width int) string
+	// redactor removes secrets from each cell before it is cut: a secret
+	// cut short would no longer be found by the printer.
+	redactor *sanitize.Redactor
 }
 
 // newTable starts a table with the given column names.
 func newTable(header ...string) *table {
-	return &table{header: header, keep: map[int]bool{}, cutters: map[int]func(string, int) string{}}
+	return &table{header: header, keep: map[int]bool{}, early: map[int]bool{}, cutters: map[int]func(string, int) string{}}
 }
 
 // add appends a row; missing cells are empty.
@@ -41,6 +46,18 @@ func (t *table) fixed(cols ...int) *table {
 	}
 	return t
 }
+
+// cutFirst marks columns to narrow before the others (a deployment state
+// reads well cut short; a branch name does not), down to earlyFloor.
+func (t *table) cutFirst(cols ...int) *table {
+	for _, c := range cols {
+		t.early[c] = true
+	}
+	return t
+}
+
+// earlyFloor is how far cutFirst columns are narrowed before the others.
+const earlyFloor = 19
 
 // arrows marks columns holding "branch → into", which are cut in the
 // branch so the target stays readable.
@@ -72,7 +89,7 @@ func (t *table) render(width int) string {
 		line := make([]string, len(t.header))
 		for i := range line {
 			if i < len(row) {
-				line[i] = strings.Join(strings.Fields(sanitize.Line(row[i])), " ")
+				line[i] = strings.Join(strings.Fields(t.redactor.Line(row[i])), " ")
 			}
 		}
 		cells = append(cells, line)
@@ -109,11 +126,9 @@ func (t *table) fit(widths []int, width int) {
 		total += w
 	}
 	for total > width {
-		widest := -1
-		for i, w := range widths {
-			if !t.keep[i] && w > max(textWidth(t.header[i]), 6) && (widest < 0 || w > widths[widest]) {
-				widest = i
-			}
+		widest := t.widest(widths, func(i int) bool { return t.early[i] && widths[i] > max(textWidth(t.header[i]), earlyFloor) })
+		if widest < 0 {
+			widest = t.widest(widths, func(i int) bool { return !t.keep[i] && widths[i] > max(textWidth(t.header[i]), 6) })
 		}
 		if widest < 0 {
 			return // as narrow as it goes: let the terminal wrap
@@ -121,6 +136,17 @@ func (t *table) fit(widths []int, width int) {
 		widths[widest]--
 		total--
 	}
+}
+
+// widest returns the widest column that ok allows, or -1.
+func (t *table) widest(widths []int, ok func(int) bool) int {
+	widest := -1
+	for i, w := range widths {
+		if ok(i) && (widest < 0 || w > widths[widest]) {
+			widest = i
+		}
+	}
+	return widest
 }
 
 // cut shortens s to at most width terminal columns, ending with "…" when
@@ -181,7 +207,7 @@ func (t *table) drop(i int) {
 			t.rows[r] = append(row[:i:i], row[i+1:]...)
 		}
 	}
-	t.keep = shift(t.keep, i)
+	t.keep, t.early = shift(t.keep, i), shift(t.early, i)
 	t.cutters = shift(t.cutters, i)
 }
 

@@ -8,89 +8,39 @@ import (
 func TestTable_render(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name  string
-		table func() *table
-		width int
-		want  string
+		name          string
+		header        []string
+		rows          [][]string
+		fixed, arrows []int
+		width         int
+		want          string
 	}{
-		{
-			name: "fits_as_it_is",
-			table: func() *table {
-				tb := newTable("NAME", "AGE")
-				tb.add("shop", "3d")
-				tb.add("blog", "just now")
-				return tb
-			},
-			width: 80,
-			want:  "NAME  AGE\nshop  3d\nblog  just now\n",
-		},
-		{
-			name: "widest_column_cut_first",
-			table: func() *table {
-				tb := newTable("#", "BRANCH", "NOTES").fixed(0)
-				tb.add("#12", "customer-loyalty-points", "adds an index to orders")
-				return tb
-			},
-			width: 36,
-			want:  "#    BRANCH          NOTES\n#12  customer-loya…  adds an index…\n",
-		},
-		{
-			name: "fixed_columns_kept_whole",
-			table: func() *table {
-				tb := newTable("BRANCH", "DEPLOYMENT").fixed(1)
-				tb.add("add-orders-index-to-speed-up", "complete_pending_revert")
-				return tb
-			},
-			width: 36,
-			want:  "BRANCH       DEPLOYMENT\nadd-orders…  complete_pending_revert\n",
-		},
-		{
-			name: "arrow_keeps_target",
-			table: func() *table {
-				tb := newTable("BRANCH → INTO", "AGE").fixed(1).arrows(0)
-				tb.add("drop-legacy-coupons → staging", "10d")
-				return tb
-			},
-			width: 28,
-			want:  "BRANCH → INTO            AGE\ndrop-legacy-… → staging  10d\n",
-		},
-		{
-			name: "wide_runes_count_twice",
-			table: func() *table {
-				tb := newTable("NAME", "X")
-				tb.add("数据库数据库数据库", "1")
-				tb.add("abc", "2")
-				return tb
-			},
-			width: 12,
-			want:  "NAME       X\n数据库数…  1\nabc        2\n",
-		},
-		{
-			name: "control_characters_stripped",
-			table: func() *table {
-				tb := newTable("NAME", "X")
-				tb.add("evil\x1b[2J\nname", "1")
-				return tb
-			},
-			width: 80,
-			want:  "NAME           X\nevil [2J name  1\n",
-		},
-		{
-			name: "cannot_fit_stays_aligned",
-			table: func() *table {
-				tb := newTable("NUMBER", "AGE").fixed(0, 1)
-				tb.add("12345678901", "3d")
-				return tb
-			},
-			width: 8,
-			want:  "NUMBER       AGE\n12345678901  3d\n",
-		},
+		{name: "fits_as_it_is", header: []string{"NAME", "AGE"}, rows: [][]string{{"shop", "3d"}, {"blog", "just now"}},
+			width: 80, want: "NAME  AGE\nshop  3d\nblog  just now\n"},
+		{name: "widest_column_cut_first", header: []string{"#", "BRANCH", "NOTES"}, fixed: []int{0},
+			rows:  [][]string{{"#12", "customer-loyalty-points", "adds an index to orders"}},
+			width: 36, want: "#    BRANCH          NOTES\n#12  customer-loya…  adds an index…\n"},
+		{name: "fixed_columns_kept_whole", header: []string{"BRANCH", "DEPLOYMENT"}, fixed: []int{1},
+			rows:  [][]string{{"add-orders-index-to-speed-up", "complete_pending_revert"}},
+			width: 36, want: "BRANCH       DEPLOYMENT\nadd-orders…  complete_pending_revert\n"},
+		{name: "arrow_keeps_target", header: []string{"BRANCH → INTO", "AGE"}, fixed: []int{1}, arrows: []int{0},
+			rows:  [][]string{{"drop-legacy-coupons → staging", "10d"}},
+			width: 28, want: "BRANCH → INTO            AGE\ndrop-legacy-… → staging  10d\n"},
+		{name: "wide_runes_count_twice", header: []string{"NAME", "X"}, rows: [][]string{{"数据库数据库数据库", "1"}, {"abc", "2"}},
+			width: 12, want: "NAME       X\n数据库数…  1\nabc        2\n"},
+		{name: "control_characters_stripped", header: []string{"NAME", "X"}, rows: [][]string{{"evil\x1b[2J\nname", "1"}},
+			width: 80, want: "NAME           X\nevil [2J name  1\n"},
+		{name: "cannot_fit_stays_aligned", header: []string{"NUMBER", "AGE"}, fixed: []int{0, 1}, rows: [][]string{{"12345678901", "3d"}},
+			width: 8, want: "NUMBER       AGE\n12345678901  3d\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := tt.table().render(tt.width)
-			if got != tt.want {
+			tb := newTable(tt.header...).fixed(tt.fixed...).arrows(tt.arrows...)
+			for _, r := range tt.rows {
+				tb.add(r...)
+			}
+			if got := tb.render(tt.width); got != tt.want {
 				t.Errorf("render(%d):\n%s\nwant:\n%s", tt.width, got, tt.want)
 			}
 		})

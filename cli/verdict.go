@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
@@ -25,8 +26,11 @@ func (s *session) printVerdict(v check.Verdict, cfg check.Config) {
 	s.stdout.println(wrap(fmt.Sprintf("Checked the open deploy requests of %s/%s%s with --fail-on %s: %d matched, %d approved, %d not deployed and not approved.",
 		cfg.Organization, cfg.Database, filterWords(cfg.Filter.Branch, cfg.Filter.IntoBranch), v.Policy, len(v.Matched), v.Approved, v.Unapproved), w, ""))
 	if v.ApprovalRequired != nil && !*v.ApprovalRequired {
-		s.stdout.printf("\n%s\n", wrap(fmt.Sprintf("Note: database %s does not require approval for deploy requests, so PlanetScale leaves approved false unless someone approves anyway. "+
-			"Approve each request, turn on \"Require administrator approval for deploy requests\" in the database settings, or use --fail-on undeployed to gate on deployment instead.", cfg.Database), w, ""))
+		note := fmt.Sprintf("Note: database %s does not require approval for deploy requests, so PlanetScale leaves approved false unless someone approves anyway.", cfg.Database)
+		if v.Policy == check.FailOnUnapproved {
+			note += " Approve each request, turn on \"Require administrator approval for deploy requests\" in the database settings, or use --fail-on undeployed to gate on deployment instead."
+		}
+		s.stdout.printf("\n%s\n", wrap(note, w, ""))
 	}
 	if unknown := v.UnknownStates(); len(unknown) > 0 {
 		s.stdout.printf("\n%s\n", wrap("Warning: unknown deployment state "+strings.Join(unknown, ", ")+": treated as not deployed, so it blocks when unapproved.", w, ""))
@@ -34,9 +38,11 @@ func (s *session) printVerdict(v check.Verdict, cfg check.Config) {
 	if len(v.Matched) == 0 {
 		return
 	}
-	t := newTable("STATUS", "#", "BRANCH → INTO", "APPROVED", "DEPLOYMENT", "AGE").fixed(0, 1, 3, 5).arrows(2)
+	t := s.table("STATUS", "#", "BRANCH → INTO", "APPROVED", "DEPLOYMENT", "AGE").fixed(0, 1, 3, 5).arrows(2).cutFirst(4)
 	var links []string
-	for _, e := range append(v.Blocking(), nonBlocking(v)...) {
+	rows := slices.Clone(v.Matched) // blocking ones first, each part by number
+	slices.SortStableFunc(rows, func(a, b check.Entry) int { return boolOrder(b.Blocking) - boolOrder(a.Blocking) })
+	for _, e := range rows {
 		dr := e.DeployRequest
 		t.add(status(e), fmt.Sprintf("#%d", dr.Number), dr.Branch+" → "+dr.IntoBranch, yesNo(dr.Approved), dr.DeploymentState, report.Age(s.now(), dr.CreatedAt))
 		if e.Blocking || e.NeedsApproval {
@@ -53,14 +59,11 @@ func (s *session) printVerdict(v check.Verdict, cfg check.Config) {
 // one-column signs: "✗ needs approval".
 func status(e check.Entry) string { return symbols.Replace(report.Status(e)) }
 
-func nonBlocking(v check.Verdict) []check.Entry {
-	var out []check.Entry
-	for _, e := range v.Matched {
-		if !e.Blocking {
-			out = append(out, e)
-		}
+func boolOrder(b bool) int {
+	if b {
+		return 1
 	}
-	return out
+	return 0
 }
 
 // verdictJSON is check's JSON: the verdict, and each matched request as

@@ -186,6 +186,10 @@ func Secrets(token, id string) []string {
 	return out
 }
 
+// errOtherHost marks a request the client refused to authenticate because
+// it went to another address than the API's; it is never retried.
+var errOtherHost = errors.New("not the API's address")
+
 // authTransport adds the Authorization header to every request it sends,
 // without changing the caller's request. It sends the credentials only to
 // the API's own scheme and host: a request anywhere else fails instead.
@@ -197,7 +201,8 @@ type authTransport struct {
 
 func (t *authTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.URL.Scheme != t.scheme || r.URL.Host != t.host {
-		return nil, fmt.Errorf("refusing to send the PlanetScale credentials to %s://%s, which is not the API's address", sanitize.Line(r.URL.Scheme), sanitize.Line(r.URL.Host))
+		return nil, fmt.Errorf("refusing to send the PlanetScale credentials to %s://%s: %w",
+			sanitize.Line(r.URL.Scheme), sanitize.Line(r.URL.Host), errOtherHost)
 	}
 	r = r.Clone(r.Context())
 	r.Header.Set("Authorization", t.header)

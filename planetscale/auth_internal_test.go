@@ -19,13 +19,10 @@ func TestAuthTransport(t *testing.T) {
 	t.Parallel()
 
 	const header = "abc123def456:pscale_tkn_S3cret"
-	tests := []struct {
-		name    string
-		url     string
-		wantErr string // empty: sent with the header
-	}{
+	// wantErr is empty when the request goes out with the header.
+	tests := []struct{ name, url, wantErr string }{
 		{name: "api_address", url: "https://api.example.test/v1/organizations"},
-		{name: "other_host", url: "https://evil.example.test/v1/organizations", wantErr: "refusing to send the PlanetScale credentials to https://evil.example.test"},
+		{name: "other_host", url: "https://evil.example.test/v1/organizations", wantErr: "refusing to send the PlanetScale credentials to https://evil.example.test: not the API's address"},
 		{name: "other_port", url: "https://api.example.test:8443/v1/organizations", wantErr: "not the API's address"},
 		{name: "plain_http", url: "http://api.example.test/v1/organizations", wantErr: "not the API's address"},
 	}

@@ -11,14 +11,18 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
 
+// The values the credential tests parse; all made up.
+const (
+	credID     = "abc123def456"
+	credSecret = "pscale_tkn_S3cretValue42"
+	credOAuth  = "pscale_oauth_S3cretAccess42"
+)
+
 func TestParseCredentials(t *testing.T) {
 	t.Parallel()
 
-	const (
-		id     = "abc123def456"
-		secret = "pscale_tkn_S3cretValue42"
-		oauth  = "pscale_oauth_S3cretAccess42"
-	)
+	const id, secret, oauth = credID, credSecret, credOAuth
+
 	tests := []struct {
 		name  string
 		token string
@@ -225,17 +229,12 @@ func TestParseCredentials(t *testing.T) {
 func TestSecrets(t *testing.T) {
 	t.Parallel()
 
-	const (
-		id     = "abc123def456"
-		secret = "pscale_tkn_S3cretValue42"
-		oauth  = "pscale_oauth_S3cretAccess42"
-	)
+	const id, secret, oauth = credID, credSecret, credOAuth
+
+	// want must all be among the values.
 	tests := []struct {
-		name  string
-		token string
-		id    string
-		// want must all be among the values.
-		want []string
+		name, token, id string
+		want            []string
 	}{
 		{
 			name:  "combined_trailing_newline",
@@ -327,12 +326,7 @@ func TestSecrets(t *testing.T) {
 func TestClient_authorizationHeader(t *testing.T) {
 	t.Parallel()
 
-	tests := []struct {
-		name  string
-		token string
-		id    string
-		want  string
-	}{
+	tests := []struct{ name, token, id, want string }{
 		{name: "combined_with_newline", token: testID + ":" + testSecret + "\n", want: testID + ":" + testSecret},
 		{name: "split", token: testSecret, id: testID, want: testID + ":" + testSecret},
 		{name: "oauth", token: "Bearer " + testOAuth + "\n", want: "Bearer " + testOAuth},
@@ -358,12 +352,8 @@ func TestClient_authorizationHeader(t *testing.T) {
 			if got, want := rec.count(), 1; got != want {
 				t.Fatalf("server got %d requests, want %d", got, want)
 			}
-			values := rec.get(0).Header.Values("Authorization")
-			if got, want := len(values), 1; got != want {
-				t.Fatalf("server got %d Authorization headers %q, want %d", got, values, want)
-			}
-			if got, want := values[0], tt.want; got != want {
-				t.Errorf("Authorization = %q, want %q", got, want)
+			if got := rec.get(0).Header.Values("Authorization"); len(got) != 1 || got[0] != tt.want {
+				t.Errorf("Authorization headers = %q, want one: %q", got, tt.want)
 			}
 		})
 	}

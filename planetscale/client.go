@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
 // DefaultBaseURL is the PlanetScale API's address.
@@ -27,6 +28,10 @@ type Client struct {
 	maxPages  int
 	maxBody   int64
 	now       func() time.Time
+	// redactor removes the client's own credentials from outside text
+	// before an error quotes (and cuts) it, so that an API that echoes
+	// them never shows even a part of one.
+	redactor *sanitize.Redactor
 }
 
 // NewClient returns a Client for the PlanetScale API. The options may come
@@ -38,9 +43,14 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("planetscale client: %w", err)
 		}
 	}
+	if err := s.check(); err != nil {
+		return nil, fmt.Errorf("planetscale client: %w", err)
+	}
 	rt := s.transport
+	var redactor *sanitize.Redactor
 	if s.creds != nil {
 		rt = &authTransport{header: s.creds.AuthorizationHeader(), scheme: s.baseURL.Scheme, host: s.baseURL.Host, base: rt}
+		redactor = sanitize.NewRedactor(s.creds.Secret, s.creds.AuthorizationHeader(), s.creds.ID)
 	}
 	return &Client{
 		baseURL: s.baseURL,
@@ -55,6 +65,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		maxPages:  s.maxPages,
 		maxBody:   s.maxBody,
 		now:       time.Now,
+		redactor:  redactor,
 	}, nil
 }
 
@@ -146,3 +157,7 @@ func (c *Client) url(path string, query url.Values) (*url.URL, error) {
 	u.RawQuery = query.Encode()
 	return &u, nil
 }
+
+// quote returns outside text ready to quote in an error: the client's
+// credentials removed first, then on one line and cut (see clip).
+func (c *Client) quote(s string) string { return clip(c.redactor.Redact(s)) }

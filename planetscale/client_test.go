@@ -15,12 +15,8 @@ import (
 func TestParseBaseURL(t *testing.T) {
 	t.Parallel()
 
-	tests := []struct {
-		name    string
-		in      string
-		want    string
-		wantErr string // a part of the error; empty means no error
-	}{
+	// wantErr is a part of the error; empty means no error.
+	tests := []struct{ name, in, want, wantErr string }{
 		{name: "https", in: "https://api.planetscale.com", want: "https://api.planetscale.com"},
 		{name: "https_trailing_slash", in: "https://api.planetscale.com/", want: "https://api.planetscale.com"},
 		{name: "https_white_space", in: "  https://api.planetscale.com/\n", want: "https://api.planetscale.com"},
@@ -142,9 +138,8 @@ func TestPath(t *testing.T) {
 	t.Parallel()
 
 	tests := []struct {
-		name     string
-		segments []string
-		want     string
+		name, want string
+		segments   []string
 	}{
 		{name: "none", want: "/v1"},
 		{name: "plain", segments: []string{"organizations", "acme"}, want: "/v1/organizations/acme"},

@@ -5,14 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 )
 
-// Database is a PlanetScale database, with the fields people look at; Raw
-// holds the whole object as the API sent it.
+// Database is a PlanetScale database, with the fields people look at.
 type Database struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	Object
 	// State is "ready", or one of "pending", "importing", "sleeping",
 	// "sleep_in_progress", "awakening", "import_ready".
 	State string `json:"state"`
@@ -24,38 +21,20 @@ type Database struct {
 	// RequireApprovalForDeploy is the database setting that makes deploy
 	// requests wait for an approval. When it is off, approved stays false
 	// unless someone approves anyway.
-	RequireApprovalForDeploy bool      `json:"require_approval_for_deploy"`
-	HTMLURL                  string    `json:"html_url"`
-	CreatedAt                time.Time `json:"created_at"`
-	UpdatedAt                time.Time `json:"updated_at"`
-	// Raw is the object as the API sent it, for output that prints the API's
-	// own objects.
+	RequireApprovalForDeploy bool   `json:"require_approval_for_deploy"`
+	HTMLURL                  string `json:"html_url"`
+	// Raw is the object as the API sent it.
 	Raw json.RawMessage `json:"-"`
 }
 
 // Region is where a database or branch runs.
 type Region struct {
-	// Slug names the region, such as "us-east".
+	// Slug names the region, such as "aws-us-east-1".
 	Slug        string `json:"slug"`
 	DisplayName string `json:"display_name"`
 	// Provider is "AWS" or "GCP".
 	Provider string `json:"provider"`
 	Location string `json:"location"`
-}
-
-// UnmarshalJSON decodes a database and keeps its JSON in Raw.
-func (d *Database) UnmarshalJSON(data []byte) error {
-	type plain Database
-	return decodeKeepingRaw(data, (*plain)(d), &d.Raw)
-}
-
-// databaseList is how ListAll reads databases: each needs a name, unique in
-// its organization.
-var databaseList = ListSpec[Database]{
-	Noun:          "database",
-	Required:      []string{"name"},
-	Key:           func(d Database) (string, string, error) { return nameKey(d.Name, d.State) },
-	Fingerprinted: "state",
 }
 
 // GetDatabase returns one database. It needs read_database (or any of the
@@ -66,7 +45,7 @@ func (c *Client) GetDatabase(ctx context.Context, org, database string) (*Databa
 		return nil, fmt.Errorf("get database: %w", err)
 	}
 	if !strings.EqualFold(db.Name, database) {
-		return nil, fmt.Errorf("get database: %w: asked for database %q, got %q", ErrUnexpectedResponse, database, clip(db.Name))
+		return nil, fmt.Errorf("get database: %w: asked for database %q, got %q", ErrUnexpectedResponse, database, c.quote(db.Name))
 	}
 	return &db, nil
 }
@@ -74,9 +53,20 @@ func (c *Client) GetDatabase(ctx context.Context, org, database string) (*Databa
 // ListDatabases returns every database of an organization the credentials
 // may see, read whole and consistently (see ListAll).
 func (c *Client) ListDatabases(ctx context.Context, org string) ([]Database, error) {
-	dbs, err := ListAll(ctx, c, Path("organizations", org, "databases"), nil, databaseList)
+	dbs, err := ListAll(ctx, c, Path("organizations", org, "databases"), nil, ListSpec[Database]{
+		Noun:          "database",
+		Required:      []string{"name"},
+		Key:           func(d Database) (string, string, error) { return nameKey(d.Name, "state="+d.State) },
+		Fingerprinted: "state",
+	})
 	if err != nil {
 		return nil, fmt.Errorf("list databases: %w", err)
 	}
 	return dbs, nil
+}
+
+// UnmarshalJSON decodes a database and keeps its JSON in Raw.
+func (d *Database) UnmarshalJSON(data []byte) error {
+	type plain Database
+	return decodeKeepingRaw(data, (*plain)(d), &d.Raw)
 }

@@ -14,6 +14,8 @@ import (
 type structFields struct {
 	names  []string
 	byName map[string]fieldInfo
+	// nonASCII is set when a name holds a byte past ASCII.
+	nonASCII bool
 }
 
 // fieldInfo describes one JSON field of a struct.
@@ -99,6 +101,7 @@ func addFields(sf *structFields, t reflect.Type, building map[reflect.Type]*stru
 			}
 			if _, dup := sf.byName[name]; !dup {
 				sf.names = append(sf.names, name)
+				sf.nonASCII = sf.nonASCII || !isASCII([]byte(name))
 			}
 			info := infoOf(ft, building)
 			if slices.Contains(strings.Split(opts, ","), "string") {
@@ -156,22 +159,22 @@ func decodesItself(t reflect.Type) bool {
 
 // caseVariant returns the field name that key matches only without regard
 // to case (as encoding/json would match it), or "".
-func (sf *structFields) caseVariant(key string) string {
-	ascii := isASCII(key)
+func (sf *structFields) caseVariant(key []byte) string {
+	sameLength := isASCII(key) && !sf.nonASCII // ASCII folds only to ASCII of its length
 	for _, name := range sf.names {
-		if ascii && len(name) != len(key) && isASCII(name) {
-			continue // ASCII folds only to ASCII of the same length
+		if sameLength && len(name) != len(key) {
+			continue
 		}
-		if strings.EqualFold(key, name) {
+		if strings.EqualFold(string(key), name) {
 			return name
 		}
 	}
 	return ""
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
+func isASCII(s []byte) bool {
+	for _, c := range s {
+		if c >= 0x80 {
 			return false
 		}
 	}

@@ -1,6 +1,7 @@
 package planetscale
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 )
@@ -129,23 +130,53 @@ func (s *scanner) str() (raw []byte, plain bool, err error) {
 }
 
 // key consumes an object key and the colon after it, returning the key as
-// encoding/json reads it (escapes decoded, invalid UTF-8 replaced).
-func (s *scanner) key() (string, error) {
+// encoding/json reads it (escapes decoded, invalid UTF-8 replaced). A
+// plain key is a slice of the text, not a copy.
+func (s *scanner) key() ([]byte, error) {
 	raw, plain, err := s.str()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := s.expect(':'); err != nil {
-		return "", err
+		return nil, err
 	}
 	if plain {
-		return string(raw[1 : len(raw)-1]), nil
+		return raw[1 : len(raw)-1], nil
 	}
 	var k string
 	if err := json.Unmarshal(raw, &k); err != nil {
-		return "", errSyntax
+		return nil, errSyntax
 	}
-	return k, nil
+	return []byte(k), nil
+}
+
+// keySet finds a key given twice in one object, without allocating for
+// the few dozen keys an object usually has.
+type keySet struct {
+	few  [][]byte
+	many map[string]bool
+}
+
+// add adds key and reports whether it was there already.
+func (k *keySet) add(key []byte) (dup bool) {
+	if k.many != nil {
+		dup = k.many[string(key)]
+		k.many[string(key)] = true
+		return dup
+	}
+	for _, old := range k.few {
+		if bytes.Equal(old, key) {
+			return true
+		}
+	}
+	k.few = append(k.few, key)
+	if len(k.few) > 64 { // past a few dozen, a map is cheaper than comparing each
+		k.many = make(map[string]bool, 2*len(k.few))
+		for _, old := range k.few {
+			k.many[string(old)] = true
+		}
+	}
+	return false
 }
 
 // skip consumes one value of any kind and returns its raw text.

@@ -13,10 +13,11 @@ import (
 // object (encoding/json keeps the last) and a key that matches a field's
 // name only without regard to case (encoding/json matches "APPROVED" to
 // "approved"), in v's object and in every nested object that decodes into a
-// struct. Each of required, top-level JSON names of v's fields, must be
-// present, not null, and of the JSON kind of its Go field (a string, true or
-// false, an integer). Unknown keys are ignored and null optional fields left
-// at their zero value, as encoding/json does.
+// struct. Field names are those encoding/json gives v's struct type. Each
+// of required, top-level JSON names of v's fields, must be present, not
+// null, and of the JSON kind of its Go field (a string, true or false, an
+// integer). Unknown keys are ignored and null optional fields left at
+// their zero value, as encoding/json does.
 //
 // v is decoded as far as it goes even when decodeStrict fails, so that an
 // error can name the item. The error text quotes keys from raw, escaped.
@@ -26,9 +27,8 @@ func decodeStrict(raw []byte, v any, required ...string) error {
 	if errors.As(decodeErr, &syntaxErr) {
 		return fmt.Errorf("not JSON: %v", decodeErr)
 	}
-	t := reflect.TypeOf(v).Elem()
 	s := &scanner{data: raw}
-	if err := s.object(fieldsOf(t), required, ""); err != nil {
+	if err := s.object(fieldsOf(reflect.TypeOf(v).Elem()), required, "", nil); err != nil {
 		return err
 	}
 	if decodeErr != nil {
@@ -38,8 +38,9 @@ func decodeStrict(raw []byte, v any, required ...string) error {
 }
 
 // object checks the object at the scanner's position against sf; at is
-// where it sits, for messages ("" at the top, else "deployment: " and so on).
-func (s *scanner) object(sf *structFields, required []string, at string) error {
+// where it sits, for messages ("" at the top, else "deployment: " and so
+// on). capture, if not nil, gets the raw value of each of sf's fields.
+func (s *scanner) object(sf *structFields, required []string, at string, capture func(name string, raw []byte)) error {
 	kind, err := s.peek()
 	if err != nil {
 		return err
@@ -49,7 +50,7 @@ func (s *scanner) object(sf *structFields, required []string, at string) error {
 	}
 	s.pos++
 	var (
-		seen  = map[string]bool{}
+		seen  keySet
 		found uint64 // bit i: required[i] was present
 	)
 	for more := !s.empty('}'); more; {
@@ -57,39 +58,42 @@ func (s *scanner) object(sf *structFields, required []string, at string) error {
 		if err != nil {
 			return err
 		}
-		if seen[key] {
-			return fmt.Errorf("%skey %s appears twice", at, quoteText(key))
+		if seen.add(key) {
+			return fmt.Errorf("%skey %s appears twice", at, quoteText(string(key)))
 		}
-		seen[key] = true
-		info, known := sf.byName[key]
+		info, known := sf.byName[string(key)]
 		if !known {
 			if name := sf.caseVariant(key); name != "" {
-				return fmt.Errorf("%skey %s differs from the field %q only in case", at, quoteText(key), name)
+				return fmt.Errorf("%skey %s differs from the field %q only in case", at, quoteText(string(key)), name)
 			}
 		}
 		vkind, err := s.peek()
 		if err != nil {
 			return err
 		}
-		var raw []byte
+		start := s.pos
 		switch {
 		case info.inner != nil && vkind == kindObject && !info.list:
-			err = s.object(info.inner, nil, at+key+": ")
+			err = s.object(info.inner, nil, at+string(key)+": ", nil)
 		case info.inner != nil && vkind == kindArray && info.list:
-			err = s.array(info.inner, at+key)
+			err = s.array(info.inner, at+string(key))
 		default:
-			raw, err = s.skip()
+			_, err = s.skip()
 		}
 		if err != nil {
 			return err
 		}
+		raw := s.data[start:s.pos]
 		for i, name := range required {
-			if name == key {
+			if name == string(key) {
 				found |= 1 << i
 				if err := checkRequired(info, vkind, raw); err != nil {
 					return fmt.Errorf("%sfield %q %v", at, name, err)
 				}
 			}
+		}
+		if known && capture != nil {
+			capture(string(key), raw)
 		}
 		if more, err = s.more('}'); err != nil {
 			return err
@@ -112,7 +116,7 @@ func (s *scanner) array(sf *structFields, at string) error {
 			return err
 		}
 		if kind == kindObject {
-			err = s.object(sf, nil, at+"["+strconv.Itoa(i)+"]: ")
+			err = s.object(sf, nil, at+"["+strconv.Itoa(i)+"]: ", nil)
 		} else {
 			_, err = s.skip()
 		}
@@ -126,8 +130,7 @@ func (s *scanner) array(sf *structFields, at string) error {
 	return nil
 }
 
-// checkRequired checks a required field's value; raw is set for values
-// that are not checked as objects.
+// checkRequired checks a required field's value.
 func checkRequired(info fieldInfo, kind jsonKind, raw []byte) error {
 	switch {
 	case kind == kindNull:

@@ -96,8 +96,9 @@ func (e *APIError) temporary() bool {
 // newAPIError builds an *APIError from a response whose body has been read.
 // It understands the API's {"code","message"} envelope, the older
 // {"status","error"} body, OAuth-style {"error","error_description"}, and
-// anything else (HTML, text) as a short one-line excerpt.
-func newAPIError(res *http.Response, body []byte, now time.Time) *APIError {
+// anything else (HTML, text) as a short one-line excerpt. Known secrets
+// (r) are removed from the body's text before it is cut.
+func newAPIError(res *http.Response, body []byte, now time.Time, r *sanitize.Redactor) *APIError {
 	e := &APIError{StatusCode: res.StatusCode, RetryAfter: parseRetryAfter(res.Header.Get("Retry-After"), now)}
 	var envelope struct {
 		Code             string `json:"code"`
@@ -106,17 +107,17 @@ func newAPIError(res *http.Response, body []byte, now time.Time) *APIError {
 		ErrorDescription string `json:"error_description"`
 	}
 	if json.Unmarshal(body, &envelope) == nil {
-		e.Code = clip(envelope.Code)
-		e.Message = envelope.Message
+		e.Code = clip(r.Redact(envelope.Code))
+		e.Message = r.Redact(envelope.Message)
 		if e.Message == "" {
-			e.Message = strings.TrimSpace(envelope.Error + " " + envelope.ErrorDescription)
+			e.Message = r.Redact(strings.TrimSpace(envelope.Error + " " + envelope.ErrorDescription))
 		}
 		if e.Code != "" || e.Message != "" {
-			e.Message = excerpt(e.Message)
+			e.Message = oneLine(e.Message) // the API's own text: "<" is no tag here
 			return e
 		}
 	}
-	e.Message = excerpt(string(body))
+	e.Message = excerpt(r.Redact(string(body)))
 	if looksLikeHTML(body) {
 		e.Message = "an HTML page instead of JSON: " + e.Message
 	}
@@ -128,8 +129,7 @@ func looksLikeHTML(body []byte) bool {
 	return bytes.HasPrefix(b, []byte("<!doctype html")) || bytes.HasPrefix(b, []byte("<html"))
 }
 
-// excerpt returns s on one line (see clip) with HTML tags removed and runs
-// of white space folded into one space.
+// excerpt returns s with HTML tags removed, on one line (see oneLine).
 func excerpt(s string) string {
 	var b strings.Builder
 	inTag := false
@@ -144,7 +144,13 @@ func excerpt(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	return clip(strings.Join(strings.Fields(sanitize.Line(b.String())), " "))
+	return oneLine(b.String())
+}
+
+// oneLine returns s on one line (see clip) with runs of white space folded
+// into one space.
+func oneLine(s string) string {
+	return clip(strings.Join(strings.Fields(sanitize.Line(s)), " "))
 }
 
 // maxExcerpt is how many characters of outside text an error quotes.

@@ -92,6 +92,14 @@ func TestNewAPIError(t *testing.T) {
 			wantError:   `PlanetScale API answered 500 Internal Server Error ({"oops":true})`,
 		},
 		{
+			name:        "comparison_in_message",
+			status:      http.StatusUnprocessableEntity,
+			body:        `{"code":"invalid_params","message":"per_page must be <= 100 and >= 1"}`,
+			wantCode:    "invalid_params",
+			wantMessage: "per_page must be <= 100 and >= 1",
+			wantError:   "PlanetScale API answered 422 Unprocessable Entity (invalid_params: per_page must be <= 100 and >= 1)",
+		},
+		{
 			name:        "control_characters",
 			status:      http.StatusNotFound,
 			body:        `{"code":"not_found\r\n::error::x","message":"a\u001b[2Jb\r::stop-commands::y"}`,
@@ -113,7 +121,7 @@ func TestNewAPIError(t *testing.T) {
 			if tt.retryAfter != "" {
 				res.Header.Set("Retry-After", tt.retryAfter)
 			}
-			e := newAPIError(res, []byte(tt.body), now)
+			e := newAPIError(res, []byte(tt.body), now, nil)
 			if got, want := e.StatusCode, tt.status; got != want {
 				t.Errorf("StatusCode = %d, want %d", got, want)
 			}
@@ -136,11 +144,7 @@ func TestNewAPIError(t *testing.T) {
 func TestExcerpt(t *testing.T) {
 	t.Parallel()
 
-	tests := []struct {
-		name string
-		in   string
-		want string
-	}{
+	tests := []struct{ name, in, want string }{
 		{name: "empty", in: "", want: ""},
 		{name: "plain", in: "  Bad   Gateway ", want: "Bad Gateway"},
 		{name: "lines", in: "line one\nline two\r\nline\tthree", want: "line one line two line three"},

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,18 +51,20 @@ var errNetwork = errors.New("a *NetworkError")
 func faults() []fault {
 	rows := []fault{
 		{name: "429_without_retry_after", serve: faultStatus(429, "", `{"code":"rate_limited","message":"Rate limit exceeded"}`),
-			retried: true, is: planetscale.ErrRateLimited, msg: "429 Too Many Requests (rate_limited: Rate limit exceeded)", check: checkRetryAfter(0, 0)},
+			retried: true, is: planetscale.ErrRateLimited, msg: "429 Too Many Requests (rate_limited: Rate limit exceeded)", check: checkRetryAfter(0, 0, 0, backoff)},
 		{name: "429_retry_after_seconds", serve: faultStatus(429, "01", `{"code":"rate_limited"}`), policy: allowRetryAfter,
-			retried: true, is: planetscale.ErrRateLimited, msg: "429", check: checkRetryAfter(time.Second, time.Second)},
+			retried: true, is: planetscale.ErrRateLimited, msg: "429", check: checkRetryAfter(time.Second, time.Second, time.Second, time.Second)},
 		{name: "429_retry_after_http_date", serve: func(w http.ResponseWriter, r *http.Request, _ string) {
 			faultStatus(429, time.Now().Add(2*time.Second).UTC().Format(http.TimeFormat), "")(w, r, "")
-		}, policy: allowRetryAfter, retried: true, is: planetscale.ErrRateLimited, msg: "429", check: checkRetryAfter(time.Millisecond, 2*time.Second)},
+		}, policy: allowRetryAfter, retried: true, is: planetscale.ErrRateLimited, msg: "429", check: checkRetryAfter(time.Millisecond, 2*time.Second, time.Millisecond, 2*time.Second)},
+		{name: "429_retry_after_over_the_cap", serve: faultStatus(429, "3600", ""), retried: true, is: planetscale.ErrRateLimited, msg: "429",
+			check: checkRetryAfter(time.Hour, time.Hour, 50*time.Millisecond, 50*time.Millisecond)},
 		{name: "429_retry_after_absurd", serve: faultStatus(429, "99999", `{"code":"rate_limited"}`), policy: allowRetryAfter,
 			is: planetscale.ErrRateLimited, msg: "gave up after 1 attempt (the server asked to wait 27h46m39s, longer than the time left)", check: checkGaveUpWaiting(99999 * time.Second)},
 		{name: "429_retry_after_negative", serve: faultStatus(429, "-5", ""), policy: allowRetryAfter,
-			retried: true, is: planetscale.ErrRateLimited, msg: "429", check: checkRetryAfter(0, 0)},
+			retried: true, is: planetscale.ErrRateLimited, msg: "429", check: checkRetryAfter(0, 0, 0, backoff)},
 		{name: "429_retry_after_garbage", serve: faultStatus(429, "soon", ""), policy: allowRetryAfter,
-			retried: true, is: planetscale.ErrRateLimited, msg: "429", check: checkRetryAfter(0, 0)},
+			retried: true, is: planetscale.ErrRateLimited, msg: "429", check: checkRetryAfter(0, 0, 0, backoff)},
 		{name: "500_json", serve: faultStatus(500, "", `{"status":500,"error":"Internal Server Error"}`),
 			retried: true, is: planetscale.ErrServer, msg: "answered 500 Internal Server Error (Internal Server Error)"},
 		{name: "500_text", serve: faultStatus(500, "", "oops\r\n::error::forged"),
@@ -69,7 +72,7 @@ func faults() []fault {
 		{name: "502_text", serve: faultStatus(502, "", "upstream connect error"), retried: true, is: planetscale.ErrServer, msg: "502 Bad Gateway (upstream connect error)"},
 		{name: "503_html", serve: faultStatus(503, "", "<html><head><title>503 Service Temporarily Unavailable</title></head></html>"),
 			retried: true, is: planetscale.ErrServer, msg: "503 Service Unavailable (an HTML page instead of JSON: 503 Service Temporarily Unavailable)"},
-		{name: "503_retry_after", serve: faultStatus(503, "1", ""), policy: allowRetryAfter, retried: true, is: planetscale.ErrServer, check: checkRetryAfter(time.Second, time.Second)},
+		{name: "503_retry_after", serve: faultStatus(503, "1", ""), policy: allowRetryAfter, retried: true, is: planetscale.ErrServer, check: checkRetryAfter(time.Second, time.Second, time.Second, time.Second)},
 		{name: "504_empty", serve: faultStatus(504, "", ""), retried: true, is: planetscale.ErrServer, msg: "answered 504 Gateway Timeout"},
 		{name: "closed_before_answer", serve: faultHangUp(false), retried: true, is: errNetwork, kind: planetscale.NetworkReset,
 			msg: "closed the connection before answering"},
@@ -112,6 +115,14 @@ func faults() []fault {
 		{name: "tls_expired", cert: &certSpec{dnsNames: []string{tlsHost}, expired: true, trusted: true}, is: planetscale.ErrTLS, kind: planetscale.NetworkTLS,
 			msg: "expired"},
 	}
+	rows = append(rows,
+		fault{name: "404_html_echoes_the_token", serve: faultEcho(404, "<html><body>%s %s</body></html>"), is: planetscale.ErrNotFound, msg: "xxx ***"},
+		fault{name: "401_json_echoes_the_token", serve: faultEcho(401, `{"code":"unauthorized","message":"bad token %[2]s"}`), is: planetscale.ErrUnauthorized, msg: "(unauthorized: bad token ***)"},
+		fault{name: "200_html_echoes_the_token", serve: faultEcho(200, "<!DOCTYPE html><html><body>%s %s</body></html>"), is: planetscale.ErrUnexpectedResponse, msg: "xxx ***"},
+		fault{name: "redirect_echoes_the_token", serve: func(w http.ResponseWriter, r *http.Request, elsewhere string) {
+			http.Redirect(w, r, elsewhere+"/?auth="+url.QueryEscape(r.Header.Get("Authorization")), http.StatusFound)
+		}, is: planetscale.ErrUnexpectedResponse, msg: "/?auth=***"},
+	)
 	for _, code := range []int{301, 302, 303, 307, 308} {
 		rows = append(rows, fault{name: fmt.Sprintf("redirect_%d_to_another_host", code), serve: func(w http.ResponseWriter, r *http.Request, elsewhere string) {
 			http.Redirect(w, r, elsewhere+r.URL.RequestURI(), code)
@@ -207,8 +218,10 @@ func checkFault(t *testing.T, tt fault, err error, evs events) {
 	if sanitize.Line(msg) != msg {
 		t.Errorf("error = %q, holds control characters", msg)
 	}
-	if strings.Contains(msg, testSecret) {
-		t.Errorf("error = %q, holds the secret", msg)
+	// Not even a part of the secret, as an API that echoes the header and
+	// an error that cuts the echo would show.
+	if strings.Contains(msg, testSecret[:len("pscale_tkn_")+1]) || strings.Contains(msg, testID) {
+		t.Errorf("error = %q, holds (a part of) the credentials", msg)
 	}
 	if tt.check != nil {
 		tt.check(t, err, evs)
@@ -238,6 +251,16 @@ func faultHangUp(reset bool) func(http.ResponseWriter, *http.Request, string) {
 			_ = tcp.SetLinger(0)
 		}
 		_ = conn.Close()
+	}
+}
+
+// faultEcho answers with status and a body made from format with 190 x's
+// and the request's Authorization header, so that a 200-character excerpt
+// would cut the echoed token in two.
+func faultEcho(status int, format string) func(http.ResponseWriter, *http.Request, string) {
+	return func(w http.ResponseWriter, r *http.Request, _ string) {
+		w.WriteHeader(status)
+		fmt.Fprintf(w, format, strings.Repeat("x", 190), r.Header.Get("Authorization"))
 	}
 }
 
@@ -308,21 +331,24 @@ func checkSmallBomb(t *testing.T, _ error, _ events) {
 	}
 }
 
+// backoff is the longest backoff wait of fastPolicy.
+const backoff = 5 * time.Millisecond
+
 // allowRetryAfter lets a test honour a Retry-After of a few seconds.
 func allowRetryAfter(p *planetscale.RetryPolicy) { p.MaxRetryAfter = 10 * time.Minute }
 
-// retryAfter checks that the API's Retry-After was read as a wait in
-// [least, most] and that the retry waited at least that long (or, with no
-// wait asked for, only fastPolicy's short backoff).
-func checkRetryAfter(least, most time.Duration) func(*testing.T, error, events) {
+// checkRetryAfter checks that the API's Retry-After was read as a wait in
+// [least, most] (uncapped), and that the retry waited in [waitLeast,
+// waitMost]: what was asked, capped at MaxRetryAfter, or the backoff.
+func checkRetryAfter(least, most, waitLeast, waitMost time.Duration) func(*testing.T, error, events) {
 	return func(t *testing.T, err error, evs events) {
 		t.Helper()
 		var apiErr *planetscale.APIError
 		if !errors.As(err, &apiErr) || apiErr.RetryAfter < least || apiErr.RetryAfter > most {
 			t.Fatalf("error = %v, want an *APIError with RetryAfter in [%v, %v]", err, least, most)
 		}
-		if wait := evs[0].Wait; wait < apiErr.RetryAfter || (apiErr.RetryAfter == 0 && wait > 5*time.Millisecond) {
-			t.Errorf("the retry waited %v, want the %v asked for, or a short backoff", wait, apiErr.RetryAfter)
+		if wait := evs[0].Wait; wait < waitLeast || wait > waitMost {
+			t.Errorf("the retry waited %v, want [%v, %v]", wait, waitLeast, waitMost)
 		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // Option configures a Client. Options may come in any order: NewClient
-// collects every setting first and builds the client from them at the end.
+// collects every setting first, then checks them and builds the client.
 type Option func(*settings) error
 
 // settings are what the options collect before NewClient builds a Client.
@@ -57,9 +57,6 @@ func WithBaseURL(raw string) Option {
 // last one wins.
 func WithCredentials(creds Credentials) Option {
 	return func(s *settings) error {
-		if err := creds.validate(); err != nil {
-			return err
-		}
 		s.creds = &creds
 		return nil
 	}
@@ -70,9 +67,6 @@ func WithCredentials(creds Credentials) Option {
 // the order of the options.
 func WithHTTPTransport(rt http.RoundTripper) Option {
 	return func(s *settings) error {
-		if rt == nil {
-			return errors.New("nil HTTP transport")
-		}
 		s.transport = rt
 		return nil
 	}
@@ -89,9 +83,6 @@ func WithUserAgent(ua string) Option {
 // WithRetryPolicy replaces DefaultRetryPolicy.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(s *settings) error {
-		if err := p.Validate(); err != nil {
-			return err
-		}
 		s.retry = p
 		return nil
 	}
@@ -111,10 +102,23 @@ func WithRetryNotify(fn func(RetryEvent)) Option {
 // WithMaxPages bounds how many pages one list walk may read (default 1000).
 func WithMaxPages(n int) Option {
 	return func(s *settings) error {
-		if n < 1 {
-			return fmt.Errorf("max pages %d: must be at least 1", n)
-		}
 		s.maxPages = n
 		return nil
 	}
+}
+
+// check reports the first setting that cannot be used. NewClient calls it
+// once every option has been applied.
+func (s *settings) check() error {
+	switch {
+	case s.transport == nil:
+		return errors.New("nil HTTP transport")
+	case s.maxPages < 1:
+		return fmt.Errorf("max pages %d: must be at least 1", s.maxPages)
+	case s.creds != nil:
+		if err := s.creds.validate(); err != nil {
+			return err
+		}
+	}
+	return s.retry.Validate()
 }

@@ -1,8 +1,10 @@
 package planetscale
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"reflect"
 )
 
 // listEnvelope is the envelope of every page-based list answer. next_page
@@ -12,6 +14,31 @@ type listEnvelope struct {
 	CurrentPage *int            `json:"current_page"`
 	NextPage    json.RawMessage `json:"next_page"`
 	TotalCount  *int            `json:"total_count"`
+}
+
+// decodeEnvelope reads a list page's envelope as strictly as decodeStrict
+// would (no key twice, no field's name in another case) but leaves its
+// data undecoded: Data and NextPage are slices of raw, not copies. raw is a
+// JSON document, as Client.get hands it over.
+func decodeEnvelope(raw []byte) (listEnvelope, error) {
+	var (
+		env       listEnvelope
+		decodeErr error
+	)
+	s := &scanner{data: raw}
+	err := s.object(fieldsOf(reflect.TypeFor[listEnvelope]()), nil, "", func(name string, value []byte) {
+		switch name {
+		case "data":
+			env.Data = value
+		case "next_page":
+			env.NextPage = value
+		case "current_page":
+			decodeErr = cmp.Or(decodeErr, json.Unmarshal(value, &env.CurrentPage))
+		case "total_count":
+			decodeErr = cmp.Or(decodeErr, json.Unmarshal(value, &env.TotalCount))
+		}
+	})
+	return env, cmp.Or(err, s.end(), decodeErr)
 }
 
 // listPage is one page of a list, checked on its own.
@@ -35,8 +62,8 @@ type itemKey struct{ key, fingerprint string }
 // not negative, and every item strictly decoded with a valid key, no key
 // twice on the page. Errors are to be wrapped in a *PageError for page n.
 func checkPage[T any](n int, raw []byte, spec *ListSpec[T]) (*listPage[T], error) {
-	var env listEnvelope
-	if err := decodeStrict(raw, &env); err != nil {
+	env, err := decodeEnvelope(raw)
+	if err != nil {
 		return nil, fmt.Errorf("%w: not a list page: %v", ErrUnexpectedResponse, err)
 	}
 	if env.Data == nil || string(env.Data) == "null" { // RawMessage keeps a JSON null as "null"

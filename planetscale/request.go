@@ -41,7 +41,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, v any) error {
 	req.Header.Set("User-Agent", c.userAgent)
 	res, err := c.http.Do(req)
 	if err != nil {
-		if callerCancelled(ctx) {
+		if callerCancelled(ctx) || errors.Is(err, errOtherHost) {
 			return err
 		}
 		netErr := newNetworkError(u, err, ctx.Err() != nil, budget, time.Since(start))
@@ -57,10 +57,10 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, v any) error {
 		return c.decode(ctx, u, res, v, budget, start)
 	case res.StatusCode >= 300 && res.StatusCode < 400:
 		// Never followed: it would carry the credentials elsewhere.
-		return fmt.Errorf("%w: a redirect (%d) to %q", ErrUnexpectedResponse, res.StatusCode, clip(res.Header.Get("Location")))
+		return fmt.Errorf("%w: a redirect (%d) to %q", ErrUnexpectedResponse, res.StatusCode, c.quote(res.Header.Get("Location")))
 	}
 	body, readErr := io.ReadAll(io.LimitReader(res.Body, maxErrorBody))
-	apiErr := newAPIError(res, body, c.now())
+	apiErr := newAPIError(res, body, c.now(), c.redactor)
 	if readErr != nil && len(body) == 0 {
 		apiErr.Message = "(body unreadable)"
 	}
@@ -93,13 +93,13 @@ func (c *Client) decode(ctx context.Context, u *url.URL, res *http.Response, v a
 		return fmt.Errorf("%w: larger than %d MiB", ErrUnexpectedResponse, c.maxBody>>20)
 	}
 	if looksLikeHTML(body) {
-		return fmt.Errorf("%w: an HTML page, not JSON (%s)", ErrUnexpectedResponse, excerpt(string(body)))
+		return fmt.Errorf("%w: an HTML page, not JSON (%s)", ErrUnexpectedResponse, excerpt(c.redactor.Redact(string(body))))
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		if truncatedJSON(body, err) {
 			return httpretry.Retryable(fmt.Errorf("decode answer: %w (%s)", ErrTruncated, sanitize.Line(err.Error())), 0)
 		}
-		return fmt.Errorf("%w: %s", ErrUnexpectedResponse, clip(err.Error()))
+		return fmt.Errorf("%w: %s", ErrUnexpectedResponse, c.quote(err.Error()))
 	}
 	return nil
 }

@@ -18,7 +18,7 @@ func (c *Client) getObject(ctx context.Context, path string, v any, required ...
 		return err
 	}
 	if err := decodeStrict(raw, v, required...); err != nil {
-		return fmt.Errorf("%w: %s", ErrUnexpectedResponse, clip(err.Error()))
+		return fmt.Errorf("%w: %s", ErrUnexpectedResponse, c.quote(err.Error()))
 	}
 	return nil
 }

@@ -23,9 +23,10 @@ var DefaultRetryPolicy = httpretry.Default
 type RetryEvent = httpretry.Event
 
 // GaveUpError is returned when a request failed with transient errors until
-// its retries or the deadline ran out, or when the API asked (Retry-After)
-// for a wait longer than the time left or than RetryPolicy.MaxRetryAfter;
-// Wait is then the wait it asked for, uncapped. Last is the last failure.
+// its retries or the deadline ran out, or at once when the API asked
+// (Retry-After) for a wait that, even capped at RetryPolicy.MaxRetryAfter,
+// does not fit in the time left: Wait is then the wait it asked for,
+// uncapped. Last is the last failure.
 type GaveUpError = httpretry.GaveUpError
 
 // maxRetryAfter is the longest wait a Retry-After header can stand for: the

@@ -15,6 +15,8 @@ type Failure struct {
 	Items []string
 	// Error is the underlying error's text, if any.
 	Error string
+	// Help is the address of the troubleshooting entry, if any.
+	Help string
 }
 
 // FailureMarkdown renders the summary of a run that could not decide.
@@ -35,6 +37,9 @@ func FailureMarkdown(f Failure, r Report) string {
 	}
 	if f.Error != "" {
 		b.WriteString(r.prose("Error: "+f.Error) + "\n\n")
+	}
+	if f.Help != "" {
+		b.WriteString(safeLink("Troubleshooting", f.Help) + "\n\n")
 	}
 	b.WriteString("The gate fails closed: this step stays red until it can show that no deploy request blocks.\n")
 	fmt.Fprintf(&b, "\n<sub>deploy-request-gate · checked %s</sub>\n", r.Now.UTC().Format("2006-01-02 15:04 UTC"))

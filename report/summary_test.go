@@ -130,10 +130,6 @@ func TestSafeLink(t *testing.T) {
 	}
 }
 
-
-
-
-
 func boolPtr(b bool) *bool { return &b }
 
 func TestRenderMarkdownHeadline(t *testing.T) {
