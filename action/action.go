@@ -80,7 +80,7 @@ type gate struct {
 // annotations before any call to GitHub. A run that cannot decide reports
 // ResultError with an explanation: it fails closed.
 func Run(ctx context.Context, opts Options) Result {
-	g := &gate{out: &redactingWriter{out: opts.Stdout}, now: opts.Now, opts: opts}
+	g := &gate{out: &redactingWriter{out: opts.Stdout, plain: opts.Getenv("GITHUB_ACTIONS") != "true", debug: opts.Getenv("RUNNER_DEBUG") == "1"}, now: opts.Now, opts: opts}
 	if g.now == nil {
 		g.now = time.Now
 	}

@@ -136,6 +136,14 @@ func explain(err error, cfg Config) Problem {
 			fmt.Sprintf("The PlanetScale API asked the gate to wait %s (Retry-After) before trying again, longer than the time left within the timeout (%s).",
 				httpretry.FormatWait(gaveUp.Wait), cfg.Timeout),
 			"{rerun} later, run fewer jobs with the same token at once, or raise {timeout} so the gate can wait longer.")
+	case errors.Is(err, planetscale.ErrListChanged):
+		return troubleshoot("list-changed", err,
+			"The list of deploy requests changed while the gate read it (consecutive reads disagreed, or a later page was refused after an earlier one was read), so the gate cannot show that it saw every open request.",
+			"{rerun} once deploy requests are no longer being opened, closed or approved; if it keeps happening, report it.")
+	case errors.Is(err, planetscale.ErrMalformedItem):
+		return troubleshoot("malformed-item", err,
+			"The PlanetScale API sent a deploy request the gate cannot read safely (a field missing, null, of the wrong type, repeated or spelt in another case), so it stopped rather than guess.",
+			"Check {api-url} (the default is "+planetscale.DefaultBaseURL+"); if it is PlanetScale itself, report the error below.")
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
 		return troubleshoot("unauthorized", err,
 			"PlanetScale rejected the service token (401 Unauthorized): it is wrong, expired or was deleted.",

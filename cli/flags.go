@@ -102,7 +102,11 @@ func (s *session) resolve(f *commonFlags, words []string) []string {
 	}
 	s.cfg.APIURL = firstSet(f.apiURL, getenv(check.EnvAPIURL), planetscale.DefaultBaseURL)
 	if _, err := planetscale.ParseBaseURL(s.cfg.APIURL); err != nil {
-		problems = append(problems, "--api-url: "+err.Error())
+		from := "--api-url"
+		if strings.TrimSpace(f.apiURL) == "" {
+			from = check.EnvAPIURL
+		}
+		problems = append(problems, from+": "+err.Error())
 	}
 	if s.cfg.Timeout, err = check.ParseTimeout(f.timeout); err != nil {
 		problems = append(problems, "--timeout: "+err.Error())

@@ -50,7 +50,8 @@ func (s *scanner) object(sf *structFields, required []string, at string, capture
 	}
 	s.pos++
 	var (
-		seen  keySet
+		few   [48][]byte // room for the keys of a usual object, on the stack
+		seen  = keySet{few: few[:0]}
 		found uint64 // bit i: required[i] was present
 	)
 	for more := !s.empty('}'); more; {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -48,6 +49,18 @@ type strictOuter struct {
 	hidden   int
 }
 
+// manyKeys returns an object of n distinct keys, then the extra ones.
+func manyKeys(n int, extra ...string) string {
+	keys := make([]string, 0, n+len(extra))
+	for i := range n {
+		keys = append(keys, `"k`+strconv.Itoa(i)+`":0`)
+	}
+	for _, k := range extra {
+		keys = append(keys, `"`+k+`":0`)
+	}
+	return "{" + strings.Join(keys, ",") + "}"
+}
+
 func TestDecodeStrict(t *testing.T) {
 	t.Parallel()
 
@@ -72,6 +85,9 @@ func TestDecodeStrict(t *testing.T) {
 		{name: "required_object", in: `{"one":{"name":"a"}}`, required: []string{"one"}},
 		{name: "required_object_null", in: `{"one":null}`, required: []string{"one"}, want: `field "one" is null`},
 		{name: "key_twice", in: `{"id":1,"id":1}`, want: `key "id" appears twice`},
+		{name: "many_keys", in: manyKeys(200, "id")},
+		{name: "many_keys_one_twice", in: manyKeys(200, "k3"), want: `key "k3" appears twice`},
+		{name: "many_keys_last_twice", in: manyKeys(200, "k199"), want: `key "k199" appears twice`},
 		{name: "unknown_key_twice", in: `{"x":1,"x":2}`, want: `key "x" appears twice`},
 		{name: "key_in_another_case", in: `{"ID":1}`, want: `key "ID" differs from the field "id" only in case`},
 		{name: "untagged_in_another_case", in: `{"untagged":true}`, want: `key "untagged" differs from the field "Untagged" only in case`},

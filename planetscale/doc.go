@@ -5,10 +5,11 @@
 // can explain.
 //
 // One file per job: options.go (Option, in any order), client.go (Client,
-// NewClient, get), request.go (one attempt: send, read within a size cap,
-// decode, classify), retry.go (the retry policy, Retry-After), errors.go
-// and network.go (the error types), auth.go (credentials), paging*.go and
-// decode_*.go (list walks, strict decoding), and one file per resource.
+// NewClient, get), baseurl.go (the API address and paths), request.go (one
+// attempt: send, read within a size cap, decode, classify), retry.go (the
+// retry policy, Retry-After), errors.go and network.go (the error types),
+// auth.go (credentials), paging*.go and decode_*.go (list walks, strict
+// decoding), resource.go (reading one object) and one file per resource.
 //
 // Callers branch on errors with errors.Is and errors.As, never on texts:
 //
