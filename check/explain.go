@@ -191,5 +191,5 @@ func explain(err error, cfg Config) Problem {
 // authProblem reports whether err is an answer about access (401 to 404).
 func authProblem(err error) bool {
 	var apiErr *planetscale.APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode >= 401 && apiErr.StatusCode <= 404
+	return !errors.Is(err, planetscale.ErrListChanged) && errors.As(err, &apiErr) && apiErr.StatusCode >= 401 && apiErr.StatusCode <= 404
 }

@@ -55,8 +55,8 @@ func faults() []fault {
 		{name: "429_retry_after_seconds", serve: faultStatus(429, "01", `{"code":"rate_limited"}`), policy: allowRetryAfter,
 			retried: true, is: planetscale.ErrRateLimited, msg: "429", check: checkRetryAfter(time.Second, time.Second, time.Second, time.Second)},
 		{name: "429_retry_after_http_date", serve: func(w http.ResponseWriter, r *http.Request, _ string) {
-			faultStatus(429, time.Now().Add(2*time.Second).UTC().Format(http.TimeFormat), "")(w, r, "")
-		}, policy: allowRetryAfter, retried: true, is: planetscale.ErrRateLimited, msg: "429", check: checkRetryAfter(time.Millisecond, 2*time.Second, time.Millisecond, 2*time.Second)},
+			faultStatus(429, time.Now().Add(3*time.Second).UTC().Format(http.TimeFormat), "")(w, r, "")
+		}, policy: allowRetryAfter, retried: true, is: planetscale.ErrRateLimited, msg: "429", check: checkRetryAfter(time.Millisecond, 3*time.Second, time.Millisecond, 3*time.Second)},
 		{name: "429_retry_after_over_the_cap", serve: faultStatus(429, "3600", ""), retried: true, is: planetscale.ErrRateLimited, msg: "429",
 			check: checkRetryAfter(time.Hour, time.Hour, 50*time.Millisecond, 50*time.Millisecond)},
 		{name: "429_retry_after_absurd", serve: faultStatus(429, "99999", `{"code":"rate_limited"}`), policy: allowRetryAfter,
@@ -83,7 +83,7 @@ func faults() []fault {
 			_, _ = w.Write([]byte(`{"name":"sh`)) // the server closes the connection: the body ends early
 		}, retried: true, is: planetscale.ErrTruncated, msg: "cut off"},
 		{name: "hung_server", serve: func(_ http.ResponseWriter, r *http.Request, _ string) { <-r.Context().Done() },
-			policy:  func(p *planetscale.RetryPolicy) { p.AttemptTimeout = 100 * time.Millisecond },
+			policy:  func(p *planetscale.RetryPolicy) { p.AttemptTimeout = time.Second },
 			retried: true, is: planetscale.ErrNoAnswer, kind: planetscale.NetworkTimeout, msg: "no answer from the PlanetScale API at http://127.0.0.1:"},
 		{name: "truncated_json", serve: faultStatus(200, "", `{"name":"shop","region":{"slug":`), retried: true, is: planetscale.ErrTruncated, msg: "decode answer: the answer was cut off"},
 		{name: "empty_200", serve: faultStatus(200, "", ""), retried: true, is: planetscale.ErrTruncated},
@@ -93,8 +93,8 @@ func faults() []fault {
 			w.Header().Set("Content-Type", "text/html")
 			fmt.Fprint(w, "\n  <!DOCTYPE html><html><head><title>Sign in to Wi-Fi</title></head><body>Welcome</body></html>")
 		}, is: planetscale.ErrUnexpectedResponse, msg: "an HTML page, not JSON (Sign in to Wi-Fi Welcome)"},
-		{name: "body_over_cap", serve: faultOverCap, is: planetscale.ErrUnexpectedResponse, msg: "larger than 32 MiB"},
-		{name: "gzip_bomb", serve: faultGzipBomb, opts: []planetscale.Option{planetscale.WithMaxResponseBody(1 << 20)},
+		{name: "body_over_cap", serve: faultOverCap, policy: slowReads, is: planetscale.ErrUnexpectedResponse, msg: "larger than 32 MiB"},
+		{name: "gzip_bomb", serve: faultGzipBomb, policy: slowReads, opts: []planetscale.Option{planetscale.WithMaxResponseBody(1 << 20)},
 			is: planetscale.ErrUnexpectedResponse, msg: "larger than 1 MiB", check: checkSmallBomb},
 		{name: "400_envelope", serve: faultStatus(400, "", `{"code":"bad_request","message":"Invalid page"}`), msg: "answered 400 Bad Request (bad_request: Invalid page)"},
 		{name: "401_envelope", serve: faultStatus(401, "", `{"code":"unauthorized","message":"The access token is invalid"}`),
@@ -333,6 +333,10 @@ func checkSmallBomb(t *testing.T, _ error, _ events) {
 
 // backoff is the longest backoff wait of fastPolicy.
 const backoff = 5 * time.Millisecond
+
+// slowReads gives an attempt as long as the test's deadline allows: reading
+// tens of MiB under -race on a loaded machine takes seconds.
+func slowReads(p *planetscale.RetryPolicy) { p.AttemptTimeout = 0 }
 
 // allowRetryAfter lets a test honour a Retry-After of a few seconds.
 func allowRetryAfter(p *planetscale.RetryPolicy) { p.MaxRetryAfter = 10 * time.Minute }

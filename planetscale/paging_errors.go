@@ -9,13 +9,14 @@ import (
 
 // Sentinel errors of list walks, matched with errors.Is.
 var (
-	// ErrListChanged: the list changed while it was read, so no read of it
-	// can be trusted. A *PagingError carries it when three walks never gave
-	// two in a row that agree; a *PageError matches it when page 2 or later
-	// answered 401, 403 or 404 after an earlier page of the list was read
-	// (the list or the access to it changed mid-read: not a missing grant). Check it before
-	// ErrNotFound, ErrUnauthorized and ErrForbidden, which such a
-	// *PageError matches too.
+	// ErrListChanged: the list changed while it was read, so the read
+	// cannot be trusted. A *PagingError carries it when three reads never
+	// gave two in a row that agree. A *PageError matches it when a page was
+	// refused with 401, 403 or 404 after an earlier page of the list was
+	// read: the list or the access to it changed mid-read, which says
+	// nothing about missing grants. Such a *PageError also matches
+	// ErrNotFound, ErrUnauthorized or ErrForbidden: check ErrListChanged
+	// first.
 	ErrListChanged = errors.New("the list kept changing while it was read")
 	// ErrMalformedItem: an item of a list lacks a field it must have, holds
 	// one of the wrong type, repeats a key, or spells a field's name in

@@ -37,6 +37,15 @@ func TestListAll_anyItem(t *testing.T) {
 		return map[string]any{"current_page": current, "next_page": next, "data": items}
 	}
 	w := func(name string, size int) map[string]any { return map[string]any{"name": name, "size": size} }
+	// twoPages serves page 1 as first(n) for the nth request, then page 2.
+	twoPages := func(first func(n int) []any, second ...any) func(n, p int) any {
+		return func(n, p int) any {
+			if p == 1 {
+				return page(1, 2, first(n)...)
+			}
+			return page(2, nil, second...)
+		}
+	}
 	tests := []struct {
 		name      string
 		pages     func(n, page int) any // n counts requests from 1
@@ -45,37 +54,22 @@ func TestListAll_anyItem(t *testing.T) {
 		wantPages string
 	}{
 		{
-			name: "two_pages_read_twice",
-			pages: func(_, p int) any {
-				if p == 1 {
-					return page(1, 2, w("a", 1), w("b", 2))
-				}
-				return page(2, nil, w("c", 3))
-			},
+			name:      "two_pages_read_twice",
+			pages:     twoPages(func(int) []any { return []any{w("a", 1), w("b", 2)} }, w("c", 3)),
 			spec:      widgetList,
 			want:      "a b c",
 			wantPages: "1,2,1,2",
 		},
 		{
-			name: "size_changes_between_reads",
-			pages: func(n, p int) any {
-				if p == 1 {
-					return page(1, 2, w("a", n), w("b", 2))
-				}
-				return page(2, nil, w("c", 3))
-			},
+			name:      "size_changes_between_reads",
+			pages:     twoPages(func(n int) []any { return []any{w("a", n), w("b", 2)} }, w("c", 3)),
 			spec:      widgetList,
 			want:      "paging failed: the list kept changing while it was read",
 			wantPages: "1,2,1,2,1,2",
 		},
 		{
-			name: "same_name_twice_differently",
-			pages: func(_, p int) any {
-				if p == 1 {
-					return page(1, 2, w("a", 1))
-				}
-				return page(2, nil, w("a", 2))
-			},
+			name:      "same_name_twice_differently",
+			pages:     twoPages(func(int) []any { return []any{w("a", 1)} }, w("a", 2)),
 			spec:      widgetList,
 			want:      "page 2: paging failed: widget a appears twice with different size (size=1, then size=2)",
 			wantPages: "1,2",

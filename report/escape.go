@@ -16,13 +16,17 @@ var markdownEscaper = strings.NewReplacer(
 )
 
 // EscapeMarkdown returns s as literal text for a Markdown paragraph or table
-// cell, on one line. A leading "-" or "=" is escaped too, so s cannot start a
-// list or a heading underline, and "@" cannot mention anyone.
+// cell, on one line. A leading "-", "=" or "1." is escaped too, so s cannot
+// start a list or a heading underline, and "@" cannot mention anyone.
 func EscapeMarkdown(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	s = markdownEscaper.Replace(s)
 	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "=") {
 		s = `\` + s
+	}
+	// "1. " or "1) " would start an ordered list: escape its dot or parenthesis.
+	if digits := len(s) - len(strings.TrimLeft(s, "0123456789")); digits > 0 && digits < len(s) && (s[digits] == '.' || s[digits] == ')') {
+		s = s[:digits] + `\` + s[digits:]
 	}
 	return s
 }

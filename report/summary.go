@@ -94,13 +94,14 @@ func unknownList(unknown []string, r Report) string {
 	const maxListed, maxLen = 5, 64
 	shown := make([]string, 0, maxListed)
 	for _, s := range unknown[:min(len(unknown), maxListed)] {
+		s = r.Redactor.Redact(s) // before the cut, which could leave part of a secret
 		if s == "" {
 			s = "(empty)"
 		}
 		if runes := []rune(s); len(runes) > maxLen {
 			s = string(runes[:maxLen]) + "…"
 		}
-		shown = append(shown, r.text(s))
+		shown = append(shown, EscapeMarkdown(s))
 	}
 	list := strings.Join(shown, ", ")
 	if more := len(unknown) - len(shown); more > 0 {

@@ -70,7 +70,7 @@ type Redactor struct {
 // shorter than four characters are ignored (masking them would blank out
 // ordinary words). Each secret is also removed in the forms an API or a
 // renderer may echo it in: percent-encoded, JSON-escaped and with Markdown
-// punctuation backslash-escaped.
+// punctuation backslash-escaped, and any two of these in turn.
 func NewRedactor(secrets ...string) *Redactor {
 	seen := map[string]bool{}
 	var forms []string
@@ -80,14 +80,26 @@ func NewRedactor(secrets ...string) *Redactor {
 			forms = append(forms, s)
 		}
 	}
+	escapers := []func(string) string{
+		url.QueryEscape,
+		url.PathEscape,
+		func(s string) string {
+			j, _ := json.Marshal(s) // a string: cannot fail
+			return strings.Trim(string(j), `"`)
+		},
+		markdownEscaped.Replace,
+	}
 	for _, s := range secrets {
 		add(s)
-		add(url.QueryEscape(s))
-		add(url.PathEscape(s))
-		if j, err := json.Marshal(s); err == nil {
-			add(strings.Trim(string(j), `"`))
+		// Every form one or two escapings away: JSON of a Markdown-escaped
+		// secret, say, as a command line's JSON output of echoed text.
+		for _, e1 := range escapers {
+			once := e1(s)
+			add(once)
+			for _, e2 := range escapers {
+				add(e2(once))
+			}
 		}
-		add(markdownEscaped.Replace(s))
 	}
 	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
 	return &Redactor{forms: forms}

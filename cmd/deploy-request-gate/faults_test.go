@@ -75,24 +75,10 @@ func faultCases() []faultCase {
 			scenario: "list-shifts"},
 		{name: "approval_lost_between_reads", exit: 1, blocks: "20",
 			fault: "150 open approved requests; after the first read of page 2, #20 loses its approval",
-			serve: serveSandbox(openList(150), func(s *sandbox.Server) {
-				var once sync.Once
-				s.AfterPage(func(p sandbox.ServedPage) {
-					if p.Route == sandbox.RouteDeployRequests && p.Page == 2 {
-						once.Do(func() { setApproved(s, 20, false) })
-					}
-				})
-			})},
+			serve: serveSandbox(openList(150), afterListPage(2, func(s *sandbox.Server) { setApproved(s, 20, false) }))},
 		{name: "list_keeps_changing", exit: 2, cause: "the list kept changing while it was read",
 			fault: "150 open requests; #5 flips between approved and not on every read",
-			serve: serveSandbox(openList(150), func(s *sandbox.Server) {
-				var flips atomic.Int32
-				s.AfterPage(func(p sandbox.ServedPage) {
-					if p.Route == sandbox.RouteDeployRequests && p.Page == 1 {
-						setApproved(s, 5, flips.Add(1)%2 == 0)
-					}
-				})
-			})},
+			serve: serveSandbox(openList(150), afterListPage(1, func(s *sandbox.Server) { setApproved(s, 5, !approved(s, 5)) }))},
 
 		// 2. Repeated or missing numbers.
 		{name: "number_twice_conflicting", exit: 2, cause: "#120 appears twice with different approval",
@@ -103,12 +89,7 @@ func faultCases() []faultCase {
 			scenario: "missing-numbers"},
 		{name: "number_zero", exit: 2, cause: "number is 0, want a positive integer",
 			fault: "5 open requests; unapproved #2 comes as `\"number\": 0`",
-			serve: serveSandbox(openList(5, 2), nil, editItems(func(item map[string]any) any {
-				if isNumber(item, 2) {
-					item["number"] = 0
-				}
-				return item
-			}))},
+			serve: serveSandbox(openList(5, 2), nil, setField(2, "number", 0))},
 		{name: "page_echoes_page_1", exit: 2, cause: "page 2 repeated 100 deploy request",
 			fault:    "150 open requests, the oldest unapproved; page 2 says `current_page: 2` but serves page 1's items",
 			scenario: "page-echo"},
@@ -159,12 +140,7 @@ func faultCases() []faultCase {
 			}))},
 		{name: "null_in_required_field", exit: 2, cause: `field "approved" is null`,
 			fault: "the unapproved request sends `\"approved\": null`",
-			serve: serveSandbox(openList(5, 2), nil, editItems(func(item map[string]any) any {
-				if isNumber(item, 2) {
-					item["approved"] = nil
-				}
-				return item
-			}))},
+			serve: serveSandbox(openList(5, 2), nil, setField(2, "approved", nil))},
 
 		// 5. Workflow commands from outside text.
 		{name: "tls_name_forges_commands", exit: 2, cause: "was not trusted",
@@ -262,8 +238,7 @@ func TestGate_Faults(t *testing.T) {
 			run := runGate(t, api.gateInputs())
 			t.Logf("stdout:\n%s", run.stdout) // shown with -v: what the gate printed
 			fc.verify(t, run)
-			checkOutsideText(t, run)
-			checkEscapedLeaks(t, run, api.secrets)
+			checkHygiene(t, "runner", run, api.secrets)
 			if api.check != nil {
 				api.check(t, run)
 			}
@@ -337,16 +312,6 @@ func checkOutsideText(t *testing.T, run gateRun) {
 	}
 }
 
-// checkEscapedLeaks fails when the e2e token or extra secrets show, in any
-// escaped form, outside ::add-mask::.
-func checkEscapedLeaks(t *testing.T, run gateRun, extra []string) {
-	t.Helper()
-	texts := map[string]string{"stderr": run.stderr, "GITHUB_OUTPUT": run.outputsRaw, "GITHUB_STEP_SUMMARY": run.summary}
-	for _, leak := range testkit.SecretLeaks(append(slices.Clone(secrets), extra...), run.stdout, texts) {
-		t.Error(leak)
-	}
-}
-
 // serveScenario serves a sandbox fault scenario, with its token and inputs.
 func serveScenario(name string) func(t *testing.T) faultAPI {
 	return func(t *testing.T) faultAPI {
@@ -411,6 +376,30 @@ func setApproved(s *sandbox.Server, number int, approved bool) {
 	})
 }
 
+// approved reports whether request number of acme/shop is approved.
+func approved(s *sandbox.Server, number int) (ok bool) {
+	_ = s.UpdateDeployRequests(testOrg, testDatabase, func(drs []sandbox.DeployRequest) []sandbox.DeployRequest {
+		for _, d := range drs {
+			ok = ok || d.Number == number && d.Approved
+		}
+		return drs
+	})
+	return ok
+}
+
+// afterListPage is a setup that calls change after every deploy request
+// list page numbered page is served: the next pages and reads see the
+// change.
+func afterListPage(page int, change func(*sandbox.Server)) func(*sandbox.Server) {
+	return func(s *sandbox.Server) {
+		s.AfterPage(func(p sandbox.ServedPage) {
+			if p.Route == sandbox.RouteDeployRequests && p.Page == page {
+				change(s)
+			}
+		})
+	}
+}
+
 // listItems returns the items of a deploy request list body.
 func listItems(body map[string]any) []map[string]any {
 	data, _ := body["data"].([]any)
@@ -437,6 +426,16 @@ func editItems(edit func(item map[string]any) any) sandbox.Option {
 			}
 		}
 		return body
+	})
+}
+
+// setField sets the field key of request number to v in every list page.
+func setField(number int, key string, v any) sandbox.Option {
+	return editItems(func(item map[string]any) any {
+		if isNumber(item, number) {
+			item[key] = v
+		}
+		return item
 	})
 }
 

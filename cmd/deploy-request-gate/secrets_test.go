@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -27,7 +24,7 @@ var echoed = strings.ReplaceAll(tokenSecret, "_", `\_`) + " \r" + authHeader + "
 
 // hygienePath is one way through the gate, which the secret test runs inside
 // a runner, inside a runner with debug logging, outside a runner, and as
-// the check command.
+// the check command (table and JSON).
 type hygienePath struct {
 	name string
 	// exit is the exit status of every form of the run.
@@ -83,18 +80,8 @@ func hygienePaths() []hygienePath {
 	pad := func(n int) string { return strings.Repeat("x", n) + " " }
 	cutError := serveAnswer(http.StatusUnauthorized, "application/json", string(jsonMessage("unauthorized", pad(170)+tokenSecret)))
 	cutHTML := serveAnswer(http.StatusOK, "text/html", "<html><body>"+pad(170)+tokenSecret+"</body></html>")
-	cutField := serveSandbox(openList(3, 2), nil, editItems(func(item map[string]any) any {
-		if isNumber(item, 2) {
-			item["number"] = pad(30) + tokenSecret
-		}
-		return item
-	}))
-	cutState := serveSandbox(openList(3, 2), nil, editItems(func(item map[string]any) any {
-		if isNumber(item, 2) {
-			item["deployment_state"] = pad(30) + tokenSecret
-		}
-		return item
-	}))
+	cutField := serveSandbox(openList(3, 2), nil, setField(2, "number", pad(30)+tokenSecret))
+	cutState := serveSandbox(openList(3, 2), nil, setField(2, "deployment_state", pad(30)+tokenSecret))
 	return []hygienePath{
 		{name: "pass", exit: 0, serve: serveSandbox(openList(3), nil)},
 		{name: "fail", exit: 1, serve: serveSandbox(openList(3, 2), nil)},
@@ -140,8 +127,9 @@ func echoesTokenWithE2EToken(t *testing.T) faultAPI {
 // token in bodies, headers and data, bad inputs holding it, and every row
 // of the fault matrix), inside a runner, with debug logging, outside a
 // runner and as the check command, and checks that neither the token nor
-// its secret shows in stdout, stderr, the outputs or the summary outside
-// ::add-mask::, in any escaped form.
+// its secret (nor half of it) shows in stdout, stderr, the outputs or the
+// summary outside ::add-mask::, in any escaped form, and that outside a
+// runner no workflow command is printed at all.
 func TestGate_SecretHygiene(t *testing.T) {
 	t.Parallel()
 	for _, p := range hygienePaths() {
@@ -162,6 +150,7 @@ func TestGate_SecretHygiene(t *testing.T) {
 				"runner_debug":   runGate(t, inputs, append([]string{"RUNNER_DEBUG=1"}, p.env...)...),
 				"outside_runner": runOutsideRunner(t, inputs, p.env),
 				"check_command":  runCheckCommand(t, inputs, p.env),
+				"check_json":     runCheckCommand(t, inputs, p.env, "--format", "json"),
 			}
 			for mode, run := range runs {
 				t.Logf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", mode, run.exitCode, run.stdout, run.stderr) // shown with -v
@@ -173,8 +162,12 @@ func TestGate_SecretHygiene(t *testing.T) {
 					t.Errorf("%s: no secret was removed: the API's echo never reached the gate (the path proves nothing)\n%s%s", mode, run.stdout, run.stderr)
 				}
 			}
-			if strings.Contains(runs["outside_runner"].stdout, "::add-mask::") || strings.Contains(runs["check_command"].stdout, "::add-mask::") {
-				t.Errorf("::add-mask:: printed outside a runner:\n%s", runs["outside_runner"].stdout)
+			for _, mode := range []string{"outside_runner", "check_command", "check_json"} {
+				for _, line := range testkit.Lines(runs[mode].stdout + runs[mode].stderr) {
+					if strings.HasPrefix(strings.TrimSpace(line), "::") {
+						t.Errorf("%s: a workflow command outside a runner: %q", mode, line)
+					}
+				}
 			}
 			if !strings.Contains(runs["runner"].stdout, "::add-mask::"+tokenSecret+"\n") {
 				t.Errorf("the runner was not asked to mask the secret:\n%s", runs["runner"].stdout)
@@ -230,10 +223,10 @@ func runOutsideRunner(t *testing.T, inputs map[string]string, env []string) gate
 
 // runCheckCommand runs "deploy-request-gate check" with the inputs as its
 // flags, outside a runner, writing the Markdown summary too.
-func runCheckCommand(t *testing.T, inputs map[string]string, env []string) gateRun {
+func runCheckCommand(t *testing.T, inputs map[string]string, env []string, flags ...string) gateRun {
 	t.Helper()
 	md := filepath.Join(t.TempDir(), "gate.md")
-	args := []string{"check", "--markdown", md}
+	args := append([]string{"check", "--markdown", md}, flags...)
 	if db := inputs["database"]; db != "" {
 		args = append(args, db)
 	}
@@ -247,23 +240,12 @@ func runCheckCommand(t *testing.T, inputs map[string]string, env []string) gateR
 	return runBinary(t, args, append([]string{"HOME=" + t.TempDir()}, env...), md)
 }
 
-// runBinary runs the binary with args and exactly env; markdown, if not
-// empty, is a file read as the summary.
+// runBinary runs the binary with args and exactly env (see runCommand);
+// markdown, if not empty, is a file read as the summary.
 func runBinary(t *testing.T, args, env []string, markdown string) gateRun {
 	t.Helper()
-	cmd := exec.Command(gateBinary, args...)
-	cmd.Env, cmd.Dir = env, t.TempDir()
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	run := gateRun{stdout: stdout.String(), stderr: stderr.String()}
-	var exitErr *exec.ExitError
-	switch {
-	case errors.As(err, &exitErr):
-		run.exitCode = exitErr.ExitCode()
-	case err != nil:
-		t.Fatalf("run the binary: %v", err)
-	}
+	r := runCommand(t, env, args...)
+	run := gateRun{exitCode: r.code, stdout: r.stdout, stderr: r.stderr}
 	if markdown != "" {
 		if b, err := os.ReadFile(markdown); err == nil {
 			run.summary = string(b)
