@@ -3,7 +3,6 @@ package check
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
@@ -123,9 +122,6 @@ func explain(err error, cfg Config) Problem {
 		pagingErr *planetscale.PagingError
 	)
 	org, db := cfg.Organization, cfg.Database
-	status := func() string {
-		return fmt.Sprintf("%d %s", apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
-	}
 	switch {
 	case errors.As(err, &gaveUp) && gaveUp.Last == nil, errors.Is(err, planetscale.ErrNoAnswer):
 		return troubleshoot("no-answer", err,
@@ -144,29 +140,29 @@ func explain(err error, cfg Config) Problem {
 		return troubleshoot("malformed-item", err,
 			"The PlanetScale API sent a deploy request the gate cannot read safely (a field missing, null, of the wrong type, repeated or spelt in another case), so it stopped rather than guess.",
 			"Check {api-url} (the default is "+planetscale.DefaultBaseURL+"); if it is PlanetScale itself, report the error below.")
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
+	case errors.As(err, &apiErr) && apiErr.StatusCode == 401:
 		return troubleshoot("unauthorized", err,
 			"PlanetScale rejected the service token (401 Unauthorized): it is wrong, expired or was deleted.",
 			"Create a service token under Settings → Service tokens in PlanetScale and store ID:TOKEN in the secret you pass as {service-token}.")
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
+	case errors.As(err, &apiErr) && apiErr.StatusCode == 403:
 		return troubleshoot("forbidden", err,
 			fmt.Sprintf("PlanetScale refused the request (403 Forbidden): the service token may not read deploy requests of %q.", db),
 			fmt.Sprintf("Grant it `read_deploy_request` on database %q (Settings → Service tokens → the token → Database access).", db))
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound:
+	case errors.As(err, &apiErr) && apiErr.StatusCode == 404:
 		return troubleshoot("not-found", err,
 			fmt.Sprintf("Organization %q or database %q not found, or the service token lacks `read_deploy_request` on %q (PlanetScale answers 404 for a missing grant, and also for a revoked or mistyped token).", org, db, db),
 			fmt.Sprintf("Check both names against the database's address, app.planetscale.com/%s/%s, check the token in {service-token}, and grant the token `read_deploy_request` on %q.", org, db, db))
-	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests:
+	case errors.As(err, &apiErr) && apiErr.StatusCode == 429:
 		return troubleshoot("rate-limited", err,
 			"The PlanetScale API kept answering 429 Too Many Requests: its rate limit (600 requests a minute) was reached.",
 			"{rerun} later, run fewer jobs with the same token at once, or raise {timeout} so the gate can wait longer.")
 	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
 		return troubleshoot("server-error", err,
-			fmt.Sprintf("The PlanetScale API kept failing (%s).", status()),
+			fmt.Sprintf("The PlanetScale API kept failing (%s).", apiErr.Status()),
 			"PlanetScale may be having trouble: {rerun} later (status: https://www.planetscalestatus.com).")
 	case errors.As(err, &apiErr):
 		return troubleshoot("rejected", err,
-			fmt.Sprintf("PlanetScale rejected the request (%s).", status()),
+			fmt.Sprintf("PlanetScale rejected the request (%s).", apiErr.Status()),
 			"Check {branch} and {into-branch}.")
 	case errors.Is(err, planetscale.ErrTLS):
 		return troubleshoot("untrusted-certificate", err,

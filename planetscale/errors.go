@@ -166,3 +166,8 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// Status is the HTTP status with its text, such as "404 Not Found".
+func (e *APIError) Status() string {
+	return fmt.Sprintf("%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+}

@@ -166,7 +166,7 @@ func faultCases() []faultCase {
 		{name: "connection_refused", exit: 2, cause: "the connection was refused",
 			fault: "nothing listens on the port (`timeout: 2s`)",
 			serve: serveRefused},
-		{name: "not_found_on_page_2", exit: 2, cause: "page 2", not: []string{"missing grant", "lacks `read_deploy_request`"},
+		{name: "not_found_on_page_2", exit: 2, cause: "changed while the gate read it", not: []string{"missing grant", "lacks `read_deploy_request`"},
 			fault: "150 open requests; page 1 answers, then page 2 answers 404 (not a missing grant: page 1 was read)",
 			serve: serveSandbox(openList(150), func(s *sandbox.Server) {
 				s.FailPageOnce(2, sandbox.Fault{Status: http.StatusNotFound, Body: `{"code":"not_found","message":"Not Found"}`})
@@ -803,30 +803,24 @@ func codeSpan(s string) string {
 }
 
 // faultRules is what the table proves, in the words a user needs.
-const faultRules = `The gate passes only when it can show that every open deploy request it
-matched is approved; when the API's answers do not add up it exits 2 and names
-the cause (it fails closed). The rules:
+const faultRules = `The gate passes only when it can show that every matched open deploy request
+is approved; otherwise it exits 2 and names the cause (it fails closed).
 
-- **Consistent read.** A list of one page is one answer. A longer list counts
-  only when two reads of it in a row agree on the set of numbers and on each
-  request's ` + "`approved`, `state`, `deployment_state`" + ` and branches; the gate
-  reads it at most three times, then stops with "the list kept changing while
-  it was read".
-- **Numbers.** Every item needs a positive ` + "`number`" + `. Two copies of one
-  number that differ, or a page holding only numbers already read while it
-  names a next page, stop the read.
-- **Totals and ends.** When the API sends ` + "`total_count`" + `, the requests read
-  must add up to it. ` + "`\"next_page\": null`" + ` ends the list; a missing
-  ` + "`next_page`" + ` key is an error (` + "`next_page_url`" + ` is not followed), and so
-  is a page other than the one asked for, or a ` + "`next_page`" + ` that does not
-  follow it.
-- **Strict items.** Keys are case-sensitive: a key given twice, or
-  ` + "`APPROVED`" + ` beside ` + "`approved`" + `, is an error. ` + "`number`, `branch`, `into_branch`, `approved`, `state`" + ` and
-  ` + "`deployment_state`" + ` must be there and not null; unknown fields are ignored.
+- **Consistent read.** A list of more than one page counts only when two reads
+  in a row agree on its numbers and on each request's ` + "`approved`, `state`," + `
+  ` + "`deployment_state`" + ` and branches; after three reads it stops with "the list
+  kept changing while it was read". A later page refused with 401, 403 or 404
+  is such a change, not a missing grant.
+- **Numbers and ends.** Every item needs a positive ` + "`number`" + `. One number with
+  two different copies, a page of numbers already read that names a next page,
+  items that do not add up to ` + "`total_count`" + `, a page other than the one asked
+  for and a missing ` + "`next_page`" + ` key (` + "`next_page_url`" + ` is not followed) are errors.
+- **Strict items.** Keys are case-sensitive (a key twice, or ` + "`APPROVED`" + ` beside
+  ` + "`approved`" + `, is an error); ` + "`number`, `branch`, `into_branch`, `approved`, `state`" + `
+  and ` + "`deployment_state`" + ` must be there and not null; unknown fields are ignored.
 - **Transport.** 429, 5xx, resets and cut-off answers are retried within
-  ` + "`timeout`" + ` (a ` + "`Retry-After`" + ` longer than the time left ends the run at once,
-  reported as asked); redirects are not followed, so the token never leaves
-  the configured host; certificate errors are not retried; answers over 32 MiB
-  (unzipped) are refused. Text from the API loses its control characters and
-  the token before it is printed.
+  ` + "`timeout`" + ` (` + "`Retry-After`" + ` up to 60 s; a wait that does not fit stops the run at
+  once, reported as asked). Redirects are not followed, certificate errors not
+  retried, answers over 32 MiB (unzipped) refused. API text loses its control
+  characters and the token before it is printed.
 `
