@@ -169,9 +169,21 @@ func explain(err error, cfg Config) Problem {
 			fmt.Sprintf("The server at %s presented a TLS certificate that is not trusted, so the gate did not send the token there and did not retry.", cfg.APIURL),
 			"Check {api-url}. Behind a proxy that inspects TLS, add its CA certificate to the system's trusted certificates (or point SSL_CERT_FILE at it).")
 	case errors.As(err, &netErr):
-		return troubleshoot("unreachable", err,
-			fmt.Sprintf("Could not reach the PlanetScale API at %s.", cfg.APIURL),
+		why := fmt.Sprintf("Could not reach the PlanetScale API at %s.", cfg.APIURL)
+		switch netErr.Kind {
+		case planetscale.NetworkDNS:
+			why = fmt.Sprintf("Could not reach the PlanetScale API at %s: its host name did not resolve.", cfg.APIURL)
+		case planetscale.NetworkRefused:
+			why = fmt.Sprintf("Could not reach the PlanetScale API at %s: nothing accepted the connection there.", cfg.APIURL)
+		case planetscale.NetworkReset:
+			why = fmt.Sprintf("Could not reach the PlanetScale API at %s: the connection was closed before an answer, often by a proxy or firewall.", cfg.APIURL)
+		}
+		return troubleshoot("unreachable", err, why,
 			"Check {api-url} and the runner's network (DNS, proxy, firewall), then {rerun}.")
+	case errors.Is(err, planetscale.ErrTruncated):
+		return troubleshoot("cut-off", err,
+			fmt.Sprintf("The answers of the PlanetScale API at %s kept being cut off before their end, so the gate could not read the list.", cfg.APIURL),
+			"This is usually the network or a proxy in between: {rerun}; if it keeps happening, check the proxy or {api-url}.")
 	case errors.As(err, &pagingErr):
 		return troubleshoot("paging", err,
 			"The PlanetScale API's pages did not add up, so the gate stopped rather than miss a deploy request.",

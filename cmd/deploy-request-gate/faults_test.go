@@ -510,10 +510,15 @@ func checkRetryWait(least, most time.Duration) func(*testing.T, gateRun) {
 	}
 }
 
-// serveRetryAfterDate asks, with an HTTP date, for a wait of about 2 s.
+// serveRetryAfterDate answers the first request with a 429 whose
+// Retry-After is an HTTP date about 2 s ahead, written as the request comes.
 func serveRetryAfterDate(t *testing.T) faultAPI {
 	api := serveSandbox(openList(5, 2), func(s *sandbox.Server) {
-		s.InjectFaults(sandbox.RateLimitedFor(time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)))
+		s.OnRequest(func(n int, r *http.Request) {
+			if n == 1 {
+				s.InjectFaults(sandbox.RateLimitedFor(time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)))
+			}
+		})
 	})(t)
 	api.check = checkRetryWait(900*time.Millisecond, 2*time.Second) // the date has whole seconds
 	return api
