@@ -92,11 +92,15 @@ func (g *gate) syncPull(ctx context.Context, gh *ghreport.Client, in inputs, own
 		return row, nil
 	}
 	match, ok := ghreport.MatchBranch(pr.HeadRef, in.github.branchPrefix, branches)
-	var st ghreport.Status
+	cfg := in.cfg
+	cfg.Filter.Branch = pr.HeadRef
+	var (
+		st ghreport.Status
+		v  = check.Evaluate(nil, cfg.Filter, cfg.FailOn)
+	)
 	if ok {
-		cfg := in.cfg
 		cfg.Filter.Branch = match
-		v := check.Evaluate(drs, cfg.Filter, cfg.FailOn)
+		v = check.Evaluate(drs, cfg.Filter, cfg.FailOn)
 		st = outcome{verdict: v}.status(statusContext, g.runURL())
 	} else {
 		latest, found, err := gh.LatestStatus(ctx, owner, repo, pr.HeadSHA, statusContext)
@@ -120,7 +124,36 @@ func (g *gate) syncPull(ctx context.Context, gh *ghreport.Client, in inputs, own
 	}
 	row.State, row.Description = string(st.State), st.Description
 	line(fmt.Sprintf("%s: %s", st.State, st.Description))
+	g.syncComment(ctx, gh, in, owner, repo, pr, cfg, v)
 	return row, nil
+}
+
+// syncComment brings the pull request's sticky comment in line with the
+// status sync just set, by the comment input's rules (so a comment that
+// said "blocked" says "approved" once it is).
+func (g *gate) syncComment(ctx context.Context, gh *ghreport.Client, in inputs, owner, repo string, pr ghreport.PullRequest, cfg check.Config, v check.Verdict) {
+	if in.github.comment == ghreport.CommentNever {
+		return
+	}
+	r := g.report(cfg)
+	r.Now = g.now()
+	r.MaxBytes = maxCommentBytes
+	runURL := g.runURL()
+	r.FullList = fmt.Sprintf("[the workflow run](%s) lists them all", runURL)
+	res, err := gh.UpsertComment(ctx, owner, repo, pr.Number, ghreport.Comment{
+		Marker: ghreport.Marker(cfg.Organization, cfg.Database), Body: report.Markdown(v, r),
+		Policy: in.github.comment, Passed: v.Passed(),
+		Tail: func([]string) string {
+			return fmt.Sprintf("\n_…cut to fit GitHub's size limit: see [the workflow run](%s)._\n", runURL)
+		},
+	})
+	if err != nil {
+		g.warn("Could not write the pull request comment", err)
+		return
+	}
+	if res.Action == ghreport.CommentCreate || res.Action == ghreport.CommentUpdate {
+		g.infof("  its comment %s", map[bool]string{true: "created", false: "updated"}[res.Action == ghreport.CommentCreate])
+	}
 }
 
 func (g *gate) runURL() string { return ghreport.RunURL(g.a.Getenv) }

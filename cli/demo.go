@@ -16,7 +16,8 @@ import (
 
 // demoSetup registers the flags of demo and returns its run.
 func demoSetup(fs *flag.FlagSet) func(context.Context, *session) int {
-	scenario := scenarioFlag(fs)
+	scenario := fs.String("scenario", "unapproved", "sandbox scenario `NAME`: "+strings.Join(sandbox.ScenarioNames(), ", ")+
+		", or "+demoPRScenario+" (a pull request's status and comment, turned green by sync); fault scenarios: "+strings.Join(sandbox.FaultScenarioNames(), ", "))
 	inputs := map[string]*string{ // the action's inputs the demo sets from its flags
 		"fail-on":     fs.String("fail-on", "unapproved", "the fail-on input (`POLICY`): unapproved, undeployed or never"),
 		"branch":      fs.String("branch", "", "the branch input: only requests from this `BRANCH`"),
@@ -32,9 +33,17 @@ func demoSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 }
 
 func demo(ctx context.Context, env Env, scenario string, flags map[string]string) error {
+	if scenario == demoPRScenario {
+		return demoPullRequest(ctx, env)
+	}
 	sc, err := sandbox.NewScenario(scenario, time.Now())
 	if err != nil {
 		return err
+	}
+	for name, value := range sc.Inputs { // what the scenario is built for, unless a flag says otherwise
+		if flags[name] == "" {
+			flags[name] = value
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -106,6 +115,7 @@ func demo(ctx context.Context, env Env, scenario string, flags map[string]string
 			others = append(others, n)
 		}
 	}
+	others = append(others, demoPRScenario)
 	fmt.Fprintf(out, "Other scenarios: --scenario %s. Policies: --fail-on unapproved|undeployed|never.\n", strings.Join(others, "|"))
 	return nil
 }

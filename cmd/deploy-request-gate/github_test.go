@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -127,5 +128,29 @@ func TestGitHub_MergeGroupStatusOnQueueCommit(t *testing.T) {
 	}
 	if len(gh.Statuses(e2eRepo, e2eMerge)) != 0 {
 		t.Error("a status landed on GITHUB_SHA")
+	}
+}
+
+// TestDemo_PullRequest runs the pull request demo as a newcomer would: the
+// status goes from failure to success through sync, and no token shows.
+func TestDemo_PullRequest(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command(gateBinary, "demo", "--scenario", "pull-request").CombinedOutput()
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	text := string(out)
+	red := strings.Index(text, "status planetscale/shop: failure — 1 deploy request needs approval: #114")
+	green := strings.Index(text, "status planetscale/shop: success")
+	if red < 0 || green < red {
+		t.Errorf("the demo does not show the status going from failure to success:\n%s", text)
+	}
+	if !strings.Contains(text, "## ✅ No deploy request blocks this change") {
+		t.Errorf("the comment is not updated to pass:\n%s", text)
+	}
+	for _, secret := range []string{"ghs_demoSandboxTokenNotReal0001", sandbox.DemoToken.Secret} {
+		if strings.Contains(text, secret) {
+			t.Errorf("the demo shows a token")
+		}
 	}
 }

@@ -22,8 +22,9 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
 
-// gateBinary is the binary built once by TestMain, as the Dockerfile builds it.
-var gateBinary string
+// gateBinary is the binary built once by TestMain, as the Dockerfile builds
+// it; emptyRootBinary is a copy of it alone in an empty directory.
+var gateBinary, emptyRootBinary string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "deploy-request-gate-e2e-")
@@ -38,9 +39,25 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build the binary: %v\n%s", err, out)
 		os.Exit(1)
 	}
+	emptyRootBinary = filepath.Join(dir, "root", "deploy-request-gate")
+	if err := copyExecutable(gateBinary, emptyRootBinary); err != nil {
+		fmt.Fprintf(os.Stderr, "copy the binary: %v\n", err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+func copyExecutable(from, to string) error {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, 0o755)
 }
 
 const (
@@ -597,15 +614,11 @@ func TestBinary_IsStatic(t *testing.T) {
 			t.Fatalf("binary has a dynamic loader (PT_INTERP): not static")
 		}
 	}
-	root := t.TempDir()
-	bin := filepath.Join(root, "deploy-request-gate")
-	data, err := os.ReadFile(gateBinary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	// The copy in an empty root was made in TestMain, before any test ran
+	// in parallel: a copy written here could be held open by another test's
+	// fork, and exec would fail with "text file busy".
+	root := filepath.Dir(emptyRootBinary)
+	bin := emptyRootBinary
 	cmd := exec.Command(bin, "version")
 	cmd.Dir = root
 	cmd.Env = []string{}
