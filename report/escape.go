@@ -11,13 +11,14 @@ import (
 var markdownEscaper = strings.NewReplacer(
 	"&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;",
 	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "{", `\{`, "}", `\}`,
-	"[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`, "#", `\#`, "+", `\+`,
+	"[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`, "#", "\\#\u200b", "+", `\+`,
 	"!", `\!`, "|", `\|`, "~", `\~`, "@", "@\u200b",
 )
 
 // EscapeMarkdown returns s as literal text for a Markdown paragraph or table
 // cell, on one line. A leading "-", "=" or "1." is escaped too, so s cannot
-// start a list or a heading underline, and "@" cannot mention anyone.
+// start a list or a heading underline, "@" cannot mention anyone and "#123"
+// cannot reference an issue (a zero-width space follows each "@" and "#").
 func EscapeMarkdown(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	s = markdownEscaper.Replace(s)
