@@ -131,7 +131,7 @@ func annotations(log, kind string) []string {
 	return linesWithPrefix(log, "::"+kind+" ")
 }
 
-func TestRunPass(t *testing.T) {
+func TestRun_Pass(t *testing.T) {
 	t.Parallel()
 	_, url := startSandbox(t,
 		sandbox.WithDatabase(shopDB(
@@ -174,7 +174,7 @@ func TestRunPass(t *testing.T) {
 	}
 }
 
-func TestRunNoDeployRequests(t *testing.T) {
+func TestRun_NoDeployRequests(t *testing.T) {
 	t.Parallel()
 	_, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
 	r := runGate(t, gateInputs(url))
@@ -192,7 +192,7 @@ func TestRunNoDeployRequests(t *testing.T) {
 	}
 }
 
-func TestRunFail(t *testing.T) {
+func TestRun_Fail(t *testing.T) {
 	t.Parallel()
 	drs := []sandbox.DeployRequest{
 		sandboxDR(30, "ready", false),
@@ -293,7 +293,7 @@ func TestRunFail(t *testing.T) {
 	}
 }
 
-func TestRunFailOnUndeployed(t *testing.T) {
+func TestRun_FailOnUndeployed(t *testing.T) {
 	t.Parallel()
 	_, url := startSandbox(t,
 		sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", true), sandboxDR(2, "complete", true))),
@@ -316,7 +316,7 @@ func TestRunFailOnUndeployed(t *testing.T) {
 	}
 }
 
-func TestRunFailOnNever(t *testing.T) {
+func TestRun_FailOnNever(t *testing.T) {
 	t.Parallel()
 	_, url := startSandbox(t,
 		sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", false), sandboxDR(2, "ready", true), sandboxDR(3, "pending", false))),
@@ -349,7 +349,7 @@ func TestRunFailOnNever(t *testing.T) {
 	}
 }
 
-func TestRunManyBlocking(t *testing.T) {
+func TestRun_ManyBlocking(t *testing.T) {
 	t.Parallel()
 	var drs []sandbox.DeployRequest
 	for n := 1; n <= 13; n++ {
@@ -379,7 +379,7 @@ func TestRunManyBlocking(t *testing.T) {
 	}
 }
 
-func TestRunManyUnapprovedUnderNever(t *testing.T) {
+func TestRun_ManyUnapprovedUnderNever(t *testing.T) {
 	t.Parallel()
 	var drs []sandbox.DeployRequest
 	for n := 1; n <= 12; n++ {
@@ -400,7 +400,7 @@ func TestRunManyUnapprovedUnderNever(t *testing.T) {
 	}
 }
 
-func TestRunFilters(t *testing.T) {
+func TestRun_Filters(t *testing.T) {
 	t.Parallel()
 	feature := sandboxDR(2, "ready", false)
 	feature.Branch = "add index"
@@ -425,7 +425,7 @@ func TestRunFilters(t *testing.T) {
 	}
 }
 
-func TestRunApprovalNotRequired(t *testing.T) {
+func TestRun_ApprovalNotRequired(t *testing.T) {
 	t.Parallel()
 	db := shopDB(sandboxDR(1, "ready", false))
 	db.RequireApproval = false
@@ -439,7 +439,7 @@ func TestRunApprovalNotRequired(t *testing.T) {
 	}
 }
 
-func TestRunRetriesThenPasses(t *testing.T) {
+func TestRun_RetriesThenPasses(t *testing.T) {
 	t.Parallel()
 	srv, url := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", true))), sandbox.WithToken(testToken))
 	srv.InjectFaults(sandbox.Unavailable, sandbox.RateLimitedFor("1"))
@@ -456,7 +456,7 @@ func TestRunRetriesThenPasses(t *testing.T) {
 
 // TestRunErrors: every way the gate cannot decide ends in result=error, an
 // error summary and one error annotation that explains it.
-func TestRunErrors(t *testing.T) {
+func TestRun_Errors(t *testing.T) {
 	t.Parallel()
 	closed := httptest.NewServer(sandbox.New())
 	closedURL := closed.URL
@@ -568,7 +568,7 @@ func TestRunErrors(t *testing.T) {
 
 // TestRunBadInputMasksFirst: with an invalid config the secret is masked
 // before the error is printed.
-func TestRunBadInputMasksFirst(t *testing.T) {
+func TestRun_BadInputMasksFirst(t *testing.T) {
 	t.Parallel()
 	vars := map[string]string{"INPUT_SERVICE-TOKEN": testSecret + ":" + testTokenID}
 	r := runGate(t, vars)
@@ -587,7 +587,7 @@ func TestRunBadInputMasksFirst(t *testing.T) {
 	}
 }
 
-func TestRunWithoutRunnerFiles(t *testing.T) {
+func TestRun_WithoutRunnerFiles(t *testing.T) {
 	t.Parallel()
 	_, url := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", false))), sandbox.WithToken(testToken))
 	in := gateInputs(url)
@@ -607,7 +607,7 @@ func TestRunWithoutRunnerFiles(t *testing.T) {
 	}
 }
 
-func TestRunUnwritableRunnerFiles(t *testing.T) {
+func TestRun_UnwritableRunnerFiles(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name         string
@@ -660,7 +660,7 @@ func TestRunUnwritableRunnerFiles(t *testing.T) {
 
 // TestRunHostileAPIStrings: strings from the API reach the annotations and
 // summary without injecting workflow commands or breaking the table.
-func TestRunHostileAPIStrings(t *testing.T) {
+func TestRun_HostileAPIStrings(t *testing.T) {
 	t.Parallel()
 	d := sandboxDR(1, "ready", false)
 	d.Branch = "x\n::error::injected\n|<script>"

@@ -18,7 +18,7 @@ const (
 	otherSecret  = "pscale_tkn_OtherS3cretValueNeverPrint"
 )
 
-func TestLoadConfigValid(t *testing.T) {
+func TestLoadConfig_Valid(t *testing.T) {
 	t.Parallel()
 	base := map[string]string{"INPUT_ORGANIZATION": "acme", "INPUT_DATABASE": "shop"}
 	tests := []struct {
@@ -100,7 +100,7 @@ func TestLoadConfigValid(t *testing.T) {
 	}
 }
 
-func TestLoadConfigAllInputs(t *testing.T) {
+func TestLoadConfig_AllInputs(t *testing.T) {
 	t.Parallel()
 	a, _ := newTestAction(map[string]string{
 		"INPUT_ORGANIZATION":  "  acme\n",
@@ -130,7 +130,7 @@ func TestLoadConfigAllInputs(t *testing.T) {
 	}
 }
 
-func TestLoadConfigAPIURL(t *testing.T) {
+func TestLoadConfig_APIURL(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
@@ -183,7 +183,7 @@ func TestLoadConfigAPIURL(t *testing.T) {
 }
 
 // TestLoadConfigReportsAllProblems: one *InputError lists every problem.
-func TestLoadConfigReportsAllProblems(t *testing.T) {
+func TestLoadConfig_ReportsAllProblems(t *testing.T) {
 	t.Parallel()
 	a, buf := newTestAction(map[string]string{
 		"INPUT_FAIL-ON": "sometimes",
@@ -229,7 +229,7 @@ func TestLoadConfigReportsAllProblems(t *testing.T) {
 	}
 }
 
-func TestInputErrorSingleProblem(t *testing.T) {
+func TestInputError_SingleProblem(t *testing.T) {
 	t.Parallel()
 	err := &InputError{Problems: []string{"x is wrong"}}
 	if got, want := err.Error(), "bad input: x is wrong"; got != want {
@@ -240,7 +240,7 @@ func TestInputErrorSingleProblem(t *testing.T) {
 // TestLoadConfigCredentialMistakes: each usual mistake is explained with
 // where the value came from and how to fix it, never quoting the secret,
 // and every secret part is masked before anything else.
-func TestLoadConfigCredentialMistakes(t *testing.T) {
+func TestLoadConfig_CredentialMistakes(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
@@ -324,7 +324,7 @@ func TestLoadConfigCredentialMistakes(t *testing.T) {
 
 // TestLoadConfigMultiLineToken: a token pasted over several lines is
 // refused, and each mask fits one ::add-mask:: command.
-func TestLoadConfigMultiLineToken(t *testing.T) {
+func TestLoadConfig_MultiLineToken(t *testing.T) {
 	t.Parallel()
 	a, buf := newTestAction(map[string]string{
 		"INPUT_ORGANIZATION": "acme", "INPUT_DATABASE": "shop",

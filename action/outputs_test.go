@@ -87,7 +87,7 @@ func TestOutputs(t *testing.T) {
 	}
 }
 
-func TestOutputsDeployRequestJSON(t *testing.T) {
+func TestOutputs_DeployRequestJSON(t *testing.T) {
 	t.Parallel()
 	created := time.Date(2026, 10, 25, 16, 54, 59, 797_000_000, time.FixedZone("CEST", 2*60*60))
 	d := planetscale.DeployRequest{
@@ -127,7 +127,7 @@ func TestOutputsDeployRequestJSON(t *testing.T) {
 	}
 }
 
-func TestOutputsEdgeValues(t *testing.T) {
+func TestOutputs_EdgeValues(t *testing.T) {
 	t.Parallel()
 	t.Run("no_matches", func(t *testing.T) {
 		t.Parallel()
@@ -158,7 +158,7 @@ func TestOutputsEdgeValues(t *testing.T) {
 // TestOutputsSurviveRunnerFile: written with SetOutput and read back as the
 // runner reads GITHUB_OUTPUT, values with line breaks or a fake delimiter in
 // branch names come back whole.
-func TestOutputsSurviveRunnerFile(t *testing.T) {
+func TestOutputs_SurviveRunnerFile(t *testing.T) {
 	t.Parallel()
 	d := dr(1, "ready", false)
 	d.Branch = "x\n_GitHubActionsFileCommandDelimeter_\nresult=pass"
@@ -175,7 +175,7 @@ func TestOutputsSurviveRunnerFile(t *testing.T) {
 	}
 }
 
-func TestWriteOutputsWithoutRunner(t *testing.T) {
+func TestWriteOutputs_WithoutRunner(t *testing.T) {
 	t.Parallel()
 	a, buf := newTestAction(map[string]string{})
 	outs := []Output{{"result", "pass"}, {"blocking", ""}}

@@ -11,7 +11,7 @@ import (
 
 // TestDeploymentStatesDocumented pins the list to the 20 values the API
 // documents for deployment_state, in the API's order.
-func TestDeploymentStatesDocumented(t *testing.T) {
+func TestDeploymentStates_Documented(t *testing.T) {
 	t.Parallel()
 	want := []string{
 		"pending", "ready", "no_changes", "queued", "submitting", "in_progress", "pending_cutover",
@@ -34,7 +34,7 @@ func TestDeploymentStatesDocumented(t *testing.T) {
 // TestEvaluateEveryState decides every documented deployment_state, approved
 // and not, under each policy. The expectations are written out here rather
 // than derived from StageOf, so a wrong entry in DeploymentStates fails.
-func TestEvaluateEveryState(t *testing.T) {
+func TestEvaluate_EveryState(t *testing.T) {
 	t.Parallel()
 	type row struct {
 		state    string
@@ -166,7 +166,7 @@ func TestStageOf(t *testing.T) {
 	}
 }
 
-func TestStageString(t *testing.T) {
+func TestStage_String(t *testing.T) {
 	t.Parallel()
 	for stage, want := range map[Stage]string{StageNotDeployed: "not deployed", StageApplied: "applied", StageNoChanges: "no changes"} {
 		if got := stage.String(); got != want {
@@ -177,7 +177,7 @@ func TestStageString(t *testing.T) {
 
 // TestEvaluateUnknownState: a deployment_state the API does not document
 // (or none) counts as not deployed, so it blocks when unapproved.
-func TestEvaluateUnknownState(t *testing.T) {
+func TestEvaluate_UnknownState(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name         string
@@ -221,7 +221,7 @@ func TestEvaluateUnknownState(t *testing.T) {
 	}
 }
 
-func TestUnknownStatesSortedAndUnique(t *testing.T) {
+func TestUnknownStates_SortedAndUnique(t *testing.T) {
 	t.Parallel()
 	drs := []planetscale.DeployRequest{
 		{Number: 1, State: "open", DeploymentState: "zeta"},
@@ -246,7 +246,7 @@ func numbersOf(entries []Entry) []int {
 	return out
 }
 
-func TestEvaluateSelection(t *testing.T) {
+func TestEvaluate_Selection(t *testing.T) {
 	t.Parallel()
 	drs := []planetscale.DeployRequest{
 		{Number: 9, Branch: "feat", IntoBranch: "main", State: "open", DeploymentState: "ready"},
@@ -348,7 +348,7 @@ func TestEvaluate_DuplicateStricterWins(t *testing.T) {
 
 // TestEvaluateClosedDuplicateDoesNotHideOpen: a closed copy of a number must
 // not stop its open copy from counting.
-func TestEvaluateClosedDuplicateDoesNotHideOpen(t *testing.T) {
+func TestEvaluate_ClosedDuplicateDoesNotHideOpen(t *testing.T) {
 	t.Parallel()
 	drs := []planetscale.DeployRequest{
 		{Number: 4, State: "closed", DeploymentState: "complete"},
@@ -360,7 +360,7 @@ func TestEvaluateClosedDuplicateDoesNotHideOpen(t *testing.T) {
 	}
 }
 
-func TestEvaluateSortsManyByNumber(t *testing.T) {
+func TestEvaluate_SortsManyByNumber(t *testing.T) {
 	t.Parallel()
 	var drs []planetscale.DeployRequest
 	for i := range 500 {
@@ -386,7 +386,7 @@ func TestEvaluateSortsManyByNumber(t *testing.T) {
 
 // TestEvaluateCounts: approved counts every approved match, applied ones
 // included; unapproved counts only those not deployed and not approved.
-func TestEvaluateCounts(t *testing.T) {
+func TestEvaluate_Counts(t *testing.T) {
 	t.Parallel()
 	drs := []planetscale.DeployRequest{
 		{Number: 1, State: "open", DeploymentState: "complete", Approved: true},
@@ -415,7 +415,7 @@ func TestEvaluateCounts(t *testing.T) {
 
 // TestEvaluateInvalidPolicyFailsClosed: a policy value Evaluate does not
 // know behaves like unapproved.
-func TestEvaluateInvalidPolicyFailsClosed(t *testing.T) {
+func TestEvaluate_InvalidPolicyFailsClosed(t *testing.T) {
 	t.Parallel()
 	drs := []planetscale.DeployRequest{
 		{Number: 1, State: "open", DeploymentState: "ready", Approved: false},
@@ -436,7 +436,7 @@ func TestEvaluateInvalidPolicyFailsClosed(t *testing.T) {
 	}
 }
 
-func TestEvaluateEmpty(t *testing.T) {
+func TestEvaluate_Empty(t *testing.T) {
 	t.Parallel()
 	for _, drs := range [][]planetscale.DeployRequest{nil, {}} {
 		v := Evaluate(drs, Filter{}, FailOnUndeployed)
@@ -447,7 +447,7 @@ func TestEvaluateEmpty(t *testing.T) {
 }
 
 // TestEvaluateDoesNotModifyInput: Evaluate is pure.
-func TestEvaluateDoesNotModifyInput(t *testing.T) {
+func TestEvaluate_DoesNotModifyInput(t *testing.T) {
 	t.Parallel()
 	drs := []planetscale.DeployRequest{
 		{Number: 3, State: "open", DeploymentState: "ready"},

@@ -70,7 +70,7 @@ func TestEscapeMarkdown(t *testing.T) {
 // TestEscapeMarkdownHostile: whatever the input, the result is one line with
 // no HTML, no unescaped pipe and no live mention, and does not start a
 // block.
-func TestEscapeMarkdownHostile(t *testing.T) {
+func TestEscapeMarkdown_Hostile(t *testing.T) {
 	t.Parallel()
 	for _, in := range hostile {
 		got := EscapeMarkdown(in)
@@ -132,7 +132,7 @@ func TestSafeLink(t *testing.T) {
 
 func boolPtr(b bool) *bool { return &b }
 
-func TestRenderMarkdownHeadline(t *testing.T) {
+func TestMarkdown_Headline(t *testing.T) {
 	t.Parallel()
 	unapproved := []planetscale.DeployRequest{testkit.DR(3, "ready", false), testkit.DR(4, "ready", true), testkit.DR(5, "complete", false)}
 	tests := []struct {
@@ -165,7 +165,7 @@ func TestRenderMarkdownHeadline(t *testing.T) {
 	}
 }
 
-func TestRenderMarkdownTable(t *testing.T) {
+func TestMarkdown_Table(t *testing.T) {
 	t.Parallel()
 	drs := []planetscale.DeployRequest{
 		testkit.DR(1, "complete_pending_revert", false),
@@ -218,7 +218,7 @@ func TestRenderMarkdownTable(t *testing.T) {
 	}
 }
 
-func TestRenderMarkdownStatusUndeployed(t *testing.T) {
+func TestMarkdown_StatusUndeployed(t *testing.T) {
 	t.Parallel()
 	v := check.Evaluate([]planetscale.DeployRequest{testkit.DR(1, "ready", true), testkit.DR(2, "ready", false), testkit.DR(3, "complete", true)}, check.Filter{}, check.FailOnUndeployed)
 	md := Markdown(v, Report{Now: testkit.Now})
@@ -236,7 +236,7 @@ func TestRenderMarkdownStatusUndeployed(t *testing.T) {
 	}
 }
 
-func TestRenderMarkdownScopeLine(t *testing.T) {
+func TestMarkdown_ScopeLine(t *testing.T) {
 	t.Parallel()
 	v := check.Evaluate([]planetscale.DeployRequest{testkit.DR(1, "ready", false)}, check.Filter{Branch: "feature-1"}, check.FailOnUndeployed)
 	md := Markdown(v, Report{Organization: "ac_me", Database: "sh|op", Filter: check.Filter{Branch: "feature-1", IntoBranch: "re<l>"}, Now: testkit.Now})
@@ -246,7 +246,7 @@ func TestRenderMarkdownScopeLine(t *testing.T) {
 	}
 }
 
-func TestRenderMarkdownApprovalNote(t *testing.T) {
+func TestMarkdown_ApprovalNote(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
@@ -274,7 +274,7 @@ func TestRenderMarkdownApprovalNote(t *testing.T) {
 	}
 }
 
-func TestRenderMarkdownUnknownStateWarning(t *testing.T) {
+func TestMarkdown_UnknownStateWarning(t *testing.T) {
 	t.Parallel()
 	drs := []planetscale.DeployRequest{testkit.DR(1, "ready", true), testkit.DR(2, "rolling_out", false), testkit.DR(3, "<b>x</b>", true), testkit.DR(4, "rolling_out", true)}
 	md := Markdown(check.Evaluate(drs, check.Filter{}, check.FailOnUnapproved), Report{Now: testkit.Now})
@@ -297,7 +297,7 @@ func TestRenderMarkdownUnknownStateWarning(t *testing.T) {
 
 // TestRenderMarkdownHostileAPI: strings from the API cannot break the table,
 // inject HTML, links or mentions.
-func TestRenderMarkdownHostileAPI(t *testing.T) {
+func TestMarkdown_HostileAPI(t *testing.T) {
 	t.Parallel()
 	var drs []planetscale.DeployRequest
 	for i, h := range hostile {
@@ -351,7 +351,7 @@ func TestRenderMarkdownHostileAPI(t *testing.T) {
 
 var moreLine = regexp.MustCompile(`(?m)^_…and (\d+) more deploy requests, left out to keep this under GitHub's size limit; the ` + "`deploy-requests`" + ` output lists them all\._$`)
 
-func TestRenderMarkdownSizeBound(t *testing.T) {
+func TestMarkdown_SizeBound(t *testing.T) {
 	t.Parallel()
 	many := func(n int, long bool) []planetscale.DeployRequest {
 		drs := make([]planetscale.DeployRequest, n)
@@ -432,7 +432,7 @@ func TestRenderMarkdownSizeBound(t *testing.T) {
 	}
 }
 
-func TestRenderMarkdownNoRowFits(t *testing.T) {
+func TestMarkdown_NoRowFits(t *testing.T) {
 	t.Parallel()
 	v := check.Evaluate([]planetscale.DeployRequest{testkit.DR(1, "ready", false), testkit.DR(2, "ready", false)}, check.Filter{}, check.FailOnUnapproved)
 	md := Markdown(v, Report{Now: testkit.Now, MaxBytes: 500, FullList: "the `deploy-requests` output lists them all"})
@@ -499,7 +499,7 @@ func TestAge(t *testing.T) {
 
 // TestRenderMarkdownUnknownStatesBounded: the warning lists a few unknown
 // states, each cut short, so an API sending many cannot bloat the summary.
-func TestRenderMarkdownUnknownStatesBounded(t *testing.T) {
+func TestMarkdown_UnknownStatesBounded(t *testing.T) {
 	t.Parallel()
 	var drs []planetscale.DeployRequest
 	for i, s := range []string{"s1", "s2", "s3", "s4", strings.Repeat("x", 100), "s6", "s7"} {
