@@ -171,7 +171,7 @@ func (g *gate) postToGitHub(ctx context.Context, gh *ghreport.Client, in inputs,
 	if gh == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, in.cfg.Timeout)
+	ctx, cancel := githubContext(ctx, in)
 	defer cancel()
 	if sha := g.reportToGitHub(ctx, gh, in, r, o); sha != "" {
 		_ = writeOutputs(g.a, []Output{{"status-sha", sha}})

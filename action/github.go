@@ -5,12 +5,26 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
 	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
 	"github.com/deploy-request-gate/deploy-request-gate/report"
 )
+
+// githubTimeout bounds the GitHub calls of one report (a status and a
+// comment), within the timeout input: GitHub is where the verdict is shown,
+// not what it depends on, so a slow GitHub must not hold the job up long.
+const githubTimeout = 30 * time.Second
+
+// githubRetries is how often one GitHub call is retried.
+const githubRetries = 4
+
+// githubContext bounds one round of GitHub calls.
+func githubContext(ctx context.Context, in inputs) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, min(in.cfg.Timeout, githubTimeout))
+}
 
 // maxCommentBytes keeps the comment's table under GitHub's 65,536
 // characters, with room for the marker and the tail.
@@ -31,6 +45,8 @@ func (g *gate) githubClient(in inputs) (*ghreport.Client, error) {
 			g.infof("GitHub API: attempt %d failed (%s); retrying in %s", e.Attempt, g.clean(e.Err.Error()), httpretry.FormatWait(e.Wait))
 		},
 	}
+	cfg.Retry = httpretry.Default
+	cfg.Retry.MaxRetries = githubRetries
 	if g.opts.RetryPolicy != nil {
 		cfg.Retry = *g.opts.RetryPolicy
 	}
@@ -155,7 +171,7 @@ func (g *gate) pending(ctx context.Context, gh *ghreport.Client, in inputs) {
 	if gh == nil || in.github.statusContext == "" {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, in.cfg.Timeout)
+	ctx, cancel := githubContext(ctx, in)
 	defer cancel()
 	target, err := ghreport.ParseEvent(g.a.Getenv)
 	if err != nil {

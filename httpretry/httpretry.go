@@ -230,6 +230,14 @@ func Do(ctx context.Context, p Policy, notify Notifier, attempt func(ctx context
 	return err
 }
 
+// AttemptContext returns the context Do gives an attempt started now
+// under ctx: bounded by limit (Policy.AttemptTimeout) as AttemptTimeout
+// says. A caller that waits inside an attempt before it sends anything (for
+// a rate budget, say) uses it to give the request its whole time.
+func AttemptContext(ctx context.Context, limit time.Duration) (context.Context, context.CancelFunc) {
+	return attemptContext(ctx, limit)
+}
+
 // attemptContext bounds one attempt: see AttemptTimeout.
 func attemptContext(ctx context.Context, limit time.Duration) (context.Context, context.CancelFunc) {
 	var d time.Duration

@@ -27,6 +27,8 @@ type Client struct {
 	// before an error quotes (and cuts) it, so that an API that echoes
 	// them never shows even a part of one.
 	redactor *sanitize.Redactor
+	// pace is the rate budget every request draws on (limiter.go).
+	pace *pacer
 }
 
 // NewClient returns a Client for the PlanetScale API. The options may come
@@ -61,6 +63,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		maxBody:   s.maxBody,
 		now:       time.Now,
 		redactor:  redactor,
+		pace:      newPacer(s.pacing),
 	}, nil
 }
 
@@ -80,8 +83,8 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, v any) 
 		return err
 	}
 	var last error // the last attempt's own error, which httpretry drops when the deadline ends it
-	err = httpretry.Do(ctx, c.retry, c.notify, func(ctx context.Context) error {
-		last = c.attempt(ctx, u, v)
+	err = httpretry.Do(ctx, c.retry, c.notify, func(actx context.Context) error {
+		last = c.send(ctx, actx, u, v)
 		return last
 	})
 	var gaveUp *GaveUpError

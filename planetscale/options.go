@@ -23,6 +23,8 @@ type settings struct {
 	notify    httpretry.Notifier
 	maxPages  int
 	maxBody   int64 // cap on a 2xx body, decoded bytes
+	// pacing is the rate budget and the pages fetched at once (limiter.go).
+	pacing pacing
 }
 
 // defaultMaxPages bounds a list walk unless WithMaxPages says otherwise.
@@ -37,6 +39,7 @@ func defaultSettings() *settings {
 		retry:     DefaultRetryPolicy,
 		maxPages:  defaultMaxPages,
 		maxBody:   maxResponseBody,
+		pacing:    defaultPacing(),
 	}
 }
 

@@ -5,15 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 )
 
 // listEnvelope is the envelope of every page-based list answer. next_page
-// stays raw to tell a null (the last page) from a missing key.
+// stays raw to tell a null (the last page) from a missing key; total_pages
+// and per_page stay raw too, read only to fetch pages at once (see
+// pageCount), so that a walk one page after another never fails on them.
 type listEnvelope struct {
 	Data        json.RawMessage `json:"data"`
 	CurrentPage *int            `json:"current_page"`
 	NextPage    json.RawMessage `json:"next_page"`
 	TotalCount  *int            `json:"total_count"`
+	TotalPages  json.RawMessage `json:"total_pages"`
+	PerPage     json.RawMessage `json:"per_page"`
 }
 
 // decodeEnvelope reads a list page's envelope as strictly as decodeStrict
@@ -32,6 +37,10 @@ func decodeEnvelope(raw []byte) (listEnvelope, error) {
 			env.Data = value
 		case "next_page":
 			env.NextPage = value
+		case "total_pages":
+			env.TotalPages = value
+		case "per_page":
+			env.PerPage = value
 		case "current_page":
 			decodeErr = cmp.Or(decodeErr, json.Unmarshal(value, &env.CurrentPage))
 		case "total_count":
@@ -49,6 +58,9 @@ type listPage[T any] struct {
 	next int
 	// total is total_count, or -1 when the page did not send it.
 	total int
+	// totalPages and perPage are the raw total_pages and per_page (copies,
+	// so as not to hold the answer), nil when absent.
+	totalPages, perPage json.RawMessage
 }
 
 // itemKey identifies an item and fingerprints what must not change.
@@ -72,7 +84,7 @@ func checkPage[T any](n int, raw []byte, spec *ListSpec[T]) (*listPage[T], error
 	if env.CurrentPage != nil && *env.CurrentPage != n {
 		return nil, &PagingError{Problem: fmt.Sprintf("asked for page %d but the API answered with page %d", n, *env.CurrentPage)}
 	}
-	p := &listPage[T]{total: -1}
+	p := &listPage[T]{total: -1, totalPages: slices.Clone(env.TotalPages), perPage: slices.Clone(env.PerPage)}
 	switch next := string(env.NextPage); {
 	case next == "":
 		return nil, &PagingError{Problem: "the answer has no next_page, so it cannot tell whether more pages follow (a next_page_url is not followed)"}

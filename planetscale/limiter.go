@@ -1,0 +1,201 @@
+package planetscale
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
+)
+
+// The default rate budget. Any 60 seconds hold at most
+// DefaultRateBurst + 60×DefaultRateLimit = 400 requests: two thirds of the
+// 600 a minute PlanetScale allows, leaving room for other tools on the same
+// account. A gate run that reads up to 5,000 open deploy requests (at most
+// 101 requests, two reads of 50 pages and the database) stays inside the
+// burst and never waits for the budget; a longer one, or a wait that checks
+// again and again, goes on at 5 requests a second.
+const (
+	DefaultRateLimit = 5.0
+	DefaultRateBurst = 100
+)
+
+// WithRateLimit sets the client's rate budget (default DefaultRateLimit
+// requests a second with bursts of DefaultRateBurst): every request the
+// client sends, retries included, from every goroutine that uses it, draws
+// on this one budget. perSecond 0 turns the budget off (a local API, a
+// test); burst must be at least 1. Whatever the budget, a 429 answer to any
+// request pauses every request of the client (see Client).
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(s *settings) error {
+		if perSecond < 0 || math.IsNaN(perSecond) || math.IsInf(perSecond, 0) || burst < 1 {
+			return fmt.Errorf("rate limit %v a second with bursts of %d: want a rate of 0 or more and a burst of at least 1", perSecond, burst)
+		}
+		s.pacing.rate, s.pacing.burst = perSecond, burst
+		return nil
+	}
+}
+
+// pacing is what WithRateLimit and WithPageConcurrency set.
+type pacing struct {
+	rate  float64
+	burst int
+	// pages is how many pages of one list are fetched at once.
+	pages int
+}
+
+func defaultPacing() pacing {
+	return pacing{rate: DefaultRateLimit, burst: DefaultRateBurst, pages: 1}
+}
+
+// pacer is a client's shared pace: its rate budget, the pause a 429 asks
+// for, the count of requests sent and how many pages to fetch at once.
+type pacer struct {
+	limiter
+	pages    int
+	requests atomic.Int64
+}
+
+func newPacer(p pacing) *pacer {
+	return &pacer{limiter: limiter{rate: p.rate, burst: float64(p.burst), tokens: float64(p.burst)}, pages: p.pages}
+}
+
+// Requests returns how many HTTP requests the client has sent so far,
+// retries included: a number to show in a debug log.
+func (c *Client) Requests() int64 { return c.pace.requests.Load() }
+
+// send makes one attempt at u once the client's rate budget lets it go. ctx
+// bounds the whole call, actx the attempt (httpretry.Do makes it): a wait
+// for the budget comes out of ctx, never out of the attempt's own timeout,
+// so after one the attempt gets a new timeout, counted from when it starts.
+// A 429 answer pauses every request of the client (see slowDown).
+func (c *Client) send(ctx, actx context.Context, u *url.URL, v any) error {
+	waited, err := c.pace.wait(ctx)
+	if err != nil {
+		return err
+	}
+	if waited {
+		var cancel context.CancelFunc
+		actx, cancel = httpretry.AttemptContext(ctx, c.retry.AttemptTimeout)
+		defer cancel()
+	}
+	c.pace.requests.Add(1)
+	err = c.attempt(actx, u, v)
+	c.slowDown(ctx, err)
+	return err
+}
+
+// slowDown pauses every request of the client after a 429 answer, so that
+// pages fetched at once do not each run into the limit: for the wait the
+// API asked with Retry-After (capped as the retry policy caps it), or else
+// for the policy's first backoff. A pause that would end after ctx's
+// deadline is not taken: that request gives up rather than wait.
+func (c *Client) slowDown(ctx context.Context, err error) {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusTooManyRequests {
+		return
+	}
+	wait := c.retry.BaseDelay
+	if apiErr.RetryAfter > 0 {
+		wait = min(apiErr.RetryAfter, c.retry.MaxRetryAfter)
+	}
+	until := time.Now().Add(wait)
+	if deadline, ok := ctx.Deadline(); ok && until.After(deadline) {
+		return
+	}
+	c.pace.pause(until)
+}
+
+// limiter is a token bucket: tokens accrue at rate a second up to burst,
+// each request takes one, and a request that finds none waits for the next.
+// A pause (after a 429) holds every request back until it ends and empties
+// the bucket, so that requests start again at the steady rate, not in a
+// burst. rate 0 means no budget; pauses still hold.
+type limiter struct {
+	mu    sync.Mutex
+	rate  float64
+	burst float64
+	// tokens is what the bucket held at last; below 0 while requests wait
+	// for tokens not yet there.
+	tokens float64
+	last   time.Time
+	// notBefore is when the latest pause ends.
+	notBefore time.Time
+}
+
+// wait blocks until a request may go, or ctx ends (its error). It reports
+// whether it had to wait.
+func (l *limiter) wait(ctx context.Context) (waited bool, err error) {
+	l.mu.Lock()
+	at := l.reserve(time.Now())
+	l.mu.Unlock()
+	for {
+		d := time.Until(at)
+		if d <= 0 {
+			l.mu.Lock()
+			paused := l.notBefore // a pause may have begun while this waited
+			l.mu.Unlock()
+			if time.Until(paused) <= 0 {
+				return waited, nil
+			}
+			at, d = paused, time.Until(paused)
+		}
+		waited = true
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return waited, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// reserve takes a token for a request that would go at now and returns
+// when it may go. l.mu must be held.
+func (l *limiter) reserve(now time.Time) time.Time {
+	start := now
+	if l.notBefore.After(start) {
+		start = l.notBefore
+	}
+	if l.rate == 0 {
+		return start
+	}
+	l.advance(start)
+	l.tokens--
+	if l.tokens >= 0 {
+		return start
+	}
+	return l.last.Add(time.Duration(-l.tokens / l.rate * float64(time.Second)))
+}
+
+// advance adds the tokens accrued up to t. l.mu must be held.
+func (l *limiter) advance(t time.Time) {
+	if l.last.IsZero() {
+		l.last = t
+		return
+	}
+	if t.After(l.last) {
+		l.tokens = min(l.burst, l.tokens+t.Sub(l.last).Seconds()*l.rate)
+		l.last = t
+	}
+}
+
+// pause holds every request back until until, and empties the bucket.
+func (l *limiter) pause(until time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if until.After(l.notBefore) {
+		l.notBefore = until
+	}
+	if l.rate != 0 {
+		l.advance(until)
+		l.tokens = min(l.tokens, 0)
+	}
+}
