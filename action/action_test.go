@@ -6,141 +6,24 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
 
-// fastRetry keeps retried runs quick: millisecond waits, Retry-After capped.
-var fastRetry = planetscale.RetryPolicy{
-	BaseDelay:      time.Millisecond,
-	MaxDelay:       2 * time.Millisecond,
-	MaxRetryAfter:  5 * time.Millisecond,
-	MaxRetries:     2,
-	JitterPercent:  1,
-	AttemptTimeout: 5 * time.Second,
-}
-
-var testToken = sandbox.Token{
-	ID:     testTokenID,
-	Secret: testSecret,
-	Grants: map[string][]string{"acme/shop": {"read_deploy_request", "read_database"}},
-}
-
-func sandboxDR(n int, state string, approved bool) sandbox.DeployRequest {
-	return sandbox.DeployRequest{
-		Number: n, Branch: fmt.Sprintf("feature-%d", n), IntoBranch: "main", Approved: approved,
-		State: "open", DeploymentState: state, Deployable: state != "pending" && state != "error",
-		CreatedAt: testNow.Add(-2 * time.Hour),
-	}
-}
-
-func shopDB(drs ...sandbox.DeployRequest) sandbox.Database {
-	return sandbox.Database{Organization: "acme", Name: "shop", RequireApproval: true, DeployRequests: drs}
-}
-
-// startSandbox serves a fake PlanetScale API for one test.
-func startSandbox(t *testing.T, opts ...sandbox.Option) (*sandbox.Server, string) {
-	t.Helper()
-	srv := sandbox.New(opts...)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return srv, ts.URL
-}
-
-// gateInputs are the inputs of a run against apiURL with the test token.
-func gateInputs(apiURL string) map[string]string {
-	return map[string]string{
-		"INPUT_ORGANIZATION":  "acme",
-		"INPUT_DATABASE":      "shop",
-		"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret,
-		"INPUT_API-URL":       apiURL,
-		"INPUT_FAIL-ON":       "unapproved",
-		"INPUT_TIMEOUT":       "2m",
-	}
-}
-
-type runResult struct {
-	result  Result
-	log     string
-	outputs []Output
-	summary string
-}
-
-// runGate runs the gate in-process as the runner would, with GITHUB_OUTPUT
-// and GITHUB_STEP_SUMMARY files unless the inputs already name them, and
-// checks what every run must do: masks first, no secret anywhere.
-func runGate(t *testing.T, vars map[string]string) runResult {
-	t.Helper()
-	outPath, summaryPath := vars["GITHUB_OUTPUT"], vars["GITHUB_STEP_SUMMARY"]
-	if _, ok := vars["GITHUB_OUTPUT"]; !ok {
-		outPath, summaryPath = runnerFiles(t, vars)
-	}
-	if _, ok := vars["GITHUB_ACTIONS"]; !ok {
-		vars["GITHUB_ACTIONS"] = "true"
-	}
-	var buf bytes.Buffer
-	res := Run(t.Context(), Options{
-		Getenv: func(k string) string { return vars[k] }, Stdout: &buf,
-		RetryPolicy: &fastRetry, Now: func() time.Time { return testNow }, UserAgent: "test", MinWaitInterval: time.Millisecond,
-	})
-	r := runResult{result: res, log: buf.String()}
-	files := map[string]string{}
-	if outPath != "" {
-		if b, err := os.ReadFile(outPath); err == nil {
-			files["GITHUB_OUTPUT"] = string(b)
-			r.outputs = parseRunnerOutputs(t, string(b))
-		}
-	}
-	if summaryPath != "" {
-		if b, err := os.ReadFile(summaryPath); err == nil {
-			r.summary = string(b)
-			files["GITHUB_STEP_SUMMARY"] = r.summary
-		}
-	}
-	assertMasksFirst(t, r.log)
-	for _, secret := range []string{testSecret, otherSecret} {
-		assertNoSecret(t, secret, r.log, files)
-	}
-	return r
-}
-
-// assertMasksFirst checks that the ::add-mask:: lines come before any other
-// line, and that the test secret is masked whenever the inputs hold it.
-func assertMasksFirst(t *testing.T, log string) {
-	t.Helper()
-	other := false
-	for i, l := range lines(log) {
-		isMask := strings.HasPrefix(l, "::add-mask::")
-		if isMask && other {
-			t.Errorf("log line %d %q masks a value after other output", i+1, l)
-		}
-		if !isMask {
-			other = true
-		}
-	}
-}
-
-func annotations(log, kind string) []string {
-	return linesWithPrefix(log, "::"+kind+" ")
-}
-
 func TestRun_Pass(t *testing.T) {
 	t.Parallel()
-	_, url := startSandbox(t,
-		sandbox.WithDatabase(shopDB(
-			sandboxDR(1, "ready", true),
-			sandboxDR(2, "complete_pending_revert", false),
-			sandboxDR(3, "no_changes", false),
-			sandbox.DeployRequest{Number: 4, Branch: "old", IntoBranch: "main", State: "closed", DeploymentState: "ready"},
-		)),
-		sandbox.WithToken(testToken))
+	_, url := startShop(t,
+		sandboxDR(1, "ready", true),
+		sandboxDR(2, "complete_pending_revert", false),
+		sandboxDR(3, "no_changes", false),
+		sandbox.DeployRequest{Number: 4, Branch: "old", IntoBranch: "main", State: "closed", DeploymentState: "ready"},
+	)
 	r := runGate(t, gateInputs(url))
 	if r.result != ResultPass {
 		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
@@ -176,7 +59,7 @@ func TestRun_Pass(t *testing.T) {
 
 func TestRun_NoDeployRequests(t *testing.T) {
 	t.Parallel()
-	_, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+	_, url := startShop(t)
 	r := runGate(t, gateInputs(url))
 	if r.result != ResultPass {
 		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
@@ -221,32 +104,30 @@ func TestRun_Fail(t *testing.T) {
 			t.Errorf("output %s = %q, want %q", k, got[k], w)
 		}
 	}
-	var items []struct {
-		Number          int    `json:"number"`
-		Branch          string `json:"branch"`
-		IntoBranch      string `json:"into_branch"`
-		Approved        bool   `json:"approved"`
-		State           string `json:"state"`
-		DeploymentState string `json:"deployment_state"`
-		Deployable      bool   `json:"deployable"`
-		HTMLURL         string `json:"html_url"`
-		CreatedAt       string `json:"created_at"`
-		Blocking        bool   `json:"blocking"`
-	}
+	// The first item is written out whole: its keys, their order and values.
+	var items []json.RawMessage
 	if err := json.Unmarshal([]byte(got["deploy-requests"]), &items); err != nil {
 		t.Fatalf("deploy-requests: %v\n%s", err, got["deploy-requests"])
 	}
 	if len(items) != 6 {
 		t.Fatalf("deploy-requests has %d items, want 6", len(items))
 	}
-	first := items[0]
-	if first.Number != 3 || first.Branch != "feature-3" || first.IntoBranch != "main" || first.Approved || first.State != "open" ||
-		first.DeploymentState != "queued" || !first.Deployable || !first.Blocking ||
-		first.HTMLURL != "https://app.planetscale.com/acme/shop/deploy-requests/3" || first.CreatedAt != "2026-11-20T10:00:00Z" {
-		t.Errorf("first deploy request = %+v", first)
+	wantItem := `{"number":3,"branch":"feature-3","into_branch":"main","approved":false,"state":"open","deployment_state":"queued",` +
+		`"deployable":true,"html_url":"https://app.planetscale.com/acme/shop/deploy-requests/3","created_at":"2026-11-20T10:00:00Z","blocking":true}`
+	if string(items[0]) != wantItem {
+		t.Errorf("first deploy request =\n%s\nwant\n%s", items[0], wantItem)
 	}
-	if items[1].Number != 26 || items[2].Number != 27 || items[2].Deployable {
-		t.Errorf("items 1 and 2 = %+v, %+v; want #26 and #27 (no deployment: not deployable)", items[1], items[2])
+	var next [2]struct {
+		Number     int  `json:"number"`
+		Deployable bool `json:"deployable"`
+	}
+	for i := range next {
+		if err := json.Unmarshal(items[i+1], &next[i]); err != nil {
+			t.Fatalf("deploy-requests item %d: %v", i+1, err)
+		}
+	}
+	if next[0].Number != 26 || next[1].Number != 27 || next[1].Deployable {
+		t.Errorf("items 1 and 2 = %+v, %+v; want #26 and #27 (no deployment: not deployable)", next[0], next[1])
 	}
 
 	errs := annotations(r.log, "error")
@@ -276,18 +157,7 @@ func TestRun_Fail(t *testing.T) {
 
 	// Every page was read, with the documented query, twice: a list of more
 	// than one page counts only when two walks agree.
-	var pages []string
-	for _, req := range srv.Requests() {
-		if strings.HasSuffix(req.Path, "/deploy-requests") {
-			pages = append(pages, req.Query["page"])
-			if req.Query["state"] != "open" || req.Query["per_page"] != "100" {
-				t.Errorf("list query = %v, want state=open and per_page=100", req.Query)
-			}
-			if req.Path != "/v1/organizations/acme/databases/shop/deploy-requests" {
-				t.Errorf("list path = %q", req.Path)
-			}
-		}
-	}
+	pages := testkit.ListPages(t, srv.Requests(), "acme", "shop")
 	if want := []string{"1", "2", "3", "1", "2", "3"}; !slices.Equal(pages, want) {
 		t.Errorf("pages read = %q, want %q", pages, want)
 	}
@@ -295,9 +165,7 @@ func TestRun_Fail(t *testing.T) {
 
 func TestRun_FailOnUndeployed(t *testing.T) {
 	t.Parallel()
-	_, url := startSandbox(t,
-		sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", true), sandboxDR(2, "complete", true))),
-		sandbox.WithToken(testToken))
+	_, url := startShop(t, sandboxDR(1, "ready", true), sandboxDR(2, "complete", true))
 	in := gateInputs(url)
 	in["INPUT_FAIL-ON"] = "undeployed"
 	r := runGate(t, in)
@@ -318,9 +186,7 @@ func TestRun_FailOnUndeployed(t *testing.T) {
 
 func TestRun_FailOnNever(t *testing.T) {
 	t.Parallel()
-	_, url := startSandbox(t,
-		sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", false), sandboxDR(2, "ready", true), sandboxDR(3, "pending", false))),
-		sandbox.WithToken(testToken))
+	_, url := startShop(t, sandboxDR(1, "ready", false), sandboxDR(2, "ready", true), sandboxDR(3, "pending", false))
 	in := gateInputs(url)
 	in["INPUT_FAIL-ON"] = "never"
 	r := runGate(t, in)
@@ -356,7 +222,7 @@ func TestRun_ManyBlocking(t *testing.T) {
 		drs = append(drs, sandboxDR(n, "ready", false))
 	}
 	drs = append(drs, sandboxDR(14, "ready", true))
-	_, url := startSandbox(t, sandbox.WithDatabase(shopDB(drs...)), sandbox.WithToken(testToken))
+	_, url := startShop(t, drs...)
 	r := runGate(t, gateInputs(url))
 	if r.result != ResultFail {
 		t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
@@ -385,7 +251,7 @@ func TestRun_ManyUnapprovedUnderNever(t *testing.T) {
 	for n := 1; n <= 12; n++ {
 		drs = append(drs, sandboxDR(n, "ready", false))
 	}
-	_, url := startSandbox(t, sandbox.WithDatabase(shopDB(drs...)), sandbox.WithToken(testToken))
+	_, url := startShop(t, drs...)
 	in := gateInputs(url)
 	in["INPUT_FAIL-ON"] = "never"
 	r := runGate(t, in)
@@ -405,7 +271,7 @@ func TestRun_Filters(t *testing.T) {
 	feature := sandboxDR(2, "ready", false)
 	feature.Branch = "add index"
 	other := sandboxDR(3, "ready", false)
-	srv, url := startSandbox(t, sandbox.WithDatabase(shopDB(feature, other)), sandbox.WithToken(testToken))
+	srv, url := startShop(t, feature, other)
 	in := gateInputs(url)
 	in["INPUT_BRANCH"] = "add index"
 	in["INPUT_INTO-BRANCH"] = "main"
@@ -441,7 +307,7 @@ func TestRun_ApprovalNotRequired(t *testing.T) {
 
 func TestRun_RetriesThenPasses(t *testing.T) {
 	t.Parallel()
-	srv, url := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", true))), sandbox.WithToken(testToken))
+	srv, url := startShop(t, sandboxDR(1, "ready", true))
 	srv.InjectFaults(sandbox.Unavailable, sandbox.RateLimitedFor("1"))
 	r := runGate(t, gateInputs(url))
 	if r.result != ResultPass {
@@ -474,24 +340,24 @@ func TestRun_Errors(t *testing.T) {
 			return gateInputs(url)
 		}, []string{`Organization \"acme\" or database \"shop\" not found`, "`read_deploy_request`", "app.planetscale.com/acme/shop", "404 Not Found"}},
 		{"not_found_database", func(t *testing.T) map[string]string {
-			_, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+			_, url := startShop(t)
 			in := gateInputs(url)
 			in["INPUT_DATABASE"] = "shoq"
 			return in
 		}, []string{`Organization \"acme\" or database \"shoq\" not found`, "`read_deploy_request` on \\\"shoq\\\""}},
 		{"unauthorized", func(t *testing.T) map[string]string {
-			_, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+			_, url := startShop(t)
 			in := gateInputs(url)
 			in["INPUT_SERVICE-TOKEN"] = otherTokenID + ":" + otherSecret
 			return in
 		}, []string{"PlanetScale rejected the service token (401 Unauthorized)", "Service tokens", "`service-token`"}},
 		{"server_keeps_failing", func(t *testing.T) map[string]string {
-			srv, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+			srv, url := startShop(t)
 			srv.InjectFaults(sandbox.InternalError, sandbox.InternalError, sandbox.InternalError)
 			return gateInputs(url)
 		}, []string{"The PlanetScale API kept failing (500 Internal Server Error)", "gave up after 3 attempts"}},
 		{"rate_limited", func(t *testing.T) map[string]string {
-			srv, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+			srv, url := startShop(t)
 			srv.InjectFaults(sandbox.RateLimited, sandbox.RateLimited, sandbox.RateLimited)
 			return gateInputs(url)
 		}, []string{"429 Too Many Requests", "600 requests a minute"}},
@@ -515,14 +381,14 @@ func TestRun_Errors(t *testing.T) {
 			return gateInputs("http://api.planetscale.com")
 		}, []string{`input \"api-url\"`, "plain http"}},
 		{"timeout_without_answer", func(t *testing.T) map[string]string {
-			srv, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+			srv, url := startShop(t)
 			srv.InjectFaults(sandbox.Fault{Delay: time.Minute, Status: 200})
 			in := gateInputs(url)
 			in["INPUT_TIMEOUT"] = "1s"
 			return in
 		}, []string{"No answer from the PlanetScale API at " + "http://127.0.0.1", "within the timeout (1s)"}},
 		{"timeout_reports_last_error", func(t *testing.T) map[string]string {
-			srv, url := startSandbox(t, sandbox.WithDatabase(shopDB()), sandbox.WithToken(testToken))
+			srv, url := startShop(t)
 			srv.InjectFaults(sandbox.Unavailable, sandbox.Fault{Delay: time.Minute, Status: 200})
 			in := gateInputs(url)
 			in["INPUT_TIMEOUT"] = "1s"
@@ -589,7 +455,7 @@ func TestRun_BadInputMasksFirst(t *testing.T) {
 
 func TestRun_WithoutRunnerFiles(t *testing.T) {
 	t.Parallel()
-	_, url := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", false))), sandbox.WithToken(testToken))
+	_, url := startShop(t, sandboxDR(1, "ready", false))
 	in := gateInputs(url)
 	in["GITHUB_OUTPUT"] = ""
 	in["GITHUB_STEP_SUMMARY"] = ""
@@ -607,31 +473,25 @@ func TestRun_WithoutRunnerFiles(t *testing.T) {
 	}
 }
 
+// TestRun_UnwritableRunnerFiles: a runner file that cannot be written is an
+// error, and what could be written still is.
 func TestRun_UnwritableRunnerFiles(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name         string
-		badOutput    bool
-		wantInMsg    []string
-		wantOutputs  bool
-		wantSummary  bool
-		wantLastKept string
+		// missing names the runner file whose directory does not exist.
+		name, missing string
+		wantInMsg     []string
 	}{
-		{"output_dir_missing", true, []string{"could not write the step outputs (GITHUB_OUTPUT)", "no such file or directory"}, false, true, ""},
-		{"summary_dir_missing", false, []string{"could not write the job summary (GITHUB_STEP_SUMMARY)", "no such file or directory"}, true, false, "error"},
+		{"output_dir_missing", "GITHUB_OUTPUT", []string{"could not write the step outputs (GITHUB_OUTPUT)", "no such file or directory"}},
+		{"summary_dir_missing", "GITHUB_STEP_SUMMARY", []string{"could not write the job summary (GITHUB_STEP_SUMMARY)", "no such file or directory"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, url := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", false))), sandbox.WithToken(testToken))
+			_, url := startShop(t, sandboxDR(1, "ready", false))
 			in := gateInputs(url)
 			runnerFiles(t, in)
-			missing := filepath.Join(t.TempDir(), "no-such-dir", "file")
-			if tt.badOutput {
-				in["GITHUB_OUTPUT"] = missing
-			} else {
-				in["GITHUB_STEP_SUMMARY"] = missing
-			}
+			in[tt.missing] = filepath.Join(t.TempDir(), "no-such-dir", "file")
 			r := runGate(t, in)
 			if r.result != ResultError {
 				t.Fatalf("result = %v, want error; log:\n%s", r.result, r.log)
@@ -645,13 +505,13 @@ func TestRun_UnwritableRunnerFiles(t *testing.T) {
 					t.Errorf("annotation %q lacks %q", errs[0], want)
 				}
 			}
-			if tt.wantOutputs {
+			if tt.missing != "GITHUB_OUTPUT" {
 				// The verdict's outputs were written, then result=error; the runner keeps the last.
-				if got := outputMap(r.outputs)["result"]; got != tt.wantLastKept {
-					t.Errorf("result output = %q, want %q", got, tt.wantLastKept)
+				if got := outputMap(r.outputs)["result"]; got != "error" {
+					t.Errorf("result output = %q, want %q", got, "error")
 				}
 			}
-			if tt.wantSummary && !strings.HasPrefix(r.summary, "## ⚠️ Could not check deploy requests\n") {
+			if tt.missing != "GITHUB_STEP_SUMMARY" && !strings.HasPrefix(r.summary, "## ⚠️ Could not check deploy requests\n") {
 				t.Errorf("summary is not the error summary:\n%s", r.summary)
 			}
 		})
@@ -664,7 +524,7 @@ func TestRun_HostileAPIStrings(t *testing.T) {
 	t.Parallel()
 	d := sandboxDR(1, "ready", false)
 	d.Branch = "x\n::error::injected\n|<script>"
-	_, url := startSandbox(t, sandbox.WithDatabase(shopDB(d)), sandbox.WithToken(testToken))
+	_, url := startShop(t, d)
 	r := runGate(t, gateInputs(url))
 	if r.result != ResultFail {
 		t.Fatalf("result = %v, want fail", r.result)

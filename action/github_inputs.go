@@ -46,7 +46,7 @@ func loadGitHubInputs(a *githubactions.Action, minInterval time.Duration, proble
 	}
 	var err error
 	if in.comment, err = ghreport.ParseCommentPolicy(a.GetInput("comment")); err != nil {
-		*problems = append(*problems, `input "comment": `+err.Error())
+		*problems = append(*problems, err.Error())
 	}
 	switch in.mode {
 	case "":

@@ -37,7 +37,7 @@ type githubRun struct {
 
 func newGitHubRun(t *testing.T, event string, drs ...sandbox.DeployRequest) *githubRun {
 	t.Helper()
-	ps, psURL := startSandbox(t, sandbox.WithDatabase(shopDB(drs...)), sandbox.WithToken(testToken))
+	ps, psURL := startShop(t, drs...)
 	gh := ghsandbox.New(ghsandbox.WithPrefix("/api/v3"), ghsandbox.WithRepo(repoName), ghsandbox.WithToken(ghsandbox.Token{Value: ghToken}), ghsandbox.WithPageSize(2))
 	if event != "schedule" {
 		gh.AddPull(repoName, ghsandbox.PullRequest{Number: prNumber, HeadRef: "feature-1", HeadSHA: headSHA})

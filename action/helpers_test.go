@@ -2,13 +2,18 @@ package action
 
 import (
 	"bytes"
+	"fmt"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/runnersim"
+	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 	"github.com/sethvargo/go-githubactions"
 )
 
@@ -102,4 +107,124 @@ func assertNoSecret(t *testing.T, secret, log string, files map[string]string) {
 	for _, leak := range testkit.SecretLeaks([]string{secret}, log, files) {
 		t.Error(leak)
 	}
+}
+
+// fastRetry keeps retried runs quick: millisecond waits, Retry-After capped.
+var fastRetry = planetscale.RetryPolicy{
+	BaseDelay:      time.Millisecond,
+	MaxDelay:       2 * time.Millisecond,
+	MaxRetryAfter:  5 * time.Millisecond,
+	MaxRetries:     2,
+	JitterPercent:  1,
+	AttemptTimeout: 5 * time.Second,
+}
+
+var testToken = sandbox.Token{
+	ID:     testTokenID,
+	Secret: testSecret,
+	Grants: map[string][]string{"acme/shop": {"read_deploy_request", "read_database"}},
+}
+
+func sandboxDR(n int, state string, approved bool) sandbox.DeployRequest {
+	return sandbox.DeployRequest{
+		Number: n, Branch: fmt.Sprintf("feature-%d", n), IntoBranch: "main", Approved: approved,
+		State: "open", DeploymentState: state, Deployable: state != "pending" && state != "error",
+		CreatedAt: testNow.Add(-2 * time.Hour),
+	}
+}
+
+func shopDB(drs ...sandbox.DeployRequest) sandbox.Database {
+	return sandbox.Database{Organization: "acme", Name: "shop", RequireApproval: true, DeployRequests: drs}
+}
+
+// startSandbox serves a fake PlanetScale API for one test.
+func startSandbox(t *testing.T, opts ...sandbox.Option) (*sandbox.Server, string) {
+	t.Helper()
+	srv := sandbox.New(opts...)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return srv, ts.URL
+}
+
+// startShop serves acme/shop holding drs, readable with the test token.
+func startShop(t *testing.T, drs ...sandbox.DeployRequest) (*sandbox.Server, string) {
+	t.Helper()
+	return startSandbox(t, sandbox.WithDatabase(shopDB(drs...)), sandbox.WithToken(testToken))
+}
+
+// gateInputs are the inputs of a run against apiURL with the test token.
+func gateInputs(apiURL string) map[string]string {
+	return map[string]string{
+		"INPUT_ORGANIZATION":  "acme",
+		"INPUT_DATABASE":      "shop",
+		"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret,
+		"INPUT_API-URL":       apiURL,
+		"INPUT_FAIL-ON":       "unapproved",
+		"INPUT_TIMEOUT":       "2m",
+	}
+}
+
+type runResult struct {
+	result  Result
+	log     string
+	outputs []Output
+	summary string
+}
+
+// runGate runs the gate in-process as the runner would, with GITHUB_OUTPUT
+// and GITHUB_STEP_SUMMARY files unless the inputs already name them, and
+// checks what every run must do: masks first, no secret anywhere.
+func runGate(t *testing.T, vars map[string]string) runResult {
+	t.Helper()
+	outPath, summaryPath := vars["GITHUB_OUTPUT"], vars["GITHUB_STEP_SUMMARY"]
+	if _, ok := vars["GITHUB_OUTPUT"]; !ok {
+		outPath, summaryPath = runnerFiles(t, vars)
+	}
+	if _, ok := vars["GITHUB_ACTIONS"]; !ok {
+		vars["GITHUB_ACTIONS"] = "true"
+	}
+	var buf bytes.Buffer
+	res := Run(t.Context(), Options{
+		Getenv: func(k string) string { return vars[k] }, Stdout: &buf,
+		RetryPolicy: &fastRetry, Now: func() time.Time { return testNow }, UserAgent: "test", MinWaitInterval: time.Millisecond,
+	})
+	r := runResult{result: res, log: buf.String()}
+	files := map[string]string{}
+	if outPath != "" {
+		if b, err := os.ReadFile(outPath); err == nil {
+			files["GITHUB_OUTPUT"] = string(b)
+			r.outputs = parseRunnerOutputs(t, string(b))
+		}
+	}
+	if summaryPath != "" {
+		if b, err := os.ReadFile(summaryPath); err == nil {
+			r.summary = string(b)
+			files["GITHUB_STEP_SUMMARY"] = r.summary
+		}
+	}
+	assertMasksFirst(t, r.log)
+	for _, secret := range []string{testSecret, otherSecret} {
+		assertNoSecret(t, secret, r.log, files)
+	}
+	return r
+}
+
+// assertMasksFirst checks that the ::add-mask:: lines come before any other
+// line, and that the test secret is masked whenever the inputs hold it.
+func assertMasksFirst(t *testing.T, log string) {
+	t.Helper()
+	other := false
+	for i, l := range lines(log) {
+		isMask := strings.HasPrefix(l, "::add-mask::")
+		if isMask && other {
+			t.Errorf("log line %d %q masks a value after other output", i+1, l)
+		}
+		if !isMask {
+			other = true
+		}
+	}
+}
+
+func annotations(log, kind string) []string {
+	return linesWithPrefix(log, "::"+kind+" ")
 }

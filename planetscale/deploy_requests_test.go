@@ -210,12 +210,13 @@ func TestListDeployRequests_pagingBugs(t *testing.T) {
 }
 
 // TestListDeployRequests_defaultPageBound checks that a server inventing
-// pages forever is stopped by the default bound of 1000 pages.
+// pages forever is stopped by the default bound of 1000 pages (with the
+// rate budget off: the default budget would take minutes over 1000).
 func TestListDeployRequests_defaultPageBound(t *testing.T) {
 	t.Parallel()
 
 	sb, url := newSandbox(t, openDRs(3, 3), sandbox.WithPagingBug(sandbox.PagingEndless))
-	c := newClient(t, url)
+	c := newClient(t, url, planetscale.WithRateLimit(0, 1))
 	_, err := c.ListDeployRequests(testContext(t), testOrg, testDB, planetscale.ListDeployRequestsOptions{})
 	var pagingErr *planetscale.PagingError
 	if !errors.As(err, &pagingErr) {

@@ -114,9 +114,10 @@ func (c *Client) slowDown(ctx context.Context, err error) {
 
 // limiter is a token bucket: tokens accrue at rate a second up to burst,
 // each request takes one, and a request that finds none waits for the next.
-// A pause (after a 429) holds every request back until it ends and empties
-// the bucket, so that requests start again at the steady rate, not in a
-// burst. rate 0 means no budget; pauses still hold.
+// A pause (after a 429) holds every request back until it ends and leaves
+// the bucket at most afterPause tokens, so that requests start again with
+// one round of pages at once, then at the steady rate, not in a burst.
+// rate 0 means no budget; pauses still hold.
 type limiter struct {
 	mu    sync.Mutex
 	rate  float64
@@ -187,7 +188,11 @@ func (l *limiter) advance(t time.Time) {
 	}
 }
 
-// pause holds every request back until until, and empties the bucket.
+// afterPause is the most tokens the bucket holds when a pause ends.
+const afterPause = MaxPageConcurrency
+
+// pause holds every request back until until, and all but empties the
+// bucket.
 func (l *limiter) pause(until time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -196,6 +201,6 @@ func (l *limiter) pause(until time.Time) {
 	}
 	if l.rate != 0 {
 		l.advance(until)
-		l.tokens = min(l.tokens, 0)
+		l.tokens = min(l.tokens, afterPause)
 	}
 }

@@ -79,9 +79,10 @@ func ListAll[T any](ctx context.Context, c *Client, path string, query url.Value
 	var (
 		prev    *walk[T] // the last walk that counted, if the one before this
 		reasons []string
+		plan    = walkPlan{firstPage: firstPageHook(ctx)}
 	)
 	for n := 1; n <= maxWalks; n++ {
-		w, err := walkOnce(ctx, c, path, q, n, &spec)
+		w, err := walkOnce(ctx, c, path, q, n, &spec, &plan)
 		if err != nil {
 			return nil, err
 		}
@@ -100,6 +101,7 @@ func ListAll[T any](ctx context.Context, c *Client, path string, query url.Value
 			reasons = append(reasons, fmt.Sprintf("read %d differed from read %d: %s", n, n-1, diff))
 		}
 		prev = w
+		prev.items = nil // only its keys and fingerprints are compared
 	}
 	return nil, &PagingError{
 		Problem: fmt.Sprintf("%v: %d reads of the whole list never gave two in a row that agree (%s)", ErrListChanged, maxWalks, strings.Join(reasons, "; ")),

@@ -11,25 +11,23 @@ import (
 // cannot be read, are negative or contradict each other are a
 // *PagingError: pages fetched by a wrong count would not be the list.
 func (p *listPage[T]) pageCount() (int, error) {
-	byCount := 0
-	if p.total >= 0 && p.perPage != nil {
-		perPage, err := totalField("per_page", p.perPage)
-		switch {
-		case err != nil:
-			return 0, err
-		case perPage > 0:
-			byCount = max(1, p.total/perPage)
-			if p.total > perPage && p.total%perPage != 0 {
-				byCount++
-			}
-		}
-	}
-	if p.totalPages == nil {
-		return byCount, nil
+	perPage, err := totalField("per_page", p.perPage)
+	if err != nil {
+		return 0, err
 	}
 	pages, err := totalField("total_pages", p.totalPages)
 	if err != nil {
 		return 0, err
+	}
+	byCount := 0
+	if p.total >= 0 && perPage > 0 {
+		byCount = max(1, p.total/perPage)
+		if p.total > perPage && p.total%perPage != 0 {
+			byCount++
+		}
+	}
+	if pages < 0 {
+		return byCount, nil
 	}
 	pages = max(1, pages) // an empty list may count no pages; it has its one
 	if byCount > 0 && pages != byCount {
@@ -38,15 +36,18 @@ func (p *listPage[T]) pageCount() (int, error) {
 	return pages, nil
 }
 
-// totalField reads a total of the envelope: a number that is not negative,
-// or null for 0.
+// totalField reads a count of the envelope, raw: a number that is not
+// negative, or -1 when absent or null.
 func totalField(name string, raw json.RawMessage) (int, error) {
 	var n *int
+	if raw == nil {
+		return -1, nil
+	}
 	if err := json.Unmarshal(raw, &n); err != nil {
 		return 0, fmt.Errorf("%w: %s is %s, not a whole number", ErrUnexpectedResponse, name, quoteText(string(raw)))
 	}
 	if n == nil {
-		return 0, nil
+		return -1, nil
 	}
 	if *n < 0 {
 		return 0, &PagingError{Problem: fmt.Sprintf("%s is %d", name, *n)}

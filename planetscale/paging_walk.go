@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"strconv"
 	"strings"
@@ -24,20 +25,54 @@ type walk[T any] struct {
 	void string
 }
 
-// walkOnce reads the list's pages once, in order, until next_page is null
-// or the walk turns out not to count; number is the walk's, from 1. query
-// is reused for each page.
-func walkOnce[T any](ctx context.Context, c *Client, path string, query url.Values, number int, spec *ListSpec[T]) (*walk[T], error) {
+// walkPlan carries what one walk of a list tells the next.
+type walkPlan struct {
+	// pages is the page count the totals of the latest page 1 gave (see
+	// pageCount), 0 for none: a confirming walk asks for that many pages
+	// at once.
+	pages int
+	// firstPage, when set, is called once page 1 of the first walk is read.
+	firstPage func()
+}
+
+// walkOnce reads the list's pages once, until next_page is null or the walk
+// turns out not to count; number is the walk's, from 1. Pages are taken
+// and checked in page order, however they are fetched: one after another,
+// or (WithPageConcurrency) at once when the totals of page 1 give the page
+// count, every page then checked against that count too.
+func walkOnce[T any](ctx context.Context, c *Client, path string, query url.Values, number int, spec *ListSpec[T], plan *walkPlan) (*walk[T], error) {
+	concurrent := c.pace.pages > 1
+	f := newPageFetcher(ctx, c.pace.pages, func(ctx context.Context, n int) (*listPage[T], error) {
+		return fetchPage(ctx, c, path, query, pageRef{n, number}, spec)
+	})
+	defer f.close()
+	f.want(min(plan.pages, c.maxPages))
 	w := &walk[T]{spec: spec, seen: map[string]string{}, total: -1}
+	pages := 0 // the page count of page 1's totals; 0: follow next_page
 	for n := 1; ; {
 		if w.pages == c.maxPages {
 			return nil, &PagingError{Problem: fmt.Sprintf("more than %d pages: stopped so as not to loop", c.maxPages)}
 		}
-		p, err := fetchPage(ctx, c, path, query, pageRef{n, number}, spec)
+		p, err := f.page(n)
 		if err != nil {
 			return nil, err
 		}
 		w.pages++
+		if n == 1 {
+			if plan.firstPage != nil {
+				plan.firstPage()
+				plan.firstPage = nil
+			}
+			if concurrent {
+				if pages, err = firstPageCount(p, c.maxPages); err != nil {
+					return nil, &PageError{Page: n, Walk: number, Err: err}
+				}
+				plan.pages = pages
+				if pages > 0 {
+					f.dropAfter(pages)
+				}
+			}
+		}
 		if err := w.add(n, p); err != nil {
 			return nil, &PageError{Page: n, Walk: number, Err: err}
 		}
@@ -48,10 +83,28 @@ func walkOnce[T any](ctx context.Context, c *Client, path string, query url.Valu
 			if err := w.finish(); err != nil {
 				return nil, &PageError{Page: n, Walk: number, Err: err}
 			}
+		}
+		if pages > 0 {
+			if err := p.fitsCount(n, pages); err != nil {
+				return nil, &PageError{Page: n, Walk: number, Err: err}
+			}
+		}
+		if p.next == 0 {
 			return w, nil
 		}
+		f.want(pages)
 		n = p.next
 	}
+}
+
+// firstPageCount returns the page count of page 1's totals (see
+// pageCount), which must not pass maxPages.
+func firstPageCount[T any](p *listPage[T], maxPages int) (int, error) {
+	pages, err := p.pageCount()
+	if err == nil && pages > maxPages {
+		err = &PagingError{Problem: fmt.Sprintf("the totals make %d pages, more than %d: stopped so as not to loop", pages, maxPages)}
+	}
+	return pages, err
 }
 
 // pageRef names a page of one walk.
@@ -60,6 +113,7 @@ type pageRef struct{ number, walk int }
 // fetchPage reads page p and checks it on its own; the raw answer is
 // dropped once decoded.
 func fetchPage[T any](ctx context.Context, c *Client, path string, query url.Values, p pageRef, spec *ListSpec[T]) (*listPage[T], error) {
+	query = maps.Clone(query) // pages may be fetched at once
 	query.Set("page", strconv.Itoa(p.number))
 	var raw json.RawMessage
 	if err := c.get(ctx, path, query, &raw); err != nil {

@@ -2,7 +2,6 @@ package report
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -17,20 +16,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to write it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from what the renderer writes now (go test ./report -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	testkit.Golden(t, filepath.Join("testdata", name), got, *update)
 }
 
 func TestMarkdown_Golden(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
 	"github.com/deploy-request-gate/deploy-request-gate/runnersim"
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
@@ -414,18 +415,10 @@ func TestGate_Paging(t *testing.T) {
 	if got, want := run.outputs["total"], fmt.Sprint(len(open)); got != want {
 		t.Errorf("total = %q, want %q", got, want)
 	}
-	var pages []string
-	for _, r := range api.Requests() {
-		if strings.HasSuffix(r.Path, "/deploy-requests") {
-			pages = append(pages, r.Query["page"])
-			if r.Query["per_page"] != "100" || r.Query["state"] != "open" {
-				t.Errorf("list request query = %v, want per_page=100 and state=open", r.Query)
-			}
-		}
-	}
 	// A list of more than one page counts only when two walks agree.
-	if got, want := pages, []string{"1", "2", "3", "1", "2", "3"}; !slices.Equal(got, want) {
-		t.Errorf("pages requested = %v, want %v", got, want)
+	pages := testkit.ListPages(t, api.Requests(), testOrg, testDatabase)
+	if want := []string{"1", "2", "3", "1", "2", "3"}; !slices.Equal(pages, want) {
+		t.Errorf("pages requested = %v, want %v", pages, want)
 	}
 }
 
