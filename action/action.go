@@ -139,6 +139,8 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 	}
 	v, err := check.Wait(ctx, client, cfg, waitOpts)
 	r.Now = g.now()
+	g.a.Debugf("%s made (rate budget: %g a second in bursts of %d, shared by every call of this run)",
+		report.Plural(int(client.Requests()), "PlanetScale API request", "PlanetScale API requests"), planetscale.DefaultRateLimit, planetscale.DefaultRateBurst)
 	if err != nil {
 		p := check.Explain(err, cfg)
 		f := report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()}

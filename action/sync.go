@@ -63,7 +63,8 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 		}
 		rows = append(rows, row)
 	}
-	g.infof("Sync done: %s, %s", report.Plural(len(pulls), "open pull request", "open pull requests"),
+	g.infof("Sync done: %s, %s, %s", report.Plural(len(pulls), "open pull request", "open pull requests"),
+		report.Plural(int(client.Requests()), "PlanetScale API request", "PlanetScale API requests"),
 		report.Plural(gh.Requests(), "GitHub request", "GitHub requests"))
 	r.Now = g.now()
 	result := "pass"
