@@ -24,10 +24,7 @@ func TestRun_Pass(t *testing.T) {
 		sandboxDR(3, "no_changes", false),
 		sandbox.DeployRequest{Number: 4, Branch: "old", IntoBranch: "main", State: "closed", DeploymentState: "ready"},
 	)
-	r := runGate(t, gateInputs(url))
-	if r.result != ResultPass {
-		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
-	}
+	r := mustRun(t, gateInputs(url), ResultPass)
 	if got := outputNames(r.outputs); !slices.Equal(got, outputOrder) {
 		t.Errorf("outputs = %q, want %q", got, outputOrder)
 	}
@@ -60,10 +57,7 @@ func TestRun_Pass(t *testing.T) {
 func TestRun_NoDeployRequests(t *testing.T) {
 	t.Parallel()
 	_, url := startShop(t)
-	r := runGate(t, gateInputs(url))
-	if r.result != ResultPass {
-		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
-	}
+	r := mustRun(t, gateInputs(url), ResultPass)
 	if got, want := outputMap(r.outputs)["deploy-requests"], "[]"; got != want {
 		t.Errorf("deploy-requests = %q, want %q", got, want)
 	}
@@ -90,10 +84,7 @@ func TestRun_Fail(t *testing.T) {
 	srv, url := startSandbox(t,
 		sandbox.WithDatabase(shopDB(drs...)), sandbox.WithToken(testToken),
 		sandbox.WithMaxPerPage(2)) // three pages of open requests
-	r := runGate(t, gateInputs(url))
-	if r.result != ResultFail {
-		t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
-	}
+	r := mustRun(t, gateInputs(url), ResultFail)
 	if got := outputNames(r.outputs); !slices.Equal(got, outputOrder) {
 		t.Errorf("outputs = %q, want %q", got, outputOrder)
 	}
@@ -168,10 +159,7 @@ func TestRun_FailOnUndeployed(t *testing.T) {
 	_, url := startShop(t, sandboxDR(1, "ready", true), sandboxDR(2, "complete", true))
 	in := gateInputs(url)
 	in["INPUT_FAIL-ON"] = "undeployed"
-	r := runGate(t, in)
-	if r.result != ResultFail {
-		t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
-	}
+	r := mustRun(t, in, ResultFail)
 	if got := outputMap(r.outputs)["blocking"]; got != "1" {
 		t.Errorf("blocking = %q, want %q", got, "1")
 	}
@@ -189,10 +177,7 @@ func TestRun_FailOnNever(t *testing.T) {
 	_, url := startShop(t, sandboxDR(1, "ready", false), sandboxDR(2, "ready", true), sandboxDR(3, "pending", false))
 	in := gateInputs(url)
 	in["INPUT_FAIL-ON"] = "never"
-	r := runGate(t, in)
-	if r.result != ResultPass {
-		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
-	}
+	r := mustRun(t, in, ResultPass)
 	got := outputMap(r.outputs)
 	if got["result"] != "pass" || got["blocking"] != "" || got["unapproved-count"] != "2" {
 		t.Errorf("outputs = %q, want result pass, no blocking, 2 unapproved", r.outputs)
@@ -223,10 +208,7 @@ func TestRun_ManyBlocking(t *testing.T) {
 	}
 	drs = append(drs, sandboxDR(14, "ready", true))
 	_, url := startShop(t, drs...)
-	r := runGate(t, gateInputs(url))
-	if r.result != ResultFail {
-		t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
-	}
+	r := mustRun(t, gateInputs(url), ResultFail)
 	errs := annotations(r.log, "error")
 	if len(errs) != 10 {
 		t.Fatalf("got %d error annotations, want 10:\n%s", len(errs), strings.Join(errs, "\n"))
@@ -254,10 +236,7 @@ func TestRun_ManyUnapprovedUnderNever(t *testing.T) {
 	_, url := startShop(t, drs...)
 	in := gateInputs(url)
 	in["INPUT_FAIL-ON"] = "never"
-	r := runGate(t, in)
-	if r.result != ResultPass {
-		t.Fatalf("result = %v, want pass", r.result)
-	}
+	r := mustRun(t, in, ResultPass)
 	if n := len(annotations(r.log, "warning")); n != 10 {
 		t.Errorf("got %d warnings, want 10", n)
 	}
@@ -275,10 +254,7 @@ func TestRun_Filters(t *testing.T) {
 	in := gateInputs(url)
 	in["INPUT_BRANCH"] = "add index"
 	in["INPUT_INTO-BRANCH"] = "main"
-	r := runGate(t, in)
-	if r.result != ResultFail {
-		t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
-	}
+	r := mustRun(t, in, ResultFail)
 	if got := outputMap(r.outputs); got["blocking"] != "2" || got["total"] != "1" {
 		t.Errorf("outputs = %q, want only #2", r.outputs)
 	}
@@ -296,10 +272,7 @@ func TestRun_ApprovalNotRequired(t *testing.T) {
 	db := shopDB(sandboxDR(1, "ready", false))
 	db.RequireApproval = false
 	_, url := startSandbox(t, sandbox.WithDatabase(db), sandbox.WithToken(testToken))
-	r := runGate(t, gateInputs(url))
-	if r.result != ResultFail {
-		t.Fatalf("result = %v, want fail", r.result)
-	}
+	r := mustRun(t, gateInputs(url), ResultFail)
 	if !strings.Contains(r.summary, "> [!NOTE]\n> Database **shop** does not require approval") {
 		t.Errorf("summary lacks the approval note:\n%s", r.summary)
 	}
@@ -309,10 +282,7 @@ func TestRun_RetriesThenPasses(t *testing.T) {
 	t.Parallel()
 	srv, url := startShop(t, sandboxDR(1, "ready", true))
 	srv.InjectFaults(sandbox.Unavailable, sandbox.RateLimitedFor("1"))
-	r := runGate(t, gateInputs(url))
-	if r.result != ResultPass {
-		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
-	}
+	r := mustRun(t, gateInputs(url), ResultPass)
 	for _, want := range []string{"PlanetScale API: attempt 1 failed (", "PlanetScale API: attempt 2 failed ("} {
 		if !strings.Contains(r.log, want) {
 			t.Errorf("log lacks %q:\n%s", want, r.log)
@@ -398,10 +368,7 @@ func TestRun_Errors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := runGate(t, tt.setup(t))
-			if r.result != ResultError {
-				t.Fatalf("result = %v, want error; log:\n%s", r.result, r.log)
-			}
+			r := mustRun(t, tt.setup(t), ResultError)
 			if want := []Output{{"result", "error"}}; !slices.Equal(r.outputs, want) {
 				t.Errorf("outputs = %q, want %q", r.outputs, want)
 			}
@@ -437,10 +404,7 @@ func TestRun_Errors(t *testing.T) {
 func TestRun_BadInputMasksFirst(t *testing.T) {
 	t.Parallel()
 	vars := map[string]string{"INPUT_SERVICE-TOKEN": testSecret + ":" + testTokenID}
-	r := runGate(t, vars)
-	if r.result != ResultError {
-		t.Fatalf("result = %v, want error", r.result)
-	}
+	r := mustRun(t, vars, ResultError)
 	ls := lines(r.log)
 	if len(ls) < 2 || !strings.HasPrefix(ls[0], "::add-mask::") {
 		t.Fatalf("log does not start with ::add-mask::\n%s", r.log)
@@ -459,10 +423,7 @@ func TestRun_WithoutRunnerFiles(t *testing.T) {
 	in := gateInputs(url)
 	in["GITHUB_OUTPUT"] = ""
 	in["GITHUB_STEP_SUMMARY"] = ""
-	r := runGate(t, in)
-	if r.result != ResultFail {
-		t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
-	}
+	r := mustRun(t, in, ResultFail)
 	for _, want := range []string{"GITHUB_OUTPUT is not set", "  result=fail", "  blocking=1", "  total=1", "  deploy-requests=[{"} {
 		if !strings.Contains(r.log, want) {
 			t.Errorf("log lacks %q:\n%s", want, r.log)
@@ -492,10 +453,7 @@ func TestRun_UnwritableRunnerFiles(t *testing.T) {
 			in := gateInputs(url)
 			runnerFiles(t, in)
 			in[tt.missing] = filepath.Join(t.TempDir(), "no-such-dir", "file")
-			r := runGate(t, in)
-			if r.result != ResultError {
-				t.Fatalf("result = %v, want error; log:\n%s", r.result, r.log)
-			}
+			r := mustRun(t, in, ResultError)
 			errs := annotations(r.log, "error")
 			if len(errs) != 1 {
 				t.Fatalf("error annotations = %q, want 1", errs)
@@ -525,10 +483,7 @@ func TestRun_HostileAPIStrings(t *testing.T) {
 	d := sandboxDR(1, "ready", false)
 	d.Branch = "x\n::error::injected\n|<script>"
 	_, url := startShop(t, d)
-	r := runGate(t, gateInputs(url))
-	if r.result != ResultFail {
-		t.Fatalf("result = %v, want fail", r.result)
-	}
+	r := mustRun(t, gateInputs(url), ResultFail)
 	for _, l := range lines(r.log) {
 		if strings.HasPrefix(l, "::error::injected") {
 			t.Errorf("a branch name injected a workflow command: %q", l)

@@ -111,12 +111,8 @@ func assertNoSecret(t *testing.T, secret, log string, files map[string]string) {
 
 // fastRetry keeps retried runs quick: millisecond waits, Retry-After capped.
 var fastRetry = planetscale.RetryPolicy{
-	BaseDelay:      time.Millisecond,
-	MaxDelay:       2 * time.Millisecond,
-	MaxRetryAfter:  5 * time.Millisecond,
-	MaxRetries:     2,
-	JitterPercent:  1,
-	AttemptTimeout: 5 * time.Second,
+	BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond, MaxRetryAfter: 5 * time.Millisecond,
+	MaxRetries: 2, JitterPercent: 1, AttemptTimeout: 5 * time.Second,
 }
 
 var testToken = sandbox.Token{
@@ -205,6 +201,17 @@ func runGate(t *testing.T, vars map[string]string) runResult {
 	assertMasksFirst(t, r.log)
 	for _, secret := range []string{testSecret, otherSecret} {
 		assertNoSecret(t, secret, r.log, files)
+	}
+	return r
+}
+
+// mustRun runs the gate as runGate does and stops the test unless it ends
+// with want.
+func mustRun(t *testing.T, vars map[string]string, want Result) runResult {
+	t.Helper()
+	r := runGate(t, vars)
+	if r.result != want {
+		t.Fatalf("result = %v, want %v; log:\n%s", r.result, want, r.log)
 	}
 	return r
 }

@@ -1,6 +1,7 @@
 package action
 
 import (
+	"bytes"
 	"errors"
 	"slices"
 	"strings"
@@ -17,6 +18,14 @@ const (
 	otherTokenID = "other9id7def"
 	otherSecret  = "pscale_tkn_OtherS3cretValueNeverPrint"
 )
+
+// loadConfig reads the config from vars as the action does; buf holds what
+// it wrote.
+func loadConfig(vars map[string]string) (*check.Config, *bytes.Buffer, error) {
+	a, buf := newTestAction(vars)
+	cfg, err := LoadConfig(a)
+	return cfg, buf, err
+}
 
 func TestLoadConfig_Valid(t *testing.T) {
 	t.Parallel()
@@ -61,28 +70,17 @@ func TestLoadConfig_Valid(t *testing.T) {
 			for k, v := range tt.vars {
 				vars[k] = v
 			}
-			a, buf := newTestAction(vars)
-			cfg, err := LoadConfig(a)
+			cfg, buf, err := loadConfig(vars)
 			if err != nil {
 				t.Fatalf("LoadConfig error = %v, want none", err)
 			}
-			if cfg.Credentials != tt.wantCreds {
-				t.Errorf("Credentials = %+v, want %+v", cfg.Credentials, tt.wantCreds)
+			// The defaults, no filter, and the token wherever it came from.
+			want := check.Config{
+				Organization: "acme", Database: "shop", FailOn: check.FailOnUnapproved,
+				APIURL: planetscale.DefaultBaseURL, Timeout: check.DefaultTimeout, Credentials: tt.wantCreds,
 			}
-			if cfg.Organization != "acme" || cfg.Database != "shop" {
-				t.Errorf("Organization, Database = %q, %q; want acme, shop", cfg.Organization, cfg.Database)
-			}
-			if cfg.FailOn != check.FailOnUnapproved {
-				t.Errorf("FailOn = %q, want %q", cfg.FailOn, check.FailOnUnapproved)
-			}
-			if cfg.APIURL != planetscale.DefaultBaseURL {
-				t.Errorf("APIURL = %q, want %q", cfg.APIURL, planetscale.DefaultBaseURL)
-			}
-			if cfg.Timeout != check.DefaultTimeout {
-				t.Errorf("Timeout = %s, want %s", cfg.Timeout, check.DefaultTimeout)
-			}
-			if cfg.Filter != (check.Filter{}) {
-				t.Errorf("Filter = %+v, want none", cfg.Filter)
+			if *cfg != want {
+				t.Errorf("LoadConfig = %+v, want %+v", *cfg, want)
 			}
 			// Every line LoadConfig writes is a mask, and the secret is masked.
 			out := buf.String()
@@ -102,7 +100,7 @@ func TestLoadConfig_Valid(t *testing.T) {
 
 func TestLoadConfig_AllInputs(t *testing.T) {
 	t.Parallel()
-	a, _ := newTestAction(map[string]string{
+	cfg, _, err := loadConfig(map[string]string{
 		"INPUT_ORGANIZATION":  "  acme\n",
 		"INPUT_DATABASE":      "shop",
 		"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret,
@@ -112,7 +110,6 @@ func TestLoadConfig_AllInputs(t *testing.T) {
 		"INPUT_API-URL":       "https://proxy.example.com/planetscale/",
 		"INPUT_TIMEOUT":       " 90s ",
 	})
-	cfg, err := LoadConfig(a)
 	if err != nil {
 		t.Fatalf("LoadConfig error = %v, want none", err)
 	}
@@ -132,42 +129,41 @@ func TestLoadConfig_AllInputs(t *testing.T) {
 
 func TestLoadConfig_APIURL(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		url     string
-		wantErr bool
-	}{
-		{"https", "https://api.planetscale.com", false},
-		{"https_proxy_path", "https://proxy.internal.example/planetscale", false},
-		{"http_loopback_ip", "http://127.0.0.1:8080", false},
-		{"http_loopback_range", "http://127.8.9.10:8080", false},
-		{"http_localhost", "http://localhost:3000", false},
-		{"http_ipv6_loopback", "http://[::1]:3000", false},
-		{"http_remote", "http://api.planetscale.com", true},
-		{"http_private_ip", "http://10.0.0.5:8080", true},
-		{"http_localhost_lookalike", "http://localhost.evil.example", true},
-		{"no_scheme", "api.planetscale.com", true},
-		{"ftp", "ftp://api.planetscale.com", true},
-		{"user_info", "https://user:pw@api.planetscale.com", true},
-		{"query", "https://api.planetscale.com?x=1", true},
+	load := func(url string) (*check.Config, error) {
+		cfg, _, err := loadConfig(map[string]string{
+			"INPUT_ORGANIZATION": "acme", "INPUT_DATABASE": "shop",
+			"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret, "INPUT_API-URL": url,
+		})
+		return cfg, err
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	accepted := map[string]string{
+		"https":               "https://api.planetscale.com",
+		"https_proxy_path":    "https://proxy.internal.example/planetscale",
+		"http_loopback_ip":    "http://127.0.0.1:8080",
+		"http_loopback_range": "http://127.8.9.10:8080",
+		"http_localhost":      "http://localhost:3000",
+		"http_ipv6_loopback":  "http://[::1]:3000",
+	}
+	for name, url := range accepted {
+		if cfg, err := load(url); err != nil {
+			t.Errorf("%s: LoadConfig error = %v, want none", name, err)
+		} else if cfg.APIURL != url {
+			t.Errorf("%s: APIURL = %q, want %q", name, cfg.APIURL, url)
+		}
+	}
+	refused := map[string]string{
+		"http_remote":              "http://api.planetscale.com",
+		"http_private_ip":          "http://10.0.0.5:8080",
+		"http_localhost_lookalike": "http://localhost.evil.example",
+		"no_scheme":                "api.planetscale.com",
+		"ftp":                      "ftp://api.planetscale.com",
+		"user_info":                "https://user:pw@api.planetscale.com",
+		"query":                    "https://api.planetscale.com?x=1",
+	}
+	for name, url := range refused {
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			a, _ := newTestAction(map[string]string{
-				"INPUT_ORGANIZATION": "acme", "INPUT_DATABASE": "shop",
-				"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret, "INPUT_API-URL": tt.url,
-			})
-			cfg, err := LoadConfig(a)
-			if !tt.wantErr {
-				if err != nil {
-					t.Fatalf("LoadConfig error = %v, want none", err)
-				}
-				if cfg.APIURL != tt.url {
-					t.Errorf("APIURL = %q, want %q", cfg.APIURL, tt.url)
-				}
-				return
-			}
+			_, err := load(url)
 			var inErr *InputError
 			if !errors.As(err, &inErr) {
 				t.Fatalf("LoadConfig error = %v, want an *InputError", err)
@@ -185,12 +181,11 @@ func TestLoadConfig_APIURL(t *testing.T) {
 // TestLoadConfigReportsAllProblems: one *InputError lists every problem.
 func TestLoadConfig_ReportsAllProblems(t *testing.T) {
 	t.Parallel()
-	a, buf := newTestAction(map[string]string{
+	cfg, buf, err := loadConfig(map[string]string{
 		"INPUT_FAIL-ON": "sometimes",
 		"INPUT_API-URL": "http://api.example.com",
 		"INPUT_TIMEOUT": "forever",
 	})
-	cfg, err := LoadConfig(a)
 	if cfg != nil {
 		t.Errorf("LoadConfig config = %+v, want nil", cfg)
 	}
@@ -282,8 +277,7 @@ func TestLoadConfig_CredentialMistakes(t *testing.T) {
 			t.Parallel()
 			// Organization is missing too: masking must not wait for a valid config.
 			tt.vars["INPUT_DATABASE"] = "shop"
-			a, buf := newTestAction(tt.vars)
-			_, err := LoadConfig(a)
+			_, buf, err := loadConfig(tt.vars)
 			var inErr *InputError
 			if !errors.As(err, &inErr) {
 				t.Fatalf("LoadConfig error = %v, want an *InputError", err)
@@ -326,11 +320,10 @@ func TestLoadConfig_CredentialMistakes(t *testing.T) {
 // refused, and each mask fits one ::add-mask:: command.
 func TestLoadConfig_MultiLineToken(t *testing.T) {
 	t.Parallel()
-	a, buf := newTestAction(map[string]string{
+	_, buf, err := loadConfig(map[string]string{
 		"INPUT_ORGANIZATION": "acme", "INPUT_DATABASE": "shop",
 		"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret + "\nsecond-line",
 	})
-	_, err := LoadConfig(a)
 	var inErr *InputError
 	if !errors.As(err, &inErr) || !strings.Contains(err.Error(), "white space") {
 		t.Fatalf("LoadConfig error = %v, want an *InputError about white space", err)

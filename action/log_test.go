@@ -39,10 +39,7 @@ func TestRun_OutsideARunner(t *testing.T) {
 	in := gateInputs("http://127.0.0.1:1")
 	in["GITHUB_ACTIONS"] = ""
 	in["INPUT_TIMEOUT"] = "1s"
-	r := runGate(t, in)
-	if r.result != ResultError {
-		t.Fatalf("result = %v, want error", r.result)
-	}
+	r := mustRun(t, in, ResultError)
 	for _, l := range lines(r.log) {
 		if strings.HasPrefix(l, "::") {
 			t.Errorf("workflow command outside a runner: %q", l)

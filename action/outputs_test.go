@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +13,12 @@ import (
 
 // keep redacts nothing.
 func keep(s string) string { return s }
+
+// outputsOf is the outputs for drs under fail-on unapproved, nothing
+// redacted.
+func outputsOf(drs ...planetscale.DeployRequest) []Output {
+	return Outputs(check.Evaluate(drs, check.Filter{}, check.FailOnUnapproved), keep)
+}
 
 var outputOrder = []string{"result", "total", "approved-count", "unapproved-count", "blocking", "deploy-requests"}
 
@@ -55,30 +60,27 @@ func TestOutputs(t *testing.T) {
 					t.Errorf("output %s = %q, want %q", want.Name, got[i].Value, want.Value)
 				}
 			}
-			var items []map[string]any
+			var items []struct {
+				Number   int  `json:"number"`
+				Blocking bool `json:"blocking"`
+			}
 			if err := json.Unmarshal([]byte(got[5].Value), &items); err != nil {
 				t.Fatalf("deploy-requests is not a JSON array: %v\n%s", err, got[5].Value)
 			}
-			var numbers []float64
-			var blocking []float64
+			var numbers, blocking []int
 			for _, it := range items {
-				numbers = append(numbers, it["number"].(float64))
-				if it["blocking"].(bool) {
-					blocking = append(blocking, it["number"].(float64))
+				numbers = append(numbers, it.Number)
+				if it.Blocking {
+					blocking = append(blocking, it.Number)
 				}
 			}
-			if want := []float64{3, 7, 12, 25, 100}; !slices.Equal(numbers, want) {
+			if want := []int{3, 7, 12, 25, 100}; !slices.Equal(numbers, want) {
 				t.Errorf("deploy-requests numbers = %v, want %v", numbers, want)
 			}
-			var wantBlocking []float64
-			for _, s := range strings.Split(tt.want[4].Value, ",") {
-				if s != "" {
-					var n float64
-					if err := json.Unmarshal([]byte(s), &n); err != nil {
-						t.Fatal(err)
-					}
-					wantBlocking = append(wantBlocking, n)
-				}
+			// The blocking output, "3,12,25", read as a JSON array.
+			var wantBlocking []int
+			if err := json.Unmarshal([]byte("["+tt.want[4].Value+"]"), &wantBlocking); err != nil {
+				t.Fatal(err)
 			}
 			if !slices.Equal(blocking, wantBlocking) {
 				t.Errorf("deploy-requests blocking = %v, want %v", blocking, wantBlocking)
@@ -96,34 +98,14 @@ func TestOutputs_DeployRequestJSON(t *testing.T) {
 		Deployment: &planetscale.Deployment{State: "ready", Deployable: true},
 		HTMLURL:    "https://app.planetscale.com/acme/shop/deploy-requests/42", CreatedAt: created,
 	}
-	out := Outputs(check.Evaluate([]planetscale.DeployRequest{d}, check.Filter{}, check.FailOnUnapproved), keep)
-	list := out[5].Value
-	if strings.Contains(list, "\n") {
-		t.Errorf("deploy-requests spans lines: %q", list)
-	}
-	var raw []map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(list), &raw); err != nil || len(raw) != 1 {
-		t.Fatalf("deploy-requests = %s: want a one-item JSON array (err %v)", list, err)
-	}
-	var keys []string
-	for k := range raw[0] {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	wantKeys := []string{"approved", "blocking", "branch", "created_at", "deployable", "deployment_state", "html_url", "into_branch", "number", "state"}
-	if !slices.Equal(keys, wantKeys) {
-		t.Errorf("keys = %q, want %q", keys, wantKeys)
-	}
-	want := map[string]string{
-		"number": `42`, "branch": `"add-\u003cindex\u003e|x"`, "into_branch": `"main"`, "approved": `false`,
-		"state": `"open"`, "deployment_state": `"ready"`, "deployable": `true`,
-		"html_url":   `"https://app.planetscale.com/acme/shop/deploy-requests/42"`,
-		"created_at": `"2026-10-25T14:54:59Z"`, "blocking": `true`,
-	}
-	for k, w := range want {
-		if got := string(raw[0][k]); got != w {
-			t.Errorf("%s = %s, want %s", k, got, w)
-		}
+	// One line, these keys in this order, outside text escaped for HTML,
+	// the time in UTC.
+	got := outputsOf(d)[5].Value
+	want := `[{"number":42,"branch":"add-\u003cindex\u003e|x","into_branch":"main","approved":false,"state":"open",` +
+		`"deployment_state":"ready","deployable":true,"html_url":"https://app.planetscale.com/acme/shop/deploy-requests/42",` +
+		`"created_at":"2026-10-25T14:54:59Z","blocking":true}]`
+	if got != want {
+		t.Errorf("deploy-requests =\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -131,7 +113,7 @@ func TestOutputs_EdgeValues(t *testing.T) {
 	t.Parallel()
 	t.Run("no_matches", func(t *testing.T) {
 		t.Parallel()
-		got := Outputs(check.Evaluate(nil, check.Filter{}, check.FailOnUnapproved), keep)
+		got := outputsOf()
 		want := []Output{{"result", "pass"}, {"total", "0"}, {"approved-count", "0"}, {"unapproved-count", "0"}, {"blocking", ""}, {"deploy-requests", "[]"}}
 		if !slices.Equal(got, want) {
 			t.Errorf("Outputs = %q, want %q", got, want)
@@ -140,7 +122,7 @@ func TestOutputs_EdgeValues(t *testing.T) {
 	t.Run("zero_created_at_and_no_deployment", func(t *testing.T) {
 		t.Parallel()
 		d := planetscale.DeployRequest{Number: 1, State: "open", DeploymentState: "ready", Approved: true}
-		got := Outputs(check.Evaluate([]planetscale.DeployRequest{d}, check.Filter{}, check.FailOnUnapproved), keep)[5].Value
+		got := outputsOf(d)[5].Value
 		want := `[{"number":1,"branch":"","into_branch":"","approved":true,"state":"open","deployment_state":"ready","deployable":false,"html_url":"","created_at":"","blocking":false}]`
 		if got != want {
 			t.Errorf("deploy-requests = %s, want %s", got, want)
@@ -149,7 +131,7 @@ func TestOutputs_EdgeValues(t *testing.T) {
 	t.Run("numbers_sort_numerically", func(t *testing.T) {
 		t.Parallel()
 		drs := []planetscale.DeployRequest{dr(100, "ready", false), dr(9, "ready", false), dr(10, "ready", false), dr(1000, "ready", false)}
-		if got, want := Outputs(check.Evaluate(drs, check.Filter{}, check.FailOnUnapproved), keep)[4].Value, "9,10,100,1000"; got != want {
+		if got, want := outputsOf(drs...)[4].Value, "9,10,100,1000"; got != want {
 			t.Errorf("blocking = %q, want %q", got, want)
 		}
 	})
@@ -162,7 +144,7 @@ func TestOutputs_SurviveRunnerFile(t *testing.T) {
 	t.Parallel()
 	d := dr(1, "ready", false)
 	d.Branch = "x\n_GitHubActionsFileCommandDelimeter_\nresult=pass"
-	want := Outputs(check.Evaluate([]planetscale.DeployRequest{d}, check.Filter{}, check.FailOnUnapproved), keep)
+	want := outputsOf(d)
 	vars := map[string]string{}
 	outPath, _ := runnerFiles(t, vars)
 	a, _ := newTestAction(vars)

@@ -6,13 +6,26 @@ import (
 	"time"
 )
 
+func TestValidateName(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"acme", "shop-db", "my_db.2", "...", ".x"} {
+		if err := ValidateName(name); err != nil {
+			t.Errorf("ValidateName(%q) = %v, want nil", name, err)
+		}
+	}
+	for _, name := range []string{".", "..", "acme/shop", `acme\shop`, "my db", "tab\tdb", "new\nline", "cr\rdb", "db?x", "db#x"} {
+		if err := ValidateName(name); err == nil || !strings.Contains(err.Error(), "not a bare name") {
+			t.Errorf("ValidateName(%q) = %v, want an error saying it is not a bare name", name, err)
+		}
+	}
+}
+
 func TestParseTimeout(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name    string
-		in      string
-		want    time.Duration
-		wantErr string
+		name, in string
+		want     time.Duration
+		wantErr  string
 	}{
 		{"empty_is_default", "", 2 * time.Minute, ""},
 		{"minutes", "2m", 2 * time.Minute, ""},

@@ -164,22 +164,8 @@ func explain(err error, cfg Config) Problem {
 		return troubleshoot("rejected", err,
 			fmt.Sprintf("PlanetScale rejected the request (%s).", apiErr.Status()),
 			"Check {branch} and {into-branch}.")
-	case errors.Is(err, planetscale.ErrTLS):
-		return troubleshoot("untrusted-certificate", err,
-			fmt.Sprintf("The server at %s presented a TLS certificate that is not trusted, so the gate did not send the token there and did not retry.", cfg.APIURL),
-			"Check {api-url}. Behind a proxy that inspects TLS, add its CA certificate to the system's trusted certificates (or point SSL_CERT_FILE at it).")
 	case errors.As(err, &netErr):
-		why := fmt.Sprintf("Could not reach the PlanetScale API at %s.", cfg.APIURL)
-		switch netErr.Kind {
-		case planetscale.NetworkDNS:
-			why = fmt.Sprintf("Could not reach the PlanetScale API at %s: its host name did not resolve.", cfg.APIURL)
-		case planetscale.NetworkRefused:
-			why = fmt.Sprintf("Could not reach the PlanetScale API at %s: nothing accepted the connection there.", cfg.APIURL)
-		case planetscale.NetworkReset:
-			why = fmt.Sprintf("Could not reach the PlanetScale API at %s: the connection was closed before an answer, often by a proxy or firewall.", cfg.APIURL)
-		}
-		return troubleshoot("unreachable", err, why,
-			"Check {api-url} and the runner's network (DNS, proxy, firewall), then {rerun}.")
+		return explainNetwork(err, netErr, cfg)
 	case errors.Is(err, planetscale.ErrTruncated):
 		return troubleshoot("cut-off", err,
 			fmt.Sprintf("The answers of the PlanetScale API at %s kept being cut off before their end, so the gate could not read the list.", cfg.APIURL),
@@ -194,6 +180,26 @@ func explain(err error, cfg Config) Problem {
 			fmt.Sprintf("Check {api-url} (the default is %s).", planetscale.DefaultBaseURL))
 	}
 	return troubleshoot("could-not-list", err, "The gate could not list the deploy requests.", "")
+}
+
+// unreachableBecause words the network failures whose cause the gate knows.
+var unreachableBecause = map[planetscale.NetworkKind]string{
+	planetscale.NetworkDNS:     ": its host name did not resolve",
+	planetscale.NetworkRefused: ": nothing accepted the connection there",
+	planetscale.NetworkReset:   ": the connection was closed before an answer, often by a proxy or firewall",
+}
+
+// explainNetwork explains a request that got no answer: an untrusted
+// certificate (ErrTLS), or the API out of reach.
+func explainNetwork(err error, netErr *planetscale.NetworkError, cfg Config) Problem {
+	if netErr.Kind == planetscale.NetworkTLS {
+		return troubleshoot("untrusted-certificate", err,
+			fmt.Sprintf("The server at %s presented a TLS certificate that is not trusted, so the gate did not send the token there and did not retry.", cfg.APIURL),
+			"Check {api-url}. Behind a proxy that inspects TLS, add its CA certificate to the system's trusted certificates (or point SSL_CERT_FILE at it).")
+	}
+	return troubleshoot("unreachable", err,
+		fmt.Sprintf("Could not reach the PlanetScale API at %s%s.", cfg.APIURL, unreachableBecause[netErr.Kind]),
+		"Check {api-url} and the runner's network (DNS, proxy, firewall), then {rerun}.")
 }
 
 // authProblem reports whether err is an answer about access (401 to 404).

@@ -3,32 +3,37 @@ package check
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
-// TestDeploymentStatesDocumented pins the list to the 20 values the API
-// documents for deployment_state, in the API's order.
-func TestDeploymentStates_Documented(t *testing.T) {
-	t.Parallel()
-	want := []string{
-		"pending", "ready", "no_changes", "queued", "submitting", "in_progress", "pending_cutover",
-		"in_progress_vschema", "in_progress_cancel", "in_progress_cutover", "complete", "complete_cancel",
-		"complete_error", "complete_pending_revert", "in_progress_revert", "in_progress_revert_vschema",
-		"complete_revert", "complete_revert_error", "cancelled", "error",
+// decision is what Evaluate decided about one deploy request.
+type decision struct {
+	Blocking, NeedsApproval bool
+	Stage                   Stage
+	KnownState              bool
+}
+
+// decide evaluates dr alone under p: the verdict and its one decision.
+func decide(t *testing.T, dr planetscale.DeployRequest, p Policy) (Verdict, decision) {
+	t.Helper()
+	v := Evaluate([]planetscale.DeployRequest{dr}, Filter{}, p)
+	if len(v.Matched) != 1 {
+		t.Fatalf("got %d matched, want 1", len(v.Matched))
 	}
-	var got []string
-	for _, s := range DeploymentStates {
-		got = append(got, s.Name)
-		if strings.TrimSpace(s.Meaning) == "" {
-			t.Errorf("state %q has no meaning", s.Name)
-		}
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("DeploymentStates names =\n%q\nwant\n%q", got, want)
-	}
+	e := v.Matched[0]
+	return v, decision{e.Blocking, e.NeedsApproval, e.Stage, e.KnownState}
+}
+
+// openDR is open deploy request #n in state, approved or not.
+func openDR(n int, state string, approved bool) planetscale.DeployRequest {
+	return planetscale.DeployRequest{Number: n, State: "open", DeploymentState: state, Approved: approved}
+}
+
+// closedDR is closed deploy request #n in state.
+func closedDR(n int, state string) planetscale.DeployRequest {
+	return planetscale.DeployRequest{Number: n, State: "closed", DeploymentState: state}
 }
 
 // TestEvaluateEveryState decides every documented deployment_state, approved
@@ -107,23 +112,9 @@ func TestEvaluate_EveryState(t *testing.T) {
 			name := fmt.Sprintf("%s/approved_%t/%s", r.state, r.approved, pol.policy)
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				dr := planetscale.DeployRequest{Number: 7, Branch: "b", IntoBranch: "main", State: "open", DeploymentState: r.state, Approved: r.approved}
-				v := Evaluate([]planetscale.DeployRequest{dr}, Filter{}, pol.policy)
-				if len(v.Matched) != 1 {
-					t.Fatalf("got %d matched, want 1", len(v.Matched))
-				}
-				e := v.Matched[0]
-				if e.Blocking != pol.want {
-					t.Errorf("Blocking = %t, want %t", e.Blocking, pol.want)
-				}
-				if e.NeedsApproval != r.needsApproval {
-					t.Errorf("NeedsApproval = %t, want %t", e.NeedsApproval, r.needsApproval)
-				}
-				if e.Stage != r.stage {
-					t.Errorf("Stage = %v, want %v", e.Stage, r.stage)
-				}
-				if !e.KnownState {
-					t.Errorf("KnownState = false, want true")
+				v, got := decide(t, openDR(7, r.state, r.approved), pol.policy)
+				if want := (decision{pol.want, r.needsApproval, r.stage, true}); got != want {
+					t.Errorf("entry = %+v, want %+v", got, want)
 				}
 				if got, want := v.Passed(), !pol.want; got != want {
 					t.Errorf("Passed() = %t, want %t", got, want)
@@ -143,76 +134,29 @@ func TestEvaluate_EveryState(t *testing.T) {
 	}
 }
 
-func TestStageOf(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		state     string
-		wantStage Stage
-		wantKnown bool
-	}{
-		{"ready", StageNotDeployed, true},
-		{"complete", StageApplied, true},
-		{"no_changes", StageNoChanges, true},
-		{"", StageNotDeployed, false},
-		{"COMPLETE", StageNotDeployed, false},
-		{"complete ", StageNotDeployed, false},
-		{"deployed", StageNotDeployed, false},
-	}
-	for _, tt := range tests {
-		stage, known := StageOf(tt.state)
-		if stage != tt.wantStage || known != tt.wantKnown {
-			t.Errorf("StageOf(%q) = %v, %t; want %v, %t", tt.state, stage, known, tt.wantStage, tt.wantKnown)
-		}
-	}
-}
-
-func TestStage_String(t *testing.T) {
-	t.Parallel()
-	for stage, want := range map[Stage]string{StageNotDeployed: "not deployed", StageApplied: "applied", StageNoChanges: "no changes"} {
-		if got := stage.String(); got != want {
-			t.Errorf("Stage(%d).String() = %q, want %q", int(stage), got, want)
-		}
-	}
-}
-
 // TestEvaluateUnknownState: a deployment_state the API does not document
 // (or none) counts as not deployed, so it blocks when unapproved.
 func TestEvaluate_UnknownState(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name         string
+	tests := map[string]struct {
 		state        string
 		approved     bool
 		policy       Policy
 		wantBlocking bool
 	}{
-		{"future_state_unapproved", "rolling_out", false, FailOnUnapproved, true},
-		{"future_state_approved", "rolling_out", true, FailOnUnapproved, false},
-		{"future_state_approved_undeployed_policy", "rolling_out", true, FailOnUndeployed, true},
-		{"empty_state_unapproved", "", false, FailOnUnapproved, true},
-		{"empty_state_never", "", false, FailNever, false},
-		{"upper_case_complete", "COMPLETE", false, FailOnUnapproved, true},
+		"future_state_unapproved":                 {"rolling_out", false, FailOnUnapproved, true},
+		"future_state_approved":                   {"rolling_out", true, FailOnUnapproved, false},
+		"future_state_approved_undeployed_policy": {"rolling_out", true, FailOnUndeployed, true},
+		"empty_state_unapproved":                  {"", false, FailOnUnapproved, true},
+		"empty_state_never":                       {"", false, FailNever, false},
+		"upper_case_complete":                     {"COMPLETE", false, FailOnUnapproved, true},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			dr := planetscale.DeployRequest{Number: 1, State: "open", DeploymentState: tt.state, Approved: tt.approved}
-			v := Evaluate([]planetscale.DeployRequest{dr}, Filter{}, tt.policy)
-			if len(v.Matched) != 1 {
-				t.Fatalf("got %d matched, want 1", len(v.Matched))
-			}
-			e := v.Matched[0]
-			if e.KnownState {
-				t.Errorf("KnownState = true, want false")
-			}
-			if e.Stage != StageNotDeployed {
-				t.Errorf("Stage = %v, want %v", e.Stage, StageNotDeployed)
-			}
-			if e.Blocking != tt.wantBlocking {
-				t.Errorf("Blocking = %t, want %t", e.Blocking, tt.wantBlocking)
-			}
-			if e.NeedsApproval != !tt.approved {
-				t.Errorf("NeedsApproval = %t, want %t", e.NeedsApproval, !tt.approved)
+			v, got := decide(t, openDR(1, tt.state, tt.approved), tt.policy)
+			if want := (decision{tt.wantBlocking, !tt.approved, StageNotDeployed, false}); got != want {
+				t.Errorf("entry = %+v, want %+v", got, want)
 			}
 			if got, want := v.UnknownStates(), []string{tt.state}; !slices.Equal(got, want) {
 				t.Errorf("UnknownStates() = %q, want %q", got, want)
@@ -224,12 +168,8 @@ func TestEvaluate_UnknownState(t *testing.T) {
 func TestUnknownStates_SortedAndUnique(t *testing.T) {
 	t.Parallel()
 	drs := []planetscale.DeployRequest{
-		{Number: 1, State: "open", DeploymentState: "zeta"},
-		{Number: 2, State: "open", DeploymentState: "ready"},
-		{Number: 3, State: "open", DeploymentState: "alpha"},
-		{Number: 4, State: "open", DeploymentState: "zeta"},
-		{Number: 5, State: "open", DeploymentState: ""},
-		{Number: 6, State: "closed", DeploymentState: "closed_only"},
+		openDR(1, "zeta", false), openDR(2, "ready", false), openDR(3, "alpha", false),
+		openDR(4, "zeta", false), openDR(5, "", false), closedDR(6, "closed_only"),
 	}
 	got := Evaluate(drs, Filter{}, FailOnUnapproved).UnknownStates()
 	want := []string{"", "alpha", "zeta"}
@@ -303,34 +243,31 @@ func TestEvaluate_Selection(t *testing.T) {
 // deployed when any copy is not.
 func TestEvaluate_DuplicateStricterWins(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name           string
+	tests := map[string]struct {
 		drs            []planetscale.DeployRequest
 		wantBlocking   bool
 		wantState      string
 		wantApprovedN  int
 		wantUnapproved int
 	}{
-		{"approved_then_unapproved", []planetscale.DeployRequest{
+		"approved_then_unapproved": {[]planetscale.DeployRequest{
 			{Number: 4, Branch: "first", State: "open", DeploymentState: "ready", Approved: true},
 			{Number: 4, Branch: "second", State: "open", DeploymentState: "ready"},
 		}, true, "ready", 0, 1},
-		{"unapproved_then_approved", []planetscale.DeployRequest{
+		"unapproved_then_approved": {[]planetscale.DeployRequest{
 			{Number: 4, Branch: "first", State: "open", DeploymentState: "ready"},
 			{Number: 4, Branch: "second", State: "open", DeploymentState: "ready", Approved: true},
 			{Number: 4, Branch: "third", State: "open", DeploymentState: "ready"},
 		}, true, "ready", 0, 1},
-		{"applied_then_not_deployed", []planetscale.DeployRequest{
-			{Number: 4, State: "open", DeploymentState: "complete"},
-			{Number: 4, State: "open", DeploymentState: "ready"},
+		"applied_then_not_deployed": {[]planetscale.DeployRequest{
+			openDR(4, "complete", false), openDR(4, "ready", false),
 		}, true, "ready", 0, 1},
-		{"identical_approved", []planetscale.DeployRequest{
-			{Number: 4, State: "open", DeploymentState: "ready", Approved: true},
-			{Number: 4, State: "open", DeploymentState: "ready", Approved: true},
+		"identical_approved": {[]planetscale.DeployRequest{
+			openDR(4, "ready", true), openDR(4, "ready", true),
 		}, false, "ready", 1, 0},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			v := Evaluate(tt.drs, Filter{}, FailOnUnapproved)
 			if len(v.Matched) != 1 {
@@ -351,8 +288,7 @@ func TestEvaluate_DuplicateStricterWins(t *testing.T) {
 func TestEvaluate_ClosedDuplicateDoesNotHideOpen(t *testing.T) {
 	t.Parallel()
 	drs := []planetscale.DeployRequest{
-		{Number: 4, State: "closed", DeploymentState: "complete"},
-		{Number: 4, State: "open", DeploymentState: "ready"},
+		closedDR(4, "complete"), openDR(4, "ready", false),
 	}
 	v := Evaluate(drs, Filter{}, FailOnUnapproved)
 	if got, want := numbersOf(v.Blocking()), []int{4}; !slices.Equal(got, want) {
@@ -365,7 +301,7 @@ func TestEvaluate_SortsManyByNumber(t *testing.T) {
 	var drs []planetscale.DeployRequest
 	for i := range 500 {
 		n := (i*7919)%500 + 1 // a permutation of 1..500
-		drs = append(drs, planetscale.DeployRequest{Number: n, State: "open", DeploymentState: "ready", Approved: n%3 == 0})
+		drs = append(drs, openDR(n, "ready", n%3 == 0))
 	}
 	v := Evaluate(drs, Filter{}, FailOnUnapproved)
 	if len(v.Matched) != 500 {
@@ -389,12 +325,9 @@ func TestEvaluate_SortsManyByNumber(t *testing.T) {
 func TestEvaluate_Counts(t *testing.T) {
 	t.Parallel()
 	drs := []planetscale.DeployRequest{
-		{Number: 1, State: "open", DeploymentState: "complete", Approved: true},
-		{Number: 2, State: "open", DeploymentState: "complete", Approved: false},
-		{Number: 3, State: "open", DeploymentState: "ready", Approved: true},
-		{Number: 4, State: "open", DeploymentState: "ready", Approved: false},
-		{Number: 5, State: "open", DeploymentState: "no_changes", Approved: false},
-		{Number: 6, State: "open", DeploymentState: "error", Approved: false},
+		openDR(1, "complete", true), openDR(2, "complete", false),
+		openDR(3, "ready", true), openDR(4, "ready", false),
+		openDR(5, "no_changes", false), openDR(6, "error", false),
 	}
 	for _, p := range Policies {
 		t.Run(string(p), func(t *testing.T) {
@@ -418,9 +351,7 @@ func TestEvaluate_Counts(t *testing.T) {
 func TestEvaluate_InvalidPolicyFailsClosed(t *testing.T) {
 	t.Parallel()
 	drs := []planetscale.DeployRequest{
-		{Number: 1, State: "open", DeploymentState: "ready", Approved: false},
-		{Number: 2, State: "open", DeploymentState: "ready", Approved: true},
-		{Number: 3, State: "open", DeploymentState: "complete", Approved: false},
+		openDR(1, "ready", false), openDR(2, "ready", true), openDR(3, "complete", false),
 	}
 	for _, p := range []Policy{"", "bogus", "NEVER", "Never"} {
 		t.Run(fmt.Sprintf("policy_%q", string(p)), func(t *testing.T) {
@@ -450,53 +381,13 @@ func TestEvaluate_Empty(t *testing.T) {
 func TestEvaluate_DoesNotModifyInput(t *testing.T) {
 	t.Parallel()
 	drs := []planetscale.DeployRequest{
-		{Number: 3, State: "open", DeploymentState: "ready"},
-		{Number: 1, State: "open", DeploymentState: "ready"},
-		{Number: 2, State: "closed", DeploymentState: "ready"},
+		openDR(3, "ready", false), openDR(1, "ready", false), closedDR(2, "ready"),
 	}
 	before := slices.Clone(drs)
 	Evaluate(drs, Filter{}, FailOnUnapproved)
 	for i := range drs {
 		if drs[i].Number != before[i].Number || drs[i].State != before[i].State {
 			t.Fatalf("input changed: got %+v, want %+v", drs, before)
-		}
-	}
-}
-
-func TestParsePolicy(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in      string
-		want    Policy
-		wantErr bool
-	}{
-		{"", FailOnUnapproved, false},
-		{"   ", FailOnUnapproved, false},
-		{"unapproved", FailOnUnapproved, false},
-		{"undeployed", FailOnUndeployed, false},
-		{"never", FailNever, false},
-		{"NEVER", FailNever, false},
-		{" Undeployed\n", FailOnUndeployed, false},
-		{"always", "", true},
-		{"un approved", "", true},
-		{"unapproved,never", "", true},
-		{"false", "", true},
-	}
-	for _, tt := range tests {
-		got, err := ParsePolicy(tt.in)
-		if (err != nil) != tt.wantErr {
-			t.Errorf("ParsePolicy(%q) error = %v, want error %t", tt.in, err, tt.wantErr)
-			continue
-		}
-		if got != tt.want {
-			t.Errorf("ParsePolicy(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-		if err != nil {
-			for _, s := range []string{tt.in, "unapproved", "undeployed", "never"} {
-				if !strings.Contains(err.Error(), s) {
-					t.Errorf("ParsePolicy(%q) error %q does not mention %q", tt.in, err, s)
-				}
-			}
 		}
 	}
 }

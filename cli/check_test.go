@@ -11,58 +11,6 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
 
-// TestCheck_markdown checks --markdown: the job summary's Markdown, worded
-// for the command line, written whether the gate passes, blocks or cannot
-// decide.
-func TestCheck_markdown(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name     string
-		database string
-		want     int
-		wantMD   []string
-	}{
-		{"blocks", "shop", ExitFail, []string{"## ❌ 2 deploy requests need approval", "with `--fail-on` unapproved", "[#7](https://app.planetscale.com/acme/shop/deploy-requests/7)"}},
-		{"approval_not_required", "blog", ExitFail, []string{"does not require approval", "`--fail-on` undeployed"}},
-		{"cannot_decide", "analytics", ExitError, []string{"## ⚠️ Could not check deploy requests", "read\\_deploy\\_request", "fails closed"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			a := startAPI(t, fullToken)
-			file := filepath.Join(t.TempDir(), "gate.md")
-			r := runCLI(t, envFor(a, combined(fullToken)), "check", tt.database, "--org", "acme", "--markdown", file)
-			if r.code != tt.want {
-				t.Errorf("exit %d, want %d\n%s%s", r.code, tt.want, r.stdout, r.stderr)
-			}
-			md, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, w := range tt.wantMD {
-				if !strings.Contains(string(md), w) {
-					t.Errorf("Markdown lacks %q:\n%s", w, md)
-				}
-			}
-			if strings.Contains(string(md), "input") {
-				t.Errorf("Markdown speaks of the action's inputs:\n%s", md)
-			}
-		})
-	}
-}
-
-// TestCheck_markdownUnwritable checks that a summary that cannot be written
-// is an error, not a silent pass.
-func TestCheck_markdownUnwritable(t *testing.T) {
-	t.Parallel()
-	a := startAPI(t, fullToken)
-	file := filepath.Join(t.TempDir(), "missing-dir", "gate.md")
-	r := runCLI(t, envFor(a, combined(fullToken)), "check", "shop", "--org", "acme", "--branch", "invoice-pdf", "--markdown", file)
-	if r.code != ExitError || !strings.Contains(r.stderr, "write the Markdown summary") {
-		t.Errorf("exit %d, want %d\n%s", r.code, ExitError, r.stderr)
-	}
-}
-
 // TestCheck_wait checks wait mode: each round that still blocks is told on
 // stderr with the next check's time, and the gate passes once the requests
 // are approved.
@@ -97,6 +45,57 @@ func TestCheck_wait(t *testing.T) {
 	}
 	if !strings.HasPrefix(r.stdout, "✓ No deploy request blocks this change") {
 		t.Errorf("stdout:\n%s", r.stdout)
+	}
+}
+
+// TestCheck_markdown checks --markdown: the job summary's Markdown, worded
+// for the command line, written whether the gate passes, blocks or cannot
+// decide.
+func TestCheck_markdown(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		database string
+		want     int
+		wantMD   []string
+	}{
+		"blocks":                {"shop", ExitFail, []string{"## ❌ 2 deploy requests need approval", "with `--fail-on` unapproved", "[#7](https://app.planetscale.com/acme/shop/deploy-requests/7)"}},
+		"approval_not_required": {"blog", ExitFail, []string{"does not require approval", "`--fail-on` undeployed"}},
+		"cannot_decide":         {"analytics", ExitError, []string{"## ⚠️ Could not check deploy requests", "read\\_deploy\\_request", "fails closed"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			a := startAPI(t, fullToken)
+			file := filepath.Join(t.TempDir(), "gate.md")
+			r := runCLI(t, envFor(a, combined(fullToken)), "check", tt.database, "--org", "acme", "--markdown", file)
+			if r.code != tt.want {
+				t.Errorf("exit %d, want %d\n%s%s", r.code, tt.want, r.stdout, r.stderr)
+			}
+			md, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.wantMD {
+				if !strings.Contains(string(md), w) {
+					t.Errorf("Markdown lacks %q:\n%s", w, md)
+				}
+			}
+			if strings.Contains(string(md), "input") {
+				t.Errorf("Markdown speaks of the action's inputs:\n%s", md)
+			}
+		})
+	}
+}
+
+// TestCheck_markdownUnwritable checks that a summary that cannot be written
+// is an error, not a silent pass.
+func TestCheck_markdownUnwritable(t *testing.T) {
+	t.Parallel()
+	a := startAPI(t, fullToken)
+	file := filepath.Join(t.TempDir(), "missing-dir", "gate.md")
+	r := runCLI(t, envFor(a, combined(fullToken)), "check", "shop", "--org", "acme", "--branch", "invoice-pdf", "--markdown", file)
+	if r.code != ExitError || !strings.Contains(r.stderr, "write the Markdown summary") {
+		t.Errorf("exit %d, want %d\n%s", r.code, ExitError, r.stderr)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
 
@@ -86,7 +87,7 @@ func TestCommands_golden(t *testing.T) {
 			if r.code != tt.want {
 				t.Errorf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.want, r.stdout, r.stderr)
 			}
-			golden(t, tt.name, r.transcript(a.url, tt.args))
+			testkit.Golden(t, tt.name+".golden", r.transcript(a.url, tt.args))
 		})
 	}
 }
@@ -115,7 +116,7 @@ func TestCommands_demoScenarios(t *testing.T) {
 			if r.code != tt.want {
 				t.Errorf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.want, r.stdout, r.stderr)
 			}
-			golden(t, name, r.transcript(url, tt.args))
+			testkit.Golden(t, name+".golden", r.transcript(url, tt.args))
 		})
 	}
 }

@@ -51,15 +51,11 @@ func demo(ctx context.Context, env Env, scenario string, flags map[string]string
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "deploy-request-gate-demo-")
+	runner, cleanup, err := demoRunner("pull_request", `{"pull_request":{"number":42}}`)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	runner, err := runnersim.New(dir, "pull_request", `{"pull_request":{"number":42}}`)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 	inputs := []struct{ name, value, shown string }{
 		{"organization", sandbox.DemoOrganization, ""},
 		{"database", sandbox.DemoDatabase, ""},
@@ -87,9 +83,7 @@ func demo(ctx context.Context, env Env, scenario string, flags map[string]string
 	}
 
 	section(out, "Step log (as the runner shows it: ::add-mask:: values print as ***)")
-	log := runnersim.NewMaskingWriter(out)
-	result := action.Run(ctx, action.Options{Getenv: runner.Getenv, Stdout: log, UserAgent: userAgent(env) + " (demo)"})
-	log.Flush()
+	result := demoRun(ctx, env, runner)
 
 	section(out, "Step outputs (GITHUB_OUTPUT)")
 	outputs, err := runner.Outputs()
@@ -118,6 +112,30 @@ func demo(ctx context.Context, env Env, scenario string, flags map[string]string
 	others = append(others, demoPRScenario)
 	fmt.Fprintf(out, "Other scenarios: --scenario %s. Policies: --fail-on unapproved|undeployed|never.\n", strings.Join(others, "|"))
 	return nil
+}
+
+// demoRunner makes a simulated runner for event in a temporary directory,
+// which cleanup removes.
+func demoRunner(event, payload string) (runner *runnersim.Runner, cleanup func(), err error) {
+	dir, err := os.MkdirTemp("", "deploy-request-gate-demo-")
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	if runner, err = runnersim.New(dir, event, payload); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return runner, cleanup, nil
+}
+
+// demoRun runs the action once in runner, its step log printed with the
+// runner's masking.
+func demoRun(ctx context.Context, env Env, runner *runnersim.Runner) action.Result {
+	log := runnersim.NewMaskingWriter(env.Stdout)
+	result := action.Run(ctx, action.Options{Getenv: runner.Getenv, Stdout: log, UserAgent: userAgent(env) + " (demo)"})
+	log.Flush()
+	return result
 }
 
 func section(w io.Writer, title string) {

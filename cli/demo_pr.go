@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/deploy-request-gate/deploy-request-gate/action"
 	"github.com/deploy-request-gate/deploy-request-gate/ghsandbox"
-	"github.com/deploy-request-gate/deploy-request-gate/runnersim"
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
 
@@ -92,15 +89,11 @@ func demoPullRequest(ctx context.Context, env Env) error {
 // demoStep runs the action once as a runner would for event, and prints its
 // step log with the runner's masking.
 func demoStep(ctx context.Context, env Env, event, payload string, inputs map[string]string, ghURL string) error {
-	dir, err := os.MkdirTemp("", "deploy-request-gate-demo-")
+	runner, cleanup, err := demoRunner(event, payload)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	runner, err := runnersim.New(dir, event, payload)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 	runner.SetInputs(inputs)
 	for k, v := range map[string]string{
 		"GITHUB_API_URL": ghURL, "GITHUB_REPOSITORY": demoRepo, "GITHUB_SHA": strings.Repeat("0", 40),
@@ -108,9 +101,7 @@ func demoStep(ctx context.Context, env Env, event, payload string, inputs map[st
 	} {
 		runner.Set(k, v)
 	}
-	log := runnersim.NewMaskingWriter(env.Stdout)
-	result := action.Run(ctx, action.Options{Getenv: runner.Getenv, Stdout: log, UserAgent: userAgent(env) + " (demo)"})
-	log.Flush()
+	result := demoRun(ctx, env, runner)
 	fmt.Fprintf(env.Stdout, "→ exit status %d (%s)\n", result.ExitCode(), result)
 	return nil
 }

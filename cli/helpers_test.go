@@ -3,9 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
-	"flag"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,8 +13,6 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // testNow is the clock every in-process run sees; the fixture's times are
 // set from it, so ages are the same on every run.
@@ -144,11 +140,4 @@ func (r result) transcript(apiURL string, args []string) string {
 	return "$ deploy-request-gate " + strings.Join(args, " ") + "\n" +
 		"exit status " + strconv.Itoa(r.code) + "\n" +
 		"--- stdout\n" + norm(r.stdout) + "--- stderr\n" + norm(r.stderr)
-}
-
-// golden compares got with testdata/name.golden, or rewrites it with
-// -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	testkit.Golden(t, filepath.Join("testdata", name+".golden"), got, *update)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -49,9 +50,12 @@ func serveSandbox(ctx context.Context, env Env, scenario, listen, certFile, host
 		if len(names) == 0 {
 			names = []string{host}
 		}
-		cert, err := selfSigned(names, certFile)
+		cert, pemCert, err := sandbox.SelfSigned(names, time.Now().Add(24*time.Hour))
 		if err != nil {
 			return err
+		}
+		if err := os.WriteFile(certFile, pemCert, 0o644); err != nil {
+			return fmt.Errorf("write the certificate: %w", err)
 		}
 		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 		scheme, host = "https", names[0]

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
@@ -40,8 +39,12 @@ func (s *session) printVerdict(v check.Verdict, cfg check.Config) {
 	}
 	t := s.table("STATUS", "#", "BRANCH → INTO", "APPROVED", "DEPLOYMENT", "AGE").fixed(0, 1, 3, 5).arrows(2).cutFirst(4)
 	var links []string
-	rows := slices.Clone(v.Matched) // blocking ones first, each part by number
-	slices.SortStableFunc(rows, func(a, b check.Entry) int { return boolOrder(b.Blocking) - boolOrder(a.Blocking) })
+	rows := v.Blocking() // blocking ones first, each part by number
+	for _, e := range v.Matched {
+		if !e.Blocking {
+			rows = append(rows, e)
+		}
+	}
 	for _, e := range rows {
 		dr := e.DeployRequest
 		t.add(status(e), fmt.Sprintf("#%d", dr.Number), dr.Branch+" → "+dr.IntoBranch, yesNo(dr.Approved), dr.DeploymentState, report.Age(s.now(), dr.CreatedAt))
@@ -58,13 +61,6 @@ func (s *session) printVerdict(v check.Verdict, cfg check.Config) {
 // status words what the gate makes of a request, as the report does, with
 // one-column signs: "✗ needs approval".
 func status(e check.Entry) string { return symbols.Replace(report.Status(e)) }
-
-func boolOrder(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
 
 // verdictJSON is check's JSON: the verdict, and each matched request as
 // the API sent it, with what the gate makes of it.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -144,24 +143,6 @@ func (c *Client) clean(s string) string {
 		s = string(r[:299]) + "…"
 	}
 	return s
-}
-
-// networkMessage says what went wrong on the way, without Go's
-// `Get "<url>":` noise beyond the path.
-func networkMessage(err error) string {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return "the request timed out"
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		where := ue.URL
-		if u, perr := url.Parse(ue.URL); perr == nil {
-			u.RawQuery, u.User = "", nil
-			where = u.String()
-		}
-		return fmt.Sprintf("%s %s: %v", ue.Op, where, ue.Err)
-	}
-	return err.Error()
 }
 
 // retryAfter reads Retry-After as seconds or an HTTP date; ok is false

@@ -15,39 +15,39 @@ import (
 // trailing slash go-github needs, and refuses what could leak the token.
 func TestParseAPIURL(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name, in, want, wantErr string
-	}{
-		{name: "empty_is_github_com", in: "", want: "https://api.github.com/"},
-		{name: "github_com_as_the_runner_gives_it", in: "https://api.github.com", want: "https://api.github.com/"},
-		{name: "enterprise_server", in: "https://ghe.example.com/api/v3", want: "https://ghe.example.com/api/v3/"},
-		{name: "trailing_slash_kept_once", in: "https://ghe.example.com/api/v3/", want: "https://ghe.example.com/api/v3/"},
-		{name: "loopback_http", in: "http://127.0.0.1:8080/prefix/api", want: "http://127.0.0.1:8080/prefix/api/"},
-		{name: "localhost_http", in: "http://localhost:1", want: "http://localhost:1/"},
-		{name: "plain_http_elsewhere", in: "http://ghe.example.com/api/v3", wantErr: "plain http"},
-		{name: "other_scheme", in: "ftp://ghe.example.com", wantErr: "must start with https://"},
-		{name: "no_host", in: "https:///api/v3", wantErr: "has no host"},
-		{name: "query", in: "https://ghe.example.com/api/v3?x=1", wantErr: "query or fragment"},
-		{name: "user_info_not_echoed", in: "https://user:hunter22@ghe.example.com", wantErr: "must not hold user info"},
-		{name: "not_a_url", in: "https://ghe example.com/\x7f", wantErr: "is not a URL"},
+	// As the runner gives it, and the base URL go-github gets: loopback
+	// may be plain http, the slash is added once.
+	accepted := map[string]string{
+		"":                                 "https://api.github.com/",
+		"https://api.github.com":           "https://api.github.com/",
+		"https://ghe.example.com/api/v3":   "https://ghe.example.com/api/v3/",
+		"https://ghe.example.com/api/v3/":  "https://ghe.example.com/api/v3/",
+		"http://127.0.0.1:8080/prefix/api": "http://127.0.0.1:8080/prefix/api/",
+		"http://localhost:1":               "http://localhost:1/",
+	}
+	for in, want := range accepted {
+		u, err := ghreport.ParseAPIURL(in)
+		if err != nil {
+			t.Errorf("ParseAPIURL(%q): %v", in, err)
+		} else if got := u.String(); got != want {
+			t.Errorf("ParseAPIURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// What could leak the token, and what the error says; it never echoes
+	// the user info.
+	for in, wantErr := range map[string]string{
+		"http://ghe.example.com/api/v3":         "plain http",
+		"ftp://ghe.example.com":                 "must start with https://",
+		"https:///api/v3":                       "has no host",
+		"https://ghe.example.com/api/v3?x=1":    "query or fragment",
+		"https://user:hunter22@ghe.example.com": "must not hold user info",
+		"https://ghe example.com/\x7f":          "is not a URL",
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			u, err := ghreport.ParseAPIURL(tc.in)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("ParseAPIURL(%q) error = %v, want one containing %q", tc.in, err, tc.wantErr)
-				}
-				checkClean(t, err, "hunter22")
-				return
-			}
-			if err != nil {
-				t.Fatalf("ParseAPIURL(%q): %v", tc.in, err)
-			}
-			if got := u.String(); got != tc.want {
-				t.Errorf("ParseAPIURL(%q) = %q, want %q", tc.in, got, tc.want)
-			}
-		})
+		_, err := ghreport.ParseAPIURL(in)
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("ParseAPIURL(%q) error = %v, want one containing %q", in, err, wantErr)
+		}
+		checkClean(t, err, "hunter22")
 	}
 }
 

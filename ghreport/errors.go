@@ -1,9 +1,11 @@
 package ghreport
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 )
 
 // ErrPermission is matched (errors.Is) by every *PermissionError.
@@ -84,3 +86,21 @@ func (e *NetworkError) Error() string { return "could not reach the GitHub API: 
 // Unwrap returns the transport's error (context.DeadlineExceeded for a
 // timed-out attempt).
 func (e *NetworkError) Unwrap() error { return e.err }
+
+// networkMessage says what went wrong on the way, without Go's
+// `Get "<url>":` noise beyond the path.
+func networkMessage(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "the request timed out"
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		where := ue.URL
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			u.RawQuery, u.User = "", nil
+			where = u.String()
+		}
+		return fmt.Sprintf("%s %s: %v", ue.Op, where, ue.Err)
+	}
+	return err.Error()
+}

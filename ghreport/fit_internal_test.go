@@ -1,22 +1,12 @@
 package ghreport
 
 import (
-	"flag"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	testkit.Golden(t, filepath.Join("testdata", name), got, *update)
-}
 
 // table renders n deploy request rows, one per line, as the report does.
 func table(n int) string {
@@ -71,7 +61,7 @@ func TestFitComment(t *testing.T) {
 			if c := closers(strings.Split(got, "\n")); c != "" {
 				t.Errorf("the cut left blocks open, closed by %q", c)
 			}
-			golden(t, "fit/"+tc.name+".md", got)
+			testkit.Golden(t, "fit/"+tc.name+".md", got)
 		})
 	}
 }
@@ -91,16 +81,16 @@ func TestFitComment_realLimit(t *testing.T) {
 
 func TestCloseMarkdown(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct{ name, in, want string }{
-		{name: "nothing_open", in: "a\n```\ncode\n```\nb", want: ""},
-		{name: "fence_open", in: "a\n```go\ncode", want: "```\n"},
-		{name: "long_fence_open", in: "````\n```\n", want: "````\n"},
-		{name: "indented_code_not_a_fence", in: "    ```\nx", want: ""},
-		{name: "details_open_twice", in: "<details>\n<DETAILS open>\n", want: "</details>\n</details>\n"},
-		{name: "details_in_code_ignored", in: "```\n<details>\n```\n", want: ""},
-		{name: "both", in: "<details>\n~~~\n", want: "~~~\n</details>\n"},
+	for name, tc := range map[string]struct{ in, want string }{
+		"nothing_open":              {"a\n```\ncode\n```\nb", ""},
+		"fence_open":                {"a\n```go\ncode", "```\n"},
+		"long_fence_open":           {"````\n```\n", "````\n"},
+		"indented_code_not_a_fence": {"    ```\nx", ""},
+		"details_open_twice":        {"<details>\n<DETAILS open>\n", "</details>\n</details>\n"},
+		"details_in_code_ignored":   {"```\n<details>\n```\n", ""},
+		"both":                      {"<details>\n~~~\n", "~~~\n</details>\n"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			if got := closers(strings.Split(tc.in, "\n")); got != tc.want {
 				t.Errorf("closers(%q) = %q, want %q", tc.in, got, tc.want)

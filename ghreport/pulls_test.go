@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -70,39 +69,39 @@ func TestClient_ListOpenPulls_failClosed(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name  string
-		pages map[string]string // page → body
-		link  map[string]string // page → next page
+		pages map[int]string // page → body
+		link  map[int]int    // page → next page
 		want  string
+		is    error
 	}{
-		{name: "no_head_sha", pages: map[string]string{"1": "[" + pr(1, "") + "]"}, want: "#1 has no head branch or head SHA"},
-		{name: "listed_twice", pages: map[string]string{"1": "[" + pr(1, sha(1)) + "]", "2": "[" + pr(1, sha(1)) + "]"},
-			link: map[string]string{"1": "2"}, want: "#1 is listed twice"},
-		{name: "next_page_goes_back", pages: map[string]string{"1": "[" + pr(1, sha(1)) + "]", "2": "[" + pr(2, sha(2)) + "]"},
-			link: map[string]string{"1": "2", "2": "1"}, want: "page 2 names page 1 as the next"},
-		{name: "wrong_shape", pages: map[string]string{"1": `{"number":1}`}, want: "unexpected answer"},
-		{name: "too_many_pages", pages: map[string]string{"1": "[]", "2": "[]", "3": "[]"}, link: map[string]string{"1": "2", "2": "3", "3": "4"},
+		{name: "no_head_sha", pages: map[int]string{1: "[" + pr(1, "") + "]"}, want: "#1 has no head branch or head SHA",
+			is: ghreport.ErrUnexpectedResponse},
+		{name: "listed_twice", pages: map[int]string{1: "[" + pr(1, sha(1)) + "]", 2: "[" + pr(1, sha(1)) + "]"},
+			link: map[int]int{1: 2}, want: "#1 is listed twice", is: ghreport.ErrUnexpectedResponse},
+		{name: "next_page_goes_back", pages: map[int]string{1: "[" + pr(1, sha(1)) + "]", 2: "[" + pr(2, sha(2)) + "]"},
+			link: map[int]int{1: 2, 2: 1}, want: "page 2 names page 1 as the next", is: ghreport.ErrUnexpectedResponse},
+		{name: "wrong_shape", pages: map[int]string{1: `{"number":1}`}, want: "unexpected answer", is: ghreport.ErrUnexpectedResponse},
+		{name: "too_many_pages", pages: map[int]string{1: "[]", 2: "[]", 3: "[]"}, link: map[int]int{1: 2, 2: 3, 3: 4},
 			want: "past 3 pages"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				page := r.URL.Query().Get("page")
-				if page == "" {
-					page = "1"
-				}
+			s, base := newSandbox(t, "")
+			for page, body := range tc.pages {
+				// The same answer however often the page is asked for.
+				f := ghsandbox.Fault{Status: http.StatusOK, Body: body}.On(ghsandbox.ListPulls).AtPage(page).Times(100)
 				if next, ok := tc.link[page]; ok {
-					w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?page=%s>; rel="next"`, r.Host, r.URL.Path, next))
+					f.Header = map[string]string{"Link": fmt.Sprintf(`<%s/repos/%s/pulls?page=%d>; rel="next"`, base, full, next)}
 				}
-				_, _ = w.Write([]byte(tc.pages[page]))
-			}))
-			t.Cleanup(srv.Close)
-			c := newClient(t, srv.URL, func(cfg *ghreport.Config) { cfg.MaxPages = 3 })
+				s.Inject(f)
+			}
+			c := newClient(t, base, func(cfg *ghreport.Config) { cfg.MaxPages = 3 })
 			got, err := c.ListOpenPulls(testContext(t), owner, repo)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || got != nil {
 				t.Fatalf("ListOpenPulls = %v, %v; want no list and an error containing %q", got, err, tc.want)
 			}
-			if tc.name != "too_many_pages" && !errors.Is(err, ghreport.ErrUnexpectedResponse) {
-				t.Errorf("errors.Is(%v, ErrUnexpectedResponse) = false", err)
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tc.is)
 			}
 		})
 	}

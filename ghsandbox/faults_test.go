@@ -13,7 +13,7 @@ import (
 // order, and the real answer to the rest.
 func TestServer_faults(t *testing.T) {
 	t.Parallel()
-	reset := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	reset := time.Unix(1893553445, 0) // 2030-01-02 03:04:05 UTC
 	pulls := "/repos/acme/shop/pulls"
 	status := "/repos/acme/shop/statuses/" + sha1
 	for _, tc := range []struct {

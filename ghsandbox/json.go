@@ -64,12 +64,6 @@ type commentJSON struct {
 	times
 }
 
-// times are an object's timestamps.
-type times struct {
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
 type statusJSON struct {
 	ID          int64    `json:"id"`
 	URL         string   `json:"url"`
@@ -89,6 +83,12 @@ type combinedJSON struct {
 	Repository repoJSON     `json:"repository"`
 	CommitURL  string       `json:"commit_url"`
 	URL        string       `json:"url"`
+}
+
+// times are an object's timestamps.
+type times struct {
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // site is where the objects of one answer point: the API under its

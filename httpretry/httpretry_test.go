@@ -37,23 +37,22 @@ func retryable(err error) error { return httpretry.Retryable(err, 0) }
 func TestDo_retriesOnlyRetryable(t *testing.T) {
 	t.Parallel()
 
-	tests := []struct {
-		name         string
+	tests := map[string]struct {
 		errs         []error
 		wantAttempts int
 		wantEvents   int
 		wantErr      error // nil: success
 		wantGaveUp   bool
 	}{
-		{name: "success", errs: []error{nil}, wantAttempts: 1},
-		{name: "not_retryable", errs: []error{errFinal}, wantAttempts: 1, wantErr: errFinal},
-		{name: "retryable_then_success", errs: []error{retryable(errFlaky), nil}, wantAttempts: 2, wantEvents: 1},
-		{name: "retryable_then_final", errs: []error{retryable(errFlaky), errFinal}, wantAttempts: 2, wantEvents: 1, wantErr: errFinal},
-		{name: "retries_run_out", errs: []error{retryable(errFlaky)}, wantAttempts: 4, wantEvents: 3, wantErr: errFlaky, wantGaveUp: true},
-		{name: "wrapped_retryable", errs: []error{fmt.Errorf("page 2: %w", retryable(errFlaky)), nil}, wantAttempts: 2, wantEvents: 1},
+		"success":                {errs: []error{nil}, wantAttempts: 1},
+		"not_retryable":          {errs: []error{errFinal}, wantAttempts: 1, wantErr: errFinal},
+		"retryable_then_success": {errs: []error{retryable(errFlaky), nil}, wantAttempts: 2, wantEvents: 1},
+		"retryable_then_final":   {errs: []error{retryable(errFlaky), errFinal}, wantAttempts: 2, wantEvents: 1, wantErr: errFinal},
+		"retries_run_out":        {errs: []error{retryable(errFlaky)}, wantAttempts: 4, wantEvents: 3, wantErr: errFlaky, wantGaveUp: true},
+		"wrapped_retryable":      {errs: []error{fmt.Errorf("page 2: %w", retryable(errFlaky)), nil}, wantAttempts: 2, wantEvents: 1},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 
 			attempt, n := script(tt.errs...)
@@ -128,19 +127,18 @@ func TestDo_honoursRetryAfter(t *testing.T) {
 func TestDo_givesUpOnTooLongRetryAfter(t *testing.T) {
 	t.Parallel()
 
-	tests := []struct {
-		name     string
+	tests := map[string]struct {
 		after    time.Duration
 		maxAfter time.Duration
 		wantText string
 	}{
-		{name: "past_the_deadline", after: time.Minute, maxAfter: time.Hour,
+		"past_the_deadline": {after: time.Minute, maxAfter: time.Hour,
 			wantText: "gave up after 1 attempt (the server asked to wait 1m0s, longer than the time left): flaky"},
-		{name: "absurd_capped_still_past_the_deadline", after: 99999 * time.Second, maxAfter: time.Minute,
+		"absurd_capped_still_past_the_deadline": {after: 99999 * time.Second, maxAfter: time.Minute,
 			wantText: "gave up after 1 attempt (the server asked to wait 27h46m39s, longer than the time left): flaky"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 
 			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
@@ -350,22 +348,21 @@ func TestDo_deadline(t *testing.T) {
 func TestGaveUpError(t *testing.T) {
 	t.Parallel()
 
-	tests := []struct {
+	for name, tt := range map[string]struct {
 		err        httpretry.GaveUpError
 		want       string
 		wantUnwrap error
 	}{
-		{err: httpretry.GaveUpError{Attempts: 3, Last: errFlaky}, want: "gave up after 3 attempts (the retries ran out): flaky", wantUnwrap: errFlaky},
-		{err: httpretry.GaveUpError{Attempts: 2, Last: errFlaky, Deadline: true}, want: "gave up after 2 attempts (the timeout ran out): flaky", wantUnwrap: errFlaky},
-		{err: httpretry.GaveUpError{Attempts: 1, Last: errFlaky, Wait: 90 * time.Second}, want: "gave up after 1 attempt (the server asked to wait 1m30s, longer than the time left): flaky", wantUnwrap: errFlaky},
-		{err: httpretry.GaveUpError{Attempts: 1, Deadline: true}, want: "no answer before the timeout ran out", wantUnwrap: context.DeadlineExceeded},
-	}
-	for _, tt := range tests {
+		"retries_ran_out": {httpretry.GaveUpError{Attempts: 3, Last: errFlaky}, "gave up after 3 attempts (the retries ran out): flaky", errFlaky},
+		"timeout_ran_out": {httpretry.GaveUpError{Attempts: 2, Last: errFlaky, Deadline: true}, "gave up after 2 attempts (the timeout ran out): flaky", errFlaky},
+		"wait_too_long":   {httpretry.GaveUpError{Attempts: 1, Last: errFlaky, Wait: 90 * time.Second}, "gave up after 1 attempt (the server asked to wait 1m30s, longer than the time left): flaky", errFlaky},
+		"no_answer":       {httpretry.GaveUpError{Attempts: 1, Deadline: true}, "no answer before the timeout ran out", context.DeadlineExceeded},
+	} {
 		if got := tt.err.Error(); got != tt.want {
-			t.Errorf("Error() = %q, want %q", got, tt.want)
+			t.Errorf("%s: Error() = %q, want %q", name, got, tt.want)
 		}
 		if got := tt.err.Unwrap(); got != tt.wantUnwrap {
-			t.Errorf("Unwrap() = %v, want %v", got, tt.wantUnwrap)
+			t.Errorf("%s: Unwrap() = %v, want %v", name, got, tt.wantUnwrap)
 		}
 	}
 }

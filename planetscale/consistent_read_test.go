@@ -29,11 +29,13 @@ func closeOnPage1(n int) fakeOption {
 	return beforeCall(n, func(a *fakeAPI) { a.remove(100) })
 }
 
-// beforeEachRead changes the list before each read after the first.
-func beforeEachRead(change func(a *fakeAPI, read int)) fakeOption {
+// beforeEachRead changes the list before each read after the first of a
+// list of pages pages, answered without a fault: before its first request,
+// whichever page that asks for (pages read at once come in any order).
+func beforeEachRead(pages int, change func(a *fakeAPI, read int)) fakeOption {
 	return withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
-		if c.Page == 1 && c.Walk > 1 {
-			change(a, c.Walk)
+		if c.N > 1 && (c.N-1)%pages == 0 {
+			change(a, (c.N-1)/pages+1)
 		}
 		return nil
 	})
@@ -104,14 +106,14 @@ func TestListDeployRequests_listMoves(t *testing.T) {
 		{
 			name:      "approval_flips_before_every_walk",
 			n:         150,
-			opts:      []fakeOption{beforeEachRead(func(a *fakeAPI, _ int) { a.find(120).Approved = !a.find(120).Approved })},
+			opts:      []fakeOption{beforeEachRead(2, func(a *fakeAPI, _ int) { a.find(120).Approved = !a.find(120).Approved })},
 			wantPages: "1,2,1,2,1,2",
 			wantErr:   true,
 		},
 		{
 			name: "deployment_state_changes_before_every_walk",
 			n:    150,
-			opts: []fakeOption{beforeEachRead(func(a *fakeAPI, read int) {
+			opts: []fakeOption{beforeEachRead(2, func(a *fakeAPI, read int) {
 				a.find(3).DeploymentState = []string{"ready", "queued", "in_progress"}[read-1]
 			})},
 			wantPages: "1,2,1,2,1,2",
@@ -157,27 +159,17 @@ func TestListDeployRequests_listMoves(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-
-			api, c := newFakeAPI(t, fakeOpen(tt.n, tt.n, pageOneApproved), tt.opts)
-			got, err := c.ListDeployRequests(testContext(t), testOrg, testDB, planetscale.ListDeployRequestsOptions{State: "open"})
+		forEachFake(t, tt.name, tt.n, tt.opts, func(t *testing.T, pages int, api *fakeAPI, c *planetscale.Client) {
 			if tt.wantErr {
+				got, err := c.ListDeployRequests(testContext(t), testOrg, testDB, planetscale.ListDeployRequestsOptions{State: "open"})
 				wantListChanged(t, err)
 				if got != nil {
 					t.Errorf("ListDeployRequests() = %d items with an error, want nil", len(got))
 				}
-			} else {
-				if err != nil {
-					t.Fatalf("ListDeployRequests() error = %v", err)
-				}
-				if got, want := drSummaries(got), fakeSummaries(api.list()); !slices.Equal(got, want) {
-					t.Errorf("ListDeployRequests() = %d requests, want the %d of the list as it stands\ngot  %v\nwant %v", len(got), len(want), got, want)
-				}
+			} else if got, want := drSummaries(listOpen(t, testContext(t), c)), fakeSummaries(api.list()); !slices.Equal(got, want) {
+				t.Errorf("ListDeployRequests() = %d requests, want the %d of the list as it stands\ngot  %v\nwant %v", len(got), len(want), got, want)
 			}
-			if got, want := api.pages(), tt.wantPages; got != want {
-				t.Errorf("pages asked for = %s, want %s", got, want)
-			}
+			checkPagesAsked(t, pages, api.pages(), tt.wantPages, "")
 		})
 	}
 }

@@ -16,6 +16,11 @@ type structFields struct {
 	byName map[string]fieldInfo
 	// nonASCII is set when a name holds a byte past ASCII.
 	nonASCII bool
+	// fast is set when decodeItem may set the fields one by one: the
+	// type decodes field by field (no UnmarshalJSON of its own) and every
+	// field is its own (none promoted from an embedded struct, no name
+	// twice).
+	fast bool
 }
 
 // fieldInfo describes one JSON field of a struct.
@@ -29,6 +34,10 @@ type fieldInfo struct {
 	inner *structFields
 	// list is set when inner applies to each element of an array.
 	list bool
+	// index is the field's index in its struct, -1 when promoted from an
+	// embedded struct; set says how decodeItem sets it (see setFast).
+	index int
+	set   fastSet
 }
 
 var fieldsCache sync.Map // reflect.Type → *structFields, each complete
@@ -60,7 +69,7 @@ func buildFields(t reflect.Type, building map[reflect.Type]*structFields) *struc
 	if sf, ok := building[t]; ok {
 		return sf
 	}
-	sf := &structFields{byName: map[string]fieldInfo{}}
+	sf := &structFields{byName: map[string]fieldInfo{}, fast: !decodesItself(t)}
 	building[t] = sf
 	addFields(sf, t, building)
 	return sf
@@ -71,8 +80,8 @@ func buildFields(t reflect.Type, building map[reflect.Type]*structFields) *struc
 // embedding itself through a pointer ends).
 func addFields(sf *structFields, t reflect.Type, building map[reflect.Type]*structFields) {
 	embedded := map[reflect.Type]bool{t: true}
-	var add func(t reflect.Type)
-	add = func(t reflect.Type) {
+	var add func(t reflect.Type, top bool)
+	add = func(t reflect.Type, top bool) {
 		for i := range t.NumField() {
 			f := t.Field(i)
 			tag := f.Tag.Get("json")
@@ -86,9 +95,10 @@ func addFields(sf *structFields, t reflect.Type, building map[reflect.Type]*stru
 					ft = ft.Elem()
 				}
 				if ft.Kind() == reflect.Struct {
+					sf.fast = false
 					if !embedded[ft] {
 						embedded[ft] = true
-						add(ft)
+						add(ft, false)
 					}
 					continue
 				}
@@ -102,15 +112,22 @@ func addFields(sf *structFields, t reflect.Type, building map[reflect.Type]*stru
 			if _, dup := sf.byName[name]; !dup {
 				sf.names = append(sf.names, name)
 				sf.nonASCII = sf.nonASCII || !isASCII([]byte(name))
+			} else {
+				sf.fast = false
 			}
 			info := infoOf(ft, building)
-			if slices.Contains(strings.Split(opts, ","), "string") {
+			quoted := slices.Contains(strings.Split(opts, ","), "string")
+			if quoted {
 				info = fieldInfo{kind: kindString} // the value is quoted
+			}
+			info.index, info.set = -1, fastNone
+			if top && !f.Anonymous && !quoted {
+				info.index, info.set = i, fastSetOf(ft)
 			}
 			sf.byName[name] = info
 		}
 	}
-	add(t)
+	add(t, true)
 }
 
 func infoOf(t reflect.Type, building map[reflect.Type]*structFields) fieldInfo {

@@ -16,6 +16,8 @@ var errSyntax = errors.New("not well-formed JSON")
 type scanner struct {
 	data []byte
 	pos  int
+	// slow is set when object met a field it cannot set (see decodeItem).
+	slow bool
 }
 
 // jsonKind is the kind of a JSON value, from its first byte.
@@ -129,6 +131,29 @@ func (s *scanner) str() (raw []byte, plain bool, err error) {
 	return nil, false, errSyntax
 }
 
+// skipString consumes the string whose opening quote is at s.pos, finding
+// its end a block at a time (bytes.IndexByte) rather than byte by byte:
+// most of a page is string values that are skipped.
+func (s *scanner) skipString() error {
+	s.pos++ // the opening quote
+	for {
+		rest := s.data[s.pos:]
+		end := bytes.IndexByte(rest, '"')
+		if end < 0 {
+			return errSyntax
+		}
+		if esc := bytes.IndexByte(rest[:end], '\\'); esc >= 0 {
+			s.pos += esc + 2 // the backslash and the byte it escapes
+			if s.pos > len(s.data) {
+				return errSyntax
+			}
+			continue
+		}
+		s.pos += end + 1
+		return nil
+	}
+}
+
 // key consumes an object key and the colon after it, returning the key as
 // encoding/json reads it (escapes decoded, invalid UTF-8 replaced). A
 // plain key is a slice of the text, not a copy.
@@ -151,9 +176,11 @@ func (s *scanner) key() ([]byte, error) {
 }
 
 // keySet finds a key given twice in one object, without allocating for
-// the few dozen keys an object usually has.
+// the few dozen keys an object usually has: a keySet is a value that stays
+// on its caller's stack until it holds more than len(few) keys.
 type keySet struct {
-	few  [][]byte
+	few  [48][]byte
+	n    int // keys in few
 	many map[string]bool
 }
 
@@ -164,18 +191,21 @@ func (k *keySet) add(key []byte) (dup bool) {
 		k.many[string(key)] = true
 		return dup
 	}
-	for _, old := range k.few {
+	for _, old := range k.few[:k.n] {
 		if bytes.Equal(old, key) {
 			return true
 		}
 	}
-	k.few = append(k.few, key)
-	if len(k.few) > 64 { // past a few dozen, a map is cheaper than comparing each
+	if k.n == len(k.few) { // past a few dozen, a map is cheaper than comparing each
 		k.many = make(map[string]bool, 2*len(k.few))
 		for _, old := range k.few {
 			k.many[string(old)] = true
 		}
+		k.many[string(key)] = true
+		return false
 	}
+	k.few[k.n] = key
+	k.n++
 	return false
 }
 
@@ -188,14 +218,14 @@ func (s *scanner) skip() ([]byte, error) {
 	start := s.pos
 	switch kind {
 	case kindString:
-		raw, _, err := s.str()
-		return raw, err
+		err := s.skipString()
+		return s.data[start:s.pos], err
 	case kindObject, kindArray:
 		depth := 0
 		for s.pos < len(s.data) {
 			switch s.data[s.pos] {
 			case '"':
-				if _, _, err := s.str(); err != nil {
+				if err := s.skipString(); err != nil {
 					return nil, err
 				}
 				continue

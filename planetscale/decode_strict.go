@@ -28,7 +28,7 @@ func decodeStrict(raw []byte, v any, required ...string) error {
 		return fmt.Errorf("not JSON: %v", decodeErr)
 	}
 	s := &scanner{data: raw}
-	if err := s.object(fieldsOf(reflect.TypeOf(v).Elem()), required, "", nil); err != nil {
+	if err := s.object(fieldsOf(reflect.TypeOf(v).Elem()), required, "", nil, reflect.Value{}); err != nil {
 		return err
 	}
 	if decodeErr != nil {
@@ -39,8 +39,10 @@ func decodeStrict(raw []byte, v any, required ...string) error {
 
 // object checks the object at the scanner's position against sf; at is
 // where it sits, for messages ("" at the top, else "deployment: " and so
-// on). capture, if not nil, gets the raw value of each of sf's fields.
-func (s *scanner) object(sf *structFields, required []string, at string, capture func(name string, raw []byte)) error {
+// on). capture, if not nil, gets the raw value of each of sf's fields. dst,
+// if valid, is the zero struct the object decodes into: object sets each
+// field it can (see setFast) and sets s.slow when it meets one it cannot.
+func (s *scanner) object(sf *structFields, required []string, at string, capture func(name string, raw []byte), dst reflect.Value) error {
 	kind, err := s.peek()
 	if err != nil {
 		return err
@@ -50,8 +52,7 @@ func (s *scanner) object(sf *structFields, required []string, at string, capture
 	}
 	s.pos++
 	var (
-		few   [48][]byte // room for the keys of a usual object, on the stack
-		seen  = keySet{few: few[:0]}
+		seen  keySet
 		found uint64 // bit i: required[i] was present
 	)
 	for more := !s.empty('}'); more; {
@@ -73,9 +74,16 @@ func (s *scanner) object(sf *structFields, required []string, at string, capture
 			return err
 		}
 		start := s.pos
+		decode := known && dst.IsValid() && !s.slow
 		switch {
 		case info.inner != nil && vkind == kindObject && !info.list:
-			err = s.object(info.inner, nil, at+string(key)+": ", nil)
+			var inner reflect.Value
+			if decode {
+				inner = nestedFast(dst, info)
+				s.slow = !inner.IsValid()
+			}
+			err = s.object(info.inner, nil, at+string(key)+": ", nil, inner)
+			decode = false
 		case info.inner != nil && vkind == kindArray && info.list:
 			err = s.array(info.inner, at+string(key))
 		default:
@@ -85,6 +93,9 @@ func (s *scanner) object(sf *structFields, required []string, at string, capture
 			return err
 		}
 		raw := s.data[start:s.pos]
+		if decode && (info.index < 0 || !setFast(dst.Field(info.index), info, vkind, raw)) {
+			s.slow = true
+		}
 		for i, name := range required {
 			if name == string(key) {
 				found |= 1 << i
@@ -117,7 +128,7 @@ func (s *scanner) array(sf *structFields, at string) error {
 			return err
 		}
 		if kind == kindObject {
-			err = s.object(sf, nil, at+"["+strconv.Itoa(i)+"]: ", nil)
+			err = s.object(sf, nil, at+"["+strconv.Itoa(i)+"]: ", nil, reflect.Value{})
 		} else {
 			_, err = s.skip()
 		}

@@ -371,10 +371,7 @@ func TestListDeployRequests_badPages(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 
-			rec, url := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-				p, _ := strconv.Atoi(r.URL.Query().Get("page"))
-				writeJSON(w, http.StatusOK, tt.page(p))
-			})
+			rec, url := servePages(t, tt.page)
 			c := newClient(t, url)
 			got, err := c.ListDeployRequests(testContext(t), testOrg, testDB, planetscale.ListDeployRequestsOptions{})
 			checkListFailure(t, got, err, tt.want)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
@@ -125,7 +126,8 @@ func newAPIError(res *http.Response, body []byte, now time.Time, r *sanitize.Red
 }
 
 func looksLikeHTML(body []byte) bool {
-	b := bytes.ToLower(bytes.TrimSpace(body))
+	b := bytes.TrimLeftFunc(body, unicode.IsSpace)
+	b = bytes.ToLower(b[:min(len(b), len("<!doctype html"))]) // only the start tells
 	return bytes.HasPrefix(b, []byte("<!doctype html")) || bytes.HasPrefix(b, []byte("<html"))
 }
 

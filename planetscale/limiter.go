@@ -15,15 +15,15 @@ import (
 )
 
 // The default rate budget. Any 60 seconds hold at most
-// DefaultRateBurst + 60×DefaultRateLimit = 400 requests: two thirds of the
-// 600 a minute PlanetScale allows, leaving room for other tools on the same
-// account. A gate run that reads up to 5,000 open deploy requests (at most
-// 101 requests, two reads of 50 pages and the database) stays inside the
-// burst and never waits for the budget; a longer one, or a wait that checks
-// again and again, goes on at 5 requests a second.
+// DefaultRateBurst + 60×DefaultRateLimit = 380 requests, under two thirds of
+// the 600 a minute PlanetScale allows, which leaves room for other tools on
+// the same account. A gate run that reads up to 10,000 open deploy requests
+// (201 requests: two reads of 100 pages, and the database) fits in the
+// burst and never waits for the budget; a longer list, or a wait that
+// checks again and again, goes on at 3 requests a second.
 const (
-	DefaultRateLimit = 5.0
-	DefaultRateBurst = 100
+	DefaultRateLimit = 3.0
+	DefaultRateBurst = 200
 )
 
 // WithRateLimit sets the client's rate budget (default DefaultRateLimit
@@ -55,31 +55,64 @@ func defaultPacing() pacing {
 }
 
 // pacer is a client's shared pace: its rate budget, the pause a 429 asks
-// for, the count of requests sent and how many pages to fetch at once.
+// for, the requests in flight (at most MaxPageConcurrency, whatever runs
+// them: the pages of a list, a read beside it), the count of requests sent
+// and how many pages of a list to fetch at once.
 type pacer struct {
 	limiter
+	inFlight chan struct{}
 	pages    int
 	requests atomic.Int64
 }
 
 func newPacer(p pacing) *pacer {
-	return &pacer{limiter: limiter{rate: p.rate, burst: float64(p.burst), tokens: float64(p.burst)}, pages: p.pages}
+	return &pacer{
+		limiter:  limiter{rate: p.rate, burst: float64(p.burst), tokens: float64(p.burst)},
+		inFlight: make(chan struct{}, MaxPageConcurrency),
+		pages:    p.pages,
+	}
 }
+
+// start blocks until a request may go: the rate budget has a token for it,
+// no pause holds it back, and fewer than MaxPageConcurrency requests are in
+// flight; or ctx ends (its error). It reports whether it had to wait. The
+// caller calls finish once the request has its answer.
+func (p *pacer) start(ctx context.Context) (waited bool, err error) {
+	if waited, err = p.wait(ctx); err != nil {
+		return waited, err
+	}
+	select {
+	case p.inFlight <- struct{}{}:
+		return waited, nil
+	default:
+	}
+	select {
+	case p.inFlight <- struct{}{}:
+		return true, nil
+	case <-ctx.Done():
+		return true, ctx.Err()
+	}
+}
+
+// finish ends a request that start let go.
+func (p *pacer) finish() { <-p.inFlight }
 
 // Requests returns how many HTTP requests the client has sent so far,
 // retries included: a number to show in a debug log.
 func (c *Client) Requests() int64 { return c.pace.requests.Load() }
 
-// send makes one attempt at u once the client's rate budget lets it go. ctx
-// bounds the whole call, actx the attempt (httpretry.Do makes it): a wait
-// for the budget comes out of ctx, never out of the attempt's own timeout,
-// so after one the attempt gets a new timeout, counted from when it starts.
-// A 429 answer pauses every request of the client (see slowDown).
+// send makes one attempt at u once the client's pace lets it go (see
+// pacer.start). ctx bounds the whole call, actx the attempt (httpretry.Do
+// makes it): a wait for the pace comes out of ctx, never out of the
+// attempt's own timeout, so after one the attempt gets a new timeout,
+// counted from when it starts. A 429 answer pauses every request of the
+// client (see slowDown).
 func (c *Client) send(ctx, actx context.Context, u *url.URL, v any) error {
-	waited, err := c.pace.wait(ctx)
+	waited, err := c.pace.start(ctx)
 	if err != nil {
 		return err
 	}
+	defer c.pace.finish()
 	if waited {
 		var cancel context.CancelFunc
 		actx, cancel = httpretry.AttemptContext(ctx, c.retry.AttemptTimeout)

@@ -67,6 +67,16 @@ func (s *ListSpec[T]) conflict(key, fingerprint1, fingerprint2 string) error {
 // Items are decoded strictly (see decodeStrict) with spec.Required. Every
 // failure of a page is a *PageError naming it; more pages than the client
 // allows (WithMaxPages) in one walk is a *PagingError.
+//
+// A client made WithPageConcurrency fetches pages at once when page 1
+// gives the page count (total_pages, or total_count and per_page): the
+// first walk asks for page 1, then for the others; a later walk asks for
+// every page at once. Pages are still taken in page order and checked as
+// above, and each also against that count (every page but the last names
+// the next, the last none); the first failure in page order is the one
+// returned, and the pages after it are cancelled. Without totals the walk
+// follows next_page one page after another. A ListTrace in ctx (see
+// WithListTrace) hears when page 1 of the first walk is read.
 func ListAll[T any](ctx context.Context, c *Client, path string, query url.Values, spec ListSpec[T]) ([]T, error) {
 	if spec.Key == nil {
 		return nil, errors.New("list: no Key in the ListSpec")

@@ -46,7 +46,7 @@ func decodeEnvelope(raw []byte) (listEnvelope, error) {
 		case "total_count":
 			decodeErr = cmp.Or(decodeErr, json.Unmarshal(value, &env.TotalCount))
 		}
-	})
+	}, reflect.Value{})
 	return env, cmp.Or(err, s.end(), decodeErr)
 }
 
@@ -122,7 +122,7 @@ func (p *listPage[T]) decodeItems(data []byte, spec *ListSpec[T]) error {
 	p.keys = make([]itemKey, len(raws))
 	onPage := make(map[string]int, len(raws))
 	for i, raw := range raws {
-		decodeErr := decodeStrict(raw, &p.items[i], spec.Required...)
+		decodeErr := decodeItem(raw, &p.items[i], spec.Required...)
 		key, fingerprint, keyErr := spec.Key(p.items[i])
 		if keyErr != nil {
 			key = ""

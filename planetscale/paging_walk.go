@@ -35,6 +35,10 @@ type walkPlan struct {
 	firstPage func()
 }
 
+// maxPresized bounds the room a walk makes at once for the total_count
+// items its first page announces, which may be a lie.
+const maxPresized = 1 << 14
+
 // walkOnce reads the list's pages once, until next_page is null or the walk
 // turns out not to count; number is the walk's, from 1. Pages are taken
 // and checked in page order, however they are fetched: one after another,
@@ -130,6 +134,10 @@ func fetchPage[T any](ctx context.Context, c *Client, path string, query url.Val
 // from one list, however it moved; it sets w.void when they can, but the
 // list moved between them.
 func (w *walk[T]) add(n int, p *listPage[T]) error {
+	if w.items == nil && p.total > 0 { // room for the list at once, within reason
+		w.items = make([]T, 0, min(p.total, maxPresized))
+		w.keys = make([]string, 0, min(p.total, maxPresized))
+	}
 	fresh, repeats := 0, 0
 	for i, k := range p.keys {
 		if fingerprint, ok := w.seen[k.key]; ok {

@@ -79,7 +79,7 @@ func callerCancelled(ctx context.Context) bool {
 
 // decode reads a 2xx body into v.
 func (c *Client) decode(ctx context.Context, u *url.URL, res *http.Response, v any, budget time.Duration, start time.Time) error {
-	body, err := io.ReadAll(io.LimitReader(res.Body, c.maxBody+1))
+	body, err := readBody(res.Body, res.ContentLength, c.maxBody)
 	if err != nil {
 		if callerCancelled(ctx) {
 			return err
@@ -95,7 +95,7 @@ func (c *Client) decode(ctx context.Context, u *url.URL, res *http.Response, v a
 	if looksLikeHTML(body) {
 		return fmt.Errorf("%w: an HTML page, not JSON (%s)", ErrUnexpectedResponse, excerpt(c.redactor.Redact(string(body))))
 	}
-	if err := json.Unmarshal(body, v); err != nil {
+	if err := decodeJSON(body, v); err != nil {
 		if truncatedJSON(body, err) {
 			return httpretry.Retryable(fmt.Errorf("decode answer: %w (%s)", ErrTruncated, sanitize.Line(err.Error())), 0)
 		}

@@ -1,8 +1,6 @@
 package report
 
 import (
-	"flag"
-	"path/filepath"
 	"testing"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
@@ -10,14 +8,6 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/ with what the renderer writes now")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	testkit.Golden(t, filepath.Join("testdata", name), got, *update)
-}
 
 func TestMarkdown_Golden(t *testing.T) {
 	t.Parallel()
@@ -47,7 +37,7 @@ func TestMarkdown_Golden(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(&v, &rep)
 			}
-			golden(t, tt.name, Markdown(v, rep))
+			testkit.Golden(t, tt.name, Markdown(v, rep))
 		})
 	}
 }
@@ -55,12 +45,12 @@ func TestMarkdown_Golden(t *testing.T) {
 func TestFailureMarkdown_Golden(t *testing.T) {
 	t.Parallel()
 	r := Report{Organization: "acme", Database: "shop", Now: testkit.Now, Redactor: sanitize.NewRedactor("pscale_tkn_goldenSecret")}
-	golden(t, "failure_api.md", FailureMarkdown(Failure{
+	testkit.Golden(t, "failure_api.md", FailureMarkdown(Failure{
 		Lead:  "Organization \"acme\" or database \"shop\" not found, or the service token lacks `read_deploy_request` on \"shop\".",
 		Error: "list deploy requests: page 1: PlanetScale API answered 404 Not Found (not_found: token pscale_tkn_goldenSecret)",
 		Help:  check.TroubleshootingURL + "#not-found",
 	}, r))
-	golden(t, "failure_inputs.md", FailureMarkdown(Failure{
+	testkit.Golden(t, "failure_inputs.md", FailureMarkdown(Failure{
 		Lead:  "bad input:",
 		Items: []string{`input "organization" is required`, `input "timeout": "soon" is not a duration`},
 		Help:  check.TroubleshootingURL + "#bad-input",
@@ -74,5 +64,5 @@ func TestSyncMarkdown_Golden(t *testing.T) {
 		{Number: 2, URL: "https://github.com/acme/app/pull/2", Branch: "docs", State: "success", Description: "no open deploy request for branch docs"},
 		{Number: 3, URL: "https://github.com/acme/app/pull/3", Branch: "@someone", Description: "a pull request from a fork: sync never sets its status"},
 	}
-	golden(t, "sync.md", SyncMarkdown(rows, "planetscale/shop", Report{Organization: "acme", Database: "shop", Now: testkit.Now}))
+	testkit.Golden(t, "sync.md", SyncMarkdown(rows, "planetscale/shop", Report{Organization: "acme", Database: "shop", Now: testkit.Now}))
 }

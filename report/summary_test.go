@@ -14,119 +14,86 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
-// hostile strings an API (or a branch name) could carry.
-var hostile = []string{
-	"<script>alert(1)</script>",
-	"<img src=x onerror=alert(1)>",
-	"a|b",
-	"||||",
-	`a\|b`,
-	`trailing\`,
-	"[x](javascript:alert(1))",
-	"![img](https://evil.example/x.png)",
-	"`code` ``double``",
-	"@org/team please look",
-	"-starts-with-dash",
-	"=starts-with-equals",
-	"# heading",
-	"line one\nline two\r\n| injected | row |\n",
-	"\u2028paragraph\u2029separator",
-	"&lt;script&gt; &amp;",
-	"**bold** _em_ ~~strike~~",
-	"<!-- comment -->",
-	"${{ secrets.X }}",
-	"",
-}
-
-func TestEscapeMarkdown(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in, want string
-	}{
-		{"plain-branch", "plain-branch"},
-		{"<script>", "&lt;script&gt;"},
-		{"a|b", `a\|b`},
-		{"[x](javascript:alert(1))", `\[x\]\(javascript:alert\(1\)\)`},
-		{"`x`", "\\`x\\`"},
-		{"@org/team", "@\u200borg/team"},
-		{"-x", `\-x`},
-		{"=x", `\=x`},
-		{"a-b=c", "a-b=c"},
-		{"line one\nline two", "line one line two"},
-		{"  spaced \t out  ", "spaced out"},
-		{`back\slash`, `back\\slash`},
-		{"snake_case", `snake\_case`},
-		{"&amp;", "&amp;amp;"},
-		{`"quoted"`, "&quot;quoted&quot;"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := EscapeMarkdown(tt.in); got != tt.want {
-			t.Errorf("EscapeMarkdown(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-// TestEscapeMarkdownHostile: whatever the input, the result is one line with
-// no HTML, no unescaped pipe and no live mention, and does not start a
-// block.
-func TestEscapeMarkdown_Hostile(t *testing.T) {
-	t.Parallel()
-	for _, in := range hostile {
-		got := EscapeMarkdown(in)
-		if strings.ContainsAny(got, "<>\n\r\u2028\u2029") {
-			t.Errorf("EscapeMarkdown(%q) = %q: holds a raw < or > or a line break", in, got)
-		}
-		if n := testkit.UnescapedPipes(got); n != 0 {
-			t.Errorf("EscapeMarkdown(%q) = %q: %d unescaped |", in, got, n)
-		}
-		if strings.Contains(got, "@") && !strings.Contains(got, "@\u200b") {
-			t.Errorf("EscapeMarkdown(%q) = %q: a live @mention", in, got)
-		}
-		if strings.HasPrefix(got, "-") || strings.HasPrefix(got, "=") || strings.HasPrefix(got, "#") {
-			t.Errorf("EscapeMarkdown(%q) = %q: starts a block", in, got)
-		}
-		if strings.Contains(got, "](") {
-			t.Errorf("EscapeMarkdown(%q) = %q: a live link", in, got)
-		}
-	}
-}
-
-func TestSafeLink(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name, url, want string
-	}{
-		{"https", "https://app.planetscale.com/acme/shop/deploy-requests/7", "[#7](https://app.planetscale.com/acme/shop/deploy-requests/7)"},
-		{"http", "http://localhost:8080/dr/7", "[#7](http://localhost:8080/dr/7)"},
-		{"trimmed", "  https://x.example/7\t", "[#7](https://x.example/7)"},
-		{"javascript", "javascript:alert(1)", "#7"},
-		{"javascript_upper", "JavaScript:alert(1)", "#7"},
-		{"data", "data:text/html,<script>alert(1)</script>", "#7"},
-		{"relative", "/acme/shop/deploy-requests/7", "#7"},
-		{"relative_plain", "deploy-requests/7", "#7"},
-		{"scheme_relative", "//evil.example/7", "#7"},
-		{"no_host", "https:///7", "#7"},
-		{"user_info", "https://user:pw@evil.example/7", "#7"},
-		{"empty", "", "#7"},
-		{"control_char", "https://x.example/\n7", "#7"},
-		{"parens_pipe_space_path", "https://x.example/a (b)|c", "[#7](https://x.example/a%20%28b%29%7Cc)"},
-		{"parens_pipe_space_query", "https://x.example/p?q=a (b)|c", "[#7](https://x.example/p?q=a%20%28b%29%7Cc)"},
-		{"angle_quote_backtick_query", "https://x.example/p?q=<a>\"`", "[#7](https://x.example/p?q=%3Ca%3E%22%60)"},
-		{"backslash_path", `https://x.example/a\`, "[#7](https://x.example/a%5C)"},
-		{"backslash_query", `https://x.example/p?q=a\`, "[#7](https://x.example/p?q=a%5C)"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got := safeLink("#7", tt.url)
-			if got != tt.want {
-				t.Errorf("safeLink(%q) = %q, want %q", tt.url, got, tt.want)
+// FuzzMarkdown: a verdict built from fuzzed branch names, states and URLs,
+// with a secret put into one of them, renders with its table intact (every
+// row has the 7 cell separators, every line of the table is a row), stays
+// under MaxBytes, and never shows the secret the Redactor was given, whole
+// or half, escaped or not.
+func FuzzMarkdown(f *testing.F) {
+	f.Add("feature-1", "main", "ready", "https://app.planetscale.com/acme/shop/deploy-requests/1", uint8(0), uint16(0), false)
+	f.Add("a|b\\", "<b>", "rolling_out", "https://x.example/a (b)|c?q=\\`", uint8(3), uint16(2000), true)
+	f.Add("pscale_tkn_", "pscale\\_tkn\\_", "|", "https://evil.example/cb?t=", uint8(7), uint16(100), false)
+	f.Add("line\none\r| injected | row |", "@org/team", "\u2028", "javascript:alert(1)", uint8(1), uint16(65535), true)
+	f.Add("-x", "# h", "`", "https://x.example/\\", uint8(255), uint16(7), false)
+	f.Fuzz(func(t *testing.T, branch, into, state, link string, at uint8, extra uint16, many bool) {
+		fields := []*string{&branch, &into, &state, &link}
+		for _, s := range fields {
+			if strings.Contains(*s, fuzzSecret[4:half]) || strings.Contains(*s, fuzzSecret[half:]) {
+				return // half the secret came as input, not from the secret
 			}
-			if strings.Count(got, "(") > 1 || strings.Count(got, ")") > 1 || strings.Contains(got, "|") {
-				t.Errorf("safeLink(%q) = %q: a ( ) or | could end the link or split the cell", tt.url, got)
+		}
+		s := fields[at%4]
+		i := int(at/4) % (len(*s) + 1)
+		*s = (*s)[:i] + fuzzSecret + (*s)[i:]
+
+		n := 3
+		if many {
+			n = 60 // enough rows to overflow the smaller limits
+		}
+		drs := make([]planetscale.DeployRequest, n)
+		for i := range drs {
+			d := testkit.DR(i+1, state, i%2 == 0)
+			d.Branch, d.IntoBranch, d.HTMLURL = branch+strings.Repeat("|", i%3), into, link
+			if i%3 == 1 {
+				d.Branch, d.IntoBranch = into, branch // the same text in other cells
 			}
-		})
+			d.CreatedAt = testkit.Now.Add(-time.Duration(extra) * time.Minute)
+			drs[i] = d
+		}
+		v := check.Evaluate(drs, check.Filter{}, check.FailOnUnapproved)
+		r := Report{Organization: "acme", Database: "shop", Now: testkit.Now, MaxBytes: 8192 + int(extra),
+			Redactor: sanitize.NewRedactor(fuzzSecret), FullList: "the `deploy-requests` output lists them all"}
+		md := Markdown(v, r)
+		if len(md) > r.MaxBytes {
+			t.Fatalf("len = %d bytes, want at most %d", len(md), r.MaxBytes)
+		}
+		// Half the secret is a leak too: a secret cut short before it was
+		// redacted shows its first part.
+		for _, s := range []string{fuzzSecret[:half], fuzzSecret[half:]} {
+			for _, form := range testkit.EscapedForms(s) {
+				if strings.Contains(md, form) {
+					t.Fatalf("the Markdown shows the secret (%q) as %q:\n%s", fuzzSecret, form, md)
+				}
+			}
+		}
+		checkTable(t, md)
+	})
+}
+
+// fuzzSecret is the secret FuzzMarkdown's Redactor knows; half is the
+// length of its halves.
+const (
+	fuzzSecret = "pscale_tkn_FuzzSecretValue0123456789"
+	half       = len(fuzzSecret) / 2
+)
+
+// checkTable fails unless every line of md's table is a row with exactly 7
+// unescaped pipes.
+func checkTable(t *testing.T, md string) {
+	t.Helper()
+	inTable := false
+	for _, l := range testkit.Lines(md) {
+		switch {
+		case strings.HasPrefix(l, "| Status |"):
+			inTable = true
+		case inTable && l == "":
+			inTable = false
+		case inTable && l == "|---|---|---|---|---|---|":
+		case inTable && testkit.UnescapedPipes(l) != 7:
+			t.Fatalf("table row has %d unescaped |, want 7: %q\n%s", testkit.UnescapedPipes(l), l, md)
+		case inTable && !strings.HasPrefix(l, "| "):
+			t.Fatalf("line %q inside the table is not a row:\n%s", l, md)
+		}
 	}
 }
 
@@ -323,27 +290,10 @@ func TestMarkdown_HostileAPI(t *testing.T) {
 	if strings.Contains(md, "@org") {
 		t.Errorf("live mention:\n%s", md)
 	}
-	rows := testkit.TableRows(md)
-	if len(rows) != len(hostile) {
+	if rows := testkit.TableRows(md); len(rows) != len(hostile) {
 		t.Fatalf("got %d table rows, want %d:\n%s", len(rows), len(hostile), md)
 	}
-	for i, row := range rows {
-		if n := testkit.UnescapedPipes(row); n != 7 {
-			t.Errorf("row %d has %d unescaped |, want 7: %q", i, n, row)
-		}
-	}
-	// Every line between the header and the end of the table is a row.
-	inTable := false
-	for _, l := range testkit.Lines(md) {
-		switch {
-		case strings.HasPrefix(l, "| Status |"):
-			inTable = true
-		case inTable && l == "":
-			inTable = false
-		case inTable && !strings.HasPrefix(l, "|"):
-			t.Errorf("line %q inside the table is not a row", l)
-		}
-	}
+	checkTable(t, md)
 	if !strings.Contains(md, "[#1](https://app.planetscale.com/a%7Cb/%28c%29%20d/%3Ce%3E)") {
 		t.Errorf("first row's link not percent-encoded:\n%s", md)
 	}

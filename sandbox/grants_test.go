@@ -7,38 +7,40 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
 
+// grant is a token's grants: perms on scope ("acme" or "acme/shop").
+func grant(scope string, perms ...string) map[string][]string {
+	return map[string][]string{scope: perms}
+}
+
 // TestServer_Grants: each endpoint needs the access PlanetScale's API
 // documents; without it the answer is PlanetScale's 404.
 func TestServer_Grants(t *testing.T) {
 	t.Parallel()
-	const (
-		db  = "/v1/organizations/acme/databases/shop"
-		org = "/v1/organizations/acme"
-	)
+	const org = "/v1/organizations/acme"
 	for _, tt := range []struct {
 		name   string
 		grants map[string][]string
 		path   string
 		want   int
 	}{
-		{"organization_with_read_organization", map[string][]string{"acme": {"read_organization"}}, org, 200},
-		{"organization_with_database_grants_only", map[string][]string{"acme/shop": {"read_database"}}, org, 404},
-		{"organization_other_org", map[string][]string{"other": {"read_organization"}}, org, 404},
-		{"databases_with_database_grant", map[string][]string{"acme/shop": {"read_branch"}}, org + "/databases", 200},
-		{"databases_with_organization_grant_only", map[string][]string{"acme": {"read_organization"}}, org + "/databases", 200},
-		{"databases_without_any_grant_in_org", map[string][]string{"other/x": {"read_database"}}, org + "/databases", 404},
-		{"database_with_read_database", map[string][]string{"acme/shop": {"read_database"}}, db, 200},
-		{"database_with_read_deploy_request", map[string][]string{"acme/shop": {"read_deploy_request"}}, db, 200},
-		{"database_with_organization_grant_only", map[string][]string{"acme": {"read_organization"}}, db, 404},
-		{"database_grant_on_another_database", map[string][]string{"acme/blog": {"read_database"}}, db, 404},
-		{"branches_with_read_branch", map[string][]string{"acme/shop": {"read_branch"}}, db + "/branches", 200},
-		{"branches_with_connect_branch", map[string][]string{"acme/shop": {"connect_branch"}}, db + "/branches", 200},
-		{"branches_with_read_database", map[string][]string{"acme/shop": {"read_database"}}, db + "/branches", 404},
-		{"deploy_requests_with_read_deploy_request", map[string][]string{"acme/shop": {"read_deploy_request"}}, db + "/deploy-requests", 200},
-		{"deploy_requests_with_read_database", map[string][]string{"acme/shop": {"read_database", "read_branch"}}, db + "/deploy-requests", 404},
-		{"deploy_request_with_read_deploy_request", map[string][]string{"acme/shop": {"read_deploy_request"}}, db + "/deploy-requests/1", 200},
-		{"deploy_request_with_create_deploy_request", map[string][]string{"acme/shop": {"create_deploy_request"}}, db + "/deploy-requests/1", 404},
-		{"deploy_requests_of_unknown_database", map[string][]string{"acme/nope": {"read_deploy_request"}}, org + "/databases/nope/deploy-requests", 404},
+		{"organization_with_read_organization", grant("acme", "read_organization"), org, 200},
+		{"organization_with_database_grants_only", grant("acme/shop", "read_database"), org, 404},
+		{"organization_other_org", grant("other", "read_organization"), org, 404},
+		{"databases_with_database_grant", grant("acme/shop", "read_branch"), org + "/databases", 200},
+		{"databases_with_organization_grant_only", grant("acme", "read_organization"), org + "/databases", 200},
+		{"databases_without_any_grant_in_org", grant("other/x", "read_database"), org + "/databases", 404},
+		{"database_with_read_database", grant("acme/shop", "read_database"), org + "/databases/shop", 200},
+		{"database_with_read_deploy_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop", 200},
+		{"database_with_organization_grant_only", grant("acme", "read_organization"), org + "/databases/shop", 404},
+		{"database_grant_on_another_database", grant("acme/blog", "read_database"), org + "/databases/shop", 404},
+		{"branches_with_read_branch", grant("acme/shop", "read_branch"), org + "/databases/shop/branches", 200},
+		{"branches_with_connect_branch", grant("acme/shop", "connect_branch"), org + "/databases/shop/branches", 200},
+		{"branches_with_read_database", grant("acme/shop", "read_database"), org + "/databases/shop/branches", 404},
+		{"deploy_requests_with_read_deploy_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop/deploy-requests", 200},
+		{"deploy_requests_with_read_database", grant("acme/shop", "read_database", "read_branch"), org + "/databases/shop/deploy-requests", 404},
+		{"deploy_request_with_read_deploy_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop/deploy-requests/1", 200},
+		{"deploy_request_with_create_deploy_request", grant("acme/shop", "create_deploy_request"), org + "/databases/shop/deploy-requests/1", 404},
+		{"deploy_requests_of_unknown_database", grant("acme/nope", "read_deploy_request"), org + "/databases/nope/deploy-requests", 404},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

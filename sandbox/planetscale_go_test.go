@@ -126,6 +126,14 @@ type psDeployment struct {
 	ForceCutoverRequestedAt *time.Time               `json:"force_cutover_requested_at"`
 }
 
+// psError is planetscale-go's errorResponse.
+type psError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *psError) Error() string { return e.Code + ": " + e.Message }
+
 type psDeployRequest struct {
 	ID              string        `json:"id"`
 	Branch          string        `json:"branch"`
@@ -150,14 +158,6 @@ type psDeployRequest struct {
 type psList[T any] struct {
 	Data []T `json:"data"`
 }
-
-// psError is planetscale-go's errorResponse.
-type psError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-func (e *psError) Error() string { return e.Code + ": " + e.Message }
 
 // psTokenTransport is serviceTokenTransport.
 type psTokenTransport struct {

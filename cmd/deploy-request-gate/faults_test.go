@@ -3,17 +3,11 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"maps"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -651,7 +645,10 @@ func serveRedirectElsewhere(t *testing.T) faultAPI {
 // DNS names (quoted by Go's x509 errors) hold workflow commands, and checks
 // that the gate connected once: a certificate error is not retried.
 func serveForgingTLS(t *testing.T) faultAPI {
-	cert := selfSignedCert(t, "gate\r::error::forged by a certificate", "gate\n::stop-commands::tlsforged")
+	cert, _, err := sandbox.SelfSigned([]string{"gate\r::error::forged by a certificate", "gate\n::stop-commands::tlsforged"}, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -691,29 +688,6 @@ func (l *countingListener) Accept() (net.Conn, error) {
 		l.accepted.Add(1)
 	}
 	return c, err
-}
-
-// selfSignedCert makes a certificate for dnsNames, signed by itself.
-func selfSignedCert(t *testing.T, dnsNames ...string) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "forged"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     dnsNames,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
 // TestFaultTable checks that the README's fault table is the fault matrix;

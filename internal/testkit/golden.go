@@ -1,16 +1,22 @@
 package testkit
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
-// Golden compares got with the golden file at path, or, with update set
-// (the calling package's -update flag), writes got there instead.
-func Golden(t testing.TB, path, got string, update bool) {
+// update is -update, which the tests of every package that import testkit
+// accept: Golden then writes the golden files instead of comparing.
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// Golden compares got with the golden file testdata/name, or, under
+// -update, writes got there instead.
+func Golden(t testing.TB, name, got string) {
 	t.Helper()
-	if update {
+	path := filepath.Join("testdata", name)
+	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}

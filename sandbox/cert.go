@@ -1,4 +1,4 @@
-package cli
+package sandbox
 
 import (
 	"crypto/ecdsa"
@@ -11,21 +11,23 @@ import (
 	"fmt"
 	"math/big"
 	"net"
-	"os"
 	"time"
 )
 
-// selfSigned makes a one-day certificate for names and writes it to path.
-func selfSigned(names []string, path string) (tls.Certificate, error) {
+// SelfSigned makes a certificate to serve the sandbox over TLS: for names
+// (host names or IP addresses), signed by itself, valid from an hour ago
+// until notAfter. It returns the certificate, its Leaf set, and its PEM
+// encoding, for a client to trust it.
+func SelfSigned(names []string, notAfter time.Time) (tls.Certificate, []byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return tls.Certificate{}, err
+		return tls.Certificate{}, nil, fmt.Errorf("certificate key: %w", err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(time.Now().UnixNano()),
 		Subject:               pkix.Name{CommonName: "deploy-request-gate sandbox"},
 		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
+		NotAfter:              notAfter,
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
@@ -40,11 +42,12 @@ func selfSigned(names []string, path string) (tls.Certificate, error) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("certificate: %w", err)
+		return tls.Certificate{}, nil, fmt.Errorf("certificate: %w", err)
 	}
-	pemCert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	if err := os.WriteFile(path, pemCert, 0o644); err != nil {
-		return tls.Certificate{}, fmt.Errorf("write the certificate: %w", err)
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return tls.Certificate{}, nil, fmt.Errorf("certificate: %w", err)
 	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+	cert := tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
+	return cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), nil
 }

@@ -1,0 +1,91 @@
+package planetscale_test
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+)
+
+// benchMode is one way of reading the list in BenchmarkCheck.
+type benchMode struct {
+	name string
+	// pages is the client's page concurrency.
+	pages int
+	// once reads the list once, one page after another, and decides
+	// (the baseline); otherwise check.Check reads it consistently.
+	once bool
+}
+
+var benchModes = []benchMode{
+	{name: "one_walk", pages: 1, once: true},
+	{name: "sequential", pages: 1},
+	{name: "concurrent", pages: planetscale.MaxPageConcurrency},
+}
+
+// BenchmarkCheck lists the open deploy requests of a database and decides,
+// as one gate run does, against a local API that answers after a latency:
+// one sequential walk of the list (the baseline), the consistent read one
+// page after another, and the consistent read fetching pages at once. The
+// client has the default rate budget. Metrics: requests, the most requests
+// the server held at once, bytes it sent, and allocations per request
+// (the in-process server's included). The sequential consistent read of
+// 10,000 at 50 ms is left out: it is two one_walks, 10 s, too long to run
+// once in .ci/run.
+func BenchmarkCheck(b *testing.B) {
+	cfg := check.Config{Organization: testOrg, Database: testDB, FailOn: check.FailOnUnapproved}
+	for _, n := range []int{10, 1000, 10000} {
+		for _, latency := range []time.Duration{0, 50 * time.Millisecond} {
+			for _, mode := range benchModes {
+				if n == 10000 && latency > 0 && mode.name == "sequential" {
+					continue
+				}
+				b.Run(fmt.Sprintf("open=%d/latency=%s/%s", n, latency, mode.name), func(b *testing.B) {
+					api, url := newPagedAPI(b, n, latency)
+					b.ReportAllocs()
+					var before, after runtime.MemStats
+					runtime.ReadMemStats(&before)
+					for b.Loop() {
+						c := pagedClient(b, url, mode.pages, planetscale.WithRetryPolicy(planetscale.DefaultRetryPolicy))
+						if err := benchDecide(b, c, cfg, mode.once, n); err != nil {
+							b.Fatal(err)
+						}
+					}
+					runtime.ReadMemStats(&after)
+					requests := float64(api.requests.Load())
+					b.ReportMetric(requests/float64(b.N), "requests/op")
+					b.ReportMetric(float64(api.maxInFlight.Load()), "max-in-flight")
+					b.ReportMetric(float64(api.bytes.Load())/float64(b.N), "resp-bytes/op")
+					b.ReportMetric(float64(after.Mallocs-before.Mallocs)/requests, "allocs/request")
+				})
+			}
+		}
+	}
+}
+
+// benchDecide reads the list and decides; the verdict must hold all n.
+func benchDecide(b *testing.B, c *planetscale.Client, cfg check.Config, once bool, n int) error {
+	var v check.Verdict
+	if once {
+		drs, err := planetscale.ReadOpenOnce(b.Context(), c, cfg.Organization, cfg.Database)
+		if err != nil {
+			return err
+		}
+		v = check.Evaluate(drs, cfg.Filter, cfg.FailOn)
+	} else {
+		var err error
+		if v, err = check.Check(b.Context(), c, cfg); err != nil {
+			return err
+		}
+		if v.ApprovalRequired == nil {
+			return fmt.Errorf("no database settings: %v", v.SettingsErr)
+		}
+	}
+	if v.Listed != n {
+		return fmt.Errorf("verdict listed %d requests, want %d", v.Listed, n)
+	}
+	return nil
+}
