@@ -198,6 +198,7 @@ func (g *gate) report(cfg check.Config) report.Report {
 func (g *gate) client(cfg check.Config) (*planetscale.Client, error) {
 	opts := []planetscale.Option{
 		planetscale.WithBaseURL(cfg.APIURL),
+		planetscale.WithPageConcurrency(planetscale.MaxPageConcurrency),
 		planetscale.WithCredentials(cfg.Credentials),
 		planetscale.WithUserAgent(g.userAgent()),
 		planetscale.WithRetryNotify(func(e planetscale.RetryEvent) {

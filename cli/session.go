@@ -76,6 +76,7 @@ func (s *session) now() time.Time { return s.env.now() }
 func (s *session) client() (*planetscale.Client, error) {
 	c, err := planetscale.NewClient(
 		planetscale.WithBaseURL(s.cfg.APIURL),
+		planetscale.WithPageConcurrency(planetscale.MaxPageConcurrency),
 		planetscale.WithCredentials(s.cfg.Credentials),
 		planetscale.WithUserAgent(userAgent(s.env)),
 		planetscale.WithRetryNotify(func(e planetscale.RetryEvent) {

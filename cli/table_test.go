@@ -7,34 +7,33 @@ import (
 
 func TestTable_render(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name          string
+	tests := map[string]struct {
 		header        []string
 		rows          [][]string
 		fixed, arrows []int
 		width         int
 		want          string
 	}{
-		{name: "fits_as_it_is", header: []string{"NAME", "AGE"}, rows: [][]string{{"shop", "3d"}, {"blog", "just now"}},
+		"fits_as_it_is": {header: []string{"NAME", "AGE"}, rows: [][]string{{"shop", "3d"}, {"blog", "just now"}},
 			width: 80, want: "NAME  AGE\nshop  3d\nblog  just now\n"},
-		{name: "widest_column_cut_first", header: []string{"#", "BRANCH", "NOTES"}, fixed: []int{0},
+		"widest_column_cut_first": {header: []string{"#", "BRANCH", "NOTES"}, fixed: []int{0},
 			rows:  [][]string{{"#12", "customer-loyalty-points", "adds an index to orders"}},
 			width: 36, want: "#    BRANCH          NOTES\n#12  customer-loya…  adds an index…\n"},
-		{name: "fixed_columns_kept_whole", header: []string{"BRANCH", "DEPLOYMENT"}, fixed: []int{1},
+		"fixed_columns_kept_whole": {header: []string{"BRANCH", "DEPLOYMENT"}, fixed: []int{1},
 			rows:  [][]string{{"add-orders-index-to-speed-up", "complete_pending_revert"}},
 			width: 36, want: "BRANCH       DEPLOYMENT\nadd-orders…  complete_pending_revert\n"},
-		{name: "arrow_keeps_target", header: []string{"BRANCH → INTO", "AGE"}, fixed: []int{1}, arrows: []int{0},
+		"arrow_keeps_target": {header: []string{"BRANCH → INTO", "AGE"}, fixed: []int{1}, arrows: []int{0},
 			rows:  [][]string{{"drop-legacy-coupons → staging", "10d"}},
 			width: 28, want: "BRANCH → INTO            AGE\ndrop-legacy-… → staging  10d\n"},
-		{name: "wide_runes_count_twice", header: []string{"NAME", "X"}, rows: [][]string{{"数据库数据库数据库", "1"}, {"abc", "2"}},
+		"wide_runes_count_twice": {header: []string{"NAME", "X"}, rows: [][]string{{"数据库数据库数据库", "1"}, {"abc", "2"}},
 			width: 12, want: "NAME       X\n数据库数…  1\nabc        2\n"},
-		{name: "control_characters_stripped", header: []string{"NAME", "X"}, rows: [][]string{{"evil\x1b[2J\nname", "1"}},
+		"control_characters_stripped": {header: []string{"NAME", "X"}, rows: [][]string{{"evil\x1b[2J\nname", "1"}},
 			width: 80, want: "NAME           X\nevil [2J name  1\n"},
-		{name: "cannot_fit_stays_aligned", header: []string{"NUMBER", "AGE"}, fixed: []int{0, 1}, rows: [][]string{{"12345678901", "3d"}},
+		"cannot_fit_stays_aligned": {header: []string{"NUMBER", "AGE"}, fixed: []int{0, 1}, rows: [][]string{{"12345678901", "3d"}},
 			width: 8, want: "NUMBER       AGE\n12345678901  3d\n"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			tb := newTable(tt.header...).fixed(tt.fixed...).arrows(tt.arrows...)
 			for _, r := range tt.rows {

@@ -72,7 +72,7 @@ func faultCases() []faultCase {
 			serve: serveSandbox(openList(150), afterListPage(2, func(s *sandbox.Server) { setApproved(s, 20, false) }))},
 		{name: "list_keeps_changing", exit: 2, cause: "the list kept changing while it was read",
 			fault: "150 open requests; #5 flips between approved and not on every read",
-			serve: serveSandbox(openList(150), afterListPage(1, func(s *sandbox.Server) { setApproved(s, 5, !approved(s, 5)) }))},
+			serve: serveSandbox(openList(150), afterListPage(2, func(s *sandbox.Server) { setApproved(s, 5, !approved(s, 5)) }))},
 
 		// 2. Repeated or missing numbers.
 		{name: "number_twice_conflicting", exit: 2, cause: "#120 appears twice with different approval",

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -341,11 +340,13 @@ func TestGate_FailOnUnapproved(t *testing.T) {
 
 func TestGate_FailOnUndeployedAndNever(t *testing.T) {
 	t.Parallel()
-	_, url := newAPI(t, true, []sandbox.DeployRequest{
+	// #5 is approved but not deployed, #6 neither, #7 is applied.
+	drs := []sandbox.DeployRequest{
 		dr(5, "approved-waiting", "ready", true),
 		dr(6, "unapproved", "pending", false),
 		dr(7, "done", "complete", true),
-	})
+	}
+	_, url := newAPI(t, true, drs)
 	for _, tc := range []struct {
 		failOn                   string
 		wantCode                 int
@@ -417,7 +418,7 @@ func TestGate_Paging(t *testing.T) {
 	}
 	// A list of more than one page counts only when two walks agree.
 	pages := testkit.ListPages(t, api.Requests(), testOrg, testDatabase)
-	if want := []string{"1", "2", "3", "1", "2", "3"}; !slices.Equal(pages, want) {
+	if want := []string{"1", "2", "3", "1", "2", "3"}; !testkit.SameWalks(pages, want) {
 		t.Errorf("pages requested = %v, want %v", pages, want)
 	}
 }
