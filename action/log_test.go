@@ -5,6 +5,24 @@ import (
 	"testing"
 )
 
+// TestRun_OutsideARunner: no workflow command at all, so no ::add-mask::
+// that would print the secret itself, and errors as plain lines.
+func TestRun_OutsideARunner(t *testing.T) {
+	t.Parallel()
+	in := gateInputs("http://127.0.0.1:1")
+	in["GITHUB_ACTIONS"] = ""
+	in["INPUT_TIMEOUT"] = "1s"
+	r := mustRun(t, in, ResultError)
+	for _, l := range lines(r.log) {
+		if strings.HasPrefix(l, "::") {
+			t.Errorf("workflow command outside a runner: %q", l)
+		}
+	}
+	if !strings.Contains(r.log, "Error: Deploy request gate could not decide: Could not reach the PlanetScale API") {
+		t.Errorf("error not printed as a plain line:\n%s", r.log)
+	}
+}
+
 func TestPlainCommand(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -29,23 +47,5 @@ func TestPlainCommand(t *testing.T) {
 				t.Errorf("plainCommand(%q) = %q, want %q", tt.line, got, tt.want)
 			}
 		})
-	}
-}
-
-// TestRun_OutsideARunner: no workflow command at all, so no ::add-mask::
-// that would print the secret itself, and errors as plain lines.
-func TestRun_OutsideARunner(t *testing.T) {
-	t.Parallel()
-	in := gateInputs("http://127.0.0.1:1")
-	in["GITHUB_ACTIONS"] = ""
-	in["INPUT_TIMEOUT"] = "1s"
-	r := mustRun(t, in, ResultError)
-	for _, l := range lines(r.log) {
-		if strings.HasPrefix(l, "::") {
-			t.Errorf("workflow command outside a runner: %q", l)
-		}
-	}
-	if !strings.Contains(r.log, "Error: Deploy request gate could not decide: Could not reach the PlanetScale API") {
-		t.Errorf("error not printed as a plain line:\n%s", r.log)
 	}
 }

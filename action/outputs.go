@@ -21,18 +21,24 @@ type Output struct{ Name, Value string }
 // are kept first and the rest is left out.
 const MaxDeployRequestsOutput = 256 << 10
 
-// deployRequestOutput is one item of the deploy-requests output.
+// deployRequestOutput is one item of the deploy-requests output; its JSON
+// keys come in the order action.yml lists them.
 type deployRequestOutput struct {
-	Number          int    `json:"number"`
-	Branch          string `json:"branch"`
-	IntoBranch      string `json:"into_branch"`
+	Number     int    `json:"number"`
+	Branch     string `json:"branch"`
+	IntoBranch string `json:"into_branch"`
+	readiness
+	HTMLURL   string `json:"html_url"`
+	CreatedAt string `json:"created_at"`
+	Blocking  bool   `json:"blocking"`
+}
+
+// readiness is where a deploy request stands, as the API said it.
+type readiness struct {
 	Approved        bool   `json:"approved"`
 	State           string `json:"state"`
 	DeploymentState string `json:"deployment_state"`
 	Deployable      bool   `json:"deployable"`
-	HTMLURL         string `json:"html_url"`
-	CreatedAt       string `json:"created_at"`
-	Blocking        bool   `json:"blocking"`
 }
 
 // Outputs returns the step outputs for a verdict, in a fixed order. Every
@@ -73,8 +79,9 @@ func deployRequestsJSON(v check.Verdict, redact func(string) string, limit int) 
 			created = dr.CreatedAt.UTC().Format(time.RFC3339)
 		}
 		b, _ := json.Marshal(deployRequestOutput{ // strings, ints and bools: cannot fail
-			Number: dr.Number, Branch: redact(dr.Branch), IntoBranch: redact(dr.IntoBranch), Approved: dr.Approved,
-			State: redact(dr.State), DeploymentState: redact(dr.DeploymentState), Deployable: dr.Deployable(),
+			Number: dr.Number, Branch: redact(dr.Branch), IntoBranch: redact(dr.IntoBranch),
+			readiness: readiness{Approved: dr.Approved, State: redact(dr.State),
+				DeploymentState: redact(dr.DeploymentState), Deployable: dr.Deployable()},
 			HTMLURL: redact(dr.HTMLURL), CreatedAt: created, Blocking: e.Blocking,
 		})
 		if size+len(b)+1 > limit {

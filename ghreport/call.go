@@ -55,6 +55,9 @@ func (c *Client) classify(ctx context.Context, o op, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err() // the caller is done: httpretry reports it
 	}
+	if errors.Is(err, ErrUnexpectedResponse) {
+		return err // an answer that does not add up does not get better by asking again
+	}
 	var (
 		primary   *github.RateLimitError
 		secondary *github.AbuseRateLimitError

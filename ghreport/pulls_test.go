@@ -103,6 +103,9 @@ func TestClient_ListOpenPulls_failClosed(t *testing.T) {
 			if tc.is != nil && !errors.Is(err, tc.is) {
 				t.Errorf("errors.Is(%v, %v) = false", err, tc.is)
 			}
+			if n := c.Requests(); n > len(tc.pages) {
+				t.Errorf("%d requests for %d pages: an answer that does not add up was asked for again", n, len(tc.pages))
+			}
 		})
 	}
 }

@@ -2,13 +2,8 @@ package planetscale_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +11,7 @@ import (
 	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
 
 // tlsHost is the host name the TLS tests call; a dialer sends every
@@ -63,35 +59,17 @@ func newTLSServer(t *testing.T, h http.Handler, spec certSpec) (string, planetsc
 	return "https://" + net.JoinHostPort(tlsHost, port), planetscale.WithHTTPTransport(rt)
 }
 
-// selfSigned makes a self-signed certificate for spec.
+// selfSigned makes a self-signed certificate for spec, as the sandbox
+// serves one, valid for an hour or expired a minute ago.
 func selfSigned(t *testing.T, spec certSpec) (tls.Certificate, *x509.Certificate) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatalf("generate key: %v", err)
-	}
 	notAfter := time.Now().Add(time.Hour)
 	if spec.expired {
-		notAfter = time.Now().Add(-time.Hour)
+		notAfter = time.Now().Add(-time.Minute)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "deploy-request-gate test"},
-		DNSNames:              spec.dnsNames,
-		NotBefore:             time.Now().Add(-2 * time.Hour),
-		NotAfter:              notAfter,
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	cert, _, err := sandbox.SelfSigned(spec.dnsNames, notAfter)
 	if err != nil {
-		t.Fatalf("create certificate: %v", err)
+		t.Fatalf("self-signed certificate: %v", err)
 	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatalf("parse certificate: %v", err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, leaf
+	return cert, cert.Leaf
 }

@@ -6,7 +6,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
@@ -16,34 +15,34 @@ func TestParseBaseURL(t *testing.T) {
 	t.Parallel()
 
 	// wantErr is a part of the error; empty means no error.
-	tests := []struct{ name, in, want, wantErr string }{
-		{name: "https", in: "https://api.planetscale.com", want: "https://api.planetscale.com"},
-		{name: "https_trailing_slash", in: "https://api.planetscale.com/", want: "https://api.planetscale.com"},
-		{name: "https_white_space", in: "  https://api.planetscale.com/\n", want: "https://api.planetscale.com"},
-		{name: "https_port", in: "https://proxy.example.com:8443", want: "https://proxy.example.com:8443"},
-		{name: "https_path_prefix", in: "https://proxy.example.com/planetscale/", want: "https://proxy.example.com/planetscale"},
-		{name: "http_localhost", in: "http://localhost:8080", want: "http://localhost:8080"},
-		{name: "http_localhost_upper_case", in: "http://LOCALHOST:8080/", want: "http://LOCALHOST:8080"},
-		{name: "http_127_0_0_1", in: "http://127.0.0.1:9000/", want: "http://127.0.0.1:9000"},
-		{name: "http_127_other", in: "http://127.8.9.10", want: "http://127.8.9.10"},
-		{name: "http_ipv6_loopback", in: "http://[::1]:9000", want: "http://[::1]:9000"},
-		{name: "http_remote", in: "http://api.planetscale.com", wantErr: "plain http"},
-		{name: "http_private_ip", in: "http://10.0.0.1:8080", wantErr: "plain http"},
-		{name: "http_unspecified", in: "http://0.0.0.0:8080", wantErr: "plain http"},
-		{name: "http_localhost_lookalike", in: "http://localhost.example.com", wantErr: "plain http"},
-		{name: "http_127_lookalike", in: "http://127.0.0.1.example.com", wantErr: "plain http"},
-		{name: "user_info", in: "https://user:hunter2@api.planetscale.com", wantErr: "user info"},
-		{name: "query", in: "https://api.planetscale.com/?x=1", wantErr: "query or fragment"},
-		{name: "fragment", in: "https://api.planetscale.com/#top", wantErr: "query or fragment"},
-		{name: "no_host", in: "https://", wantErr: "no host"},
-		{name: "no_host_path_only", in: "https:///v1", wantErr: "no host"},
-		{name: "ftp", in: "ftp://api.planetscale.com", wantErr: "https://"},
-		{name: "no_scheme", in: "api.planetscale.com", wantErr: "https://"},
-		{name: "empty", in: "", wantErr: "https://"},
-		{name: "not_a_url", in: "https://api planetscale.com:x", wantErr: "not a URL"},
+	tests := map[string]struct{ in, want, wantErr string }{
+		"https":                     {in: "https://api.planetscale.com", want: "https://api.planetscale.com"},
+		"https_trailing_slash":      {in: "https://api.planetscale.com/", want: "https://api.planetscale.com"},
+		"https_white_space":         {in: "  https://api.planetscale.com/\n", want: "https://api.planetscale.com"},
+		"https_port":                {in: "https://proxy.example.com:8443", want: "https://proxy.example.com:8443"},
+		"https_path_prefix":         {in: "https://proxy.example.com/planetscale/", want: "https://proxy.example.com/planetscale"},
+		"http_localhost":            {in: "http://localhost:8080", want: "http://localhost:8080"},
+		"http_localhost_upper_case": {in: "http://LOCALHOST:8080/", want: "http://LOCALHOST:8080"},
+		"http_127_0_0_1":            {in: "http://127.0.0.1:9000/", want: "http://127.0.0.1:9000"},
+		"http_127_other":            {in: "http://127.8.9.10", want: "http://127.8.9.10"},
+		"http_ipv6_loopback":        {in: "http://[::1]:9000", want: "http://[::1]:9000"},
+		"http_remote":               {in: "http://api.planetscale.com", wantErr: "plain http"},
+		"http_private_ip":           {in: "http://10.0.0.1:8080", wantErr: "plain http"},
+		"http_unspecified":          {in: "http://0.0.0.0:8080", wantErr: "plain http"},
+		"http_localhost_lookalike":  {in: "http://localhost.example.com", wantErr: "plain http"},
+		"http_127_lookalike":        {in: "http://127.0.0.1.example.com", wantErr: "plain http"},
+		"user_info":                 {in: "https://user:hunter2@api.planetscale.com", wantErr: "user info"},
+		"query":                     {in: "https://api.planetscale.com/?x=1", wantErr: "query or fragment"},
+		"fragment":                  {in: "https://api.planetscale.com/#top", wantErr: "query or fragment"},
+		"no_host":                   {in: "https://", wantErr: "no host"},
+		"no_host_path_only":         {in: "https:///v1", wantErr: "no host"},
+		"ftp":                       {in: "ftp://api.planetscale.com", wantErr: "https://"},
+		"no_scheme":                 {in: "api.planetscale.com", wantErr: "https://"},
+		"empty":                     {in: "", wantErr: "https://"},
+		"not_a_url":                 {in: "https://api planetscale.com:x", wantErr: "not a URL"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 
 			got, err := planetscale.ParseBaseURL(tt.in)
@@ -286,17 +285,5 @@ func TestClient_concurrent(t *testing.T) {
 		if got, want := numbers(got[i]), sandboxNumbers(drs); !equalInts(got, want) {
 			t.Errorf("goroutine %d: numbers = %v, want %v", i, got, want)
 		}
-	}
-}
-
-// TestDefaultRetryPolicy checks that the default policy is one WithRetryPolicy accepts.
-func TestDefaultRetryPolicy(t *testing.T) {
-	t.Parallel()
-
-	if _, err := planetscale.NewClient(planetscale.WithRetryPolicy(planetscale.DefaultRetryPolicy)); err != nil {
-		t.Errorf("NewClient(WithRetryPolicy(DefaultRetryPolicy)) error = %v", err)
-	}
-	if p := planetscale.DefaultRetryPolicy; p.MaxRetryAfter <= 0 || p.AttemptTimeout <= 0 || p.MaxRetries == 0 || p.MaxDelay < time.Second {
-		t.Errorf("DefaultRetryPolicy = %+v, want retries, a Retry-After cap and an attempt timeout", p)
 	}
 }

@@ -98,9 +98,8 @@ func TestListDeployRequests_shortPages(t *testing.T) {
 	t.Parallel()
 
 	tests := []struct {
-		name      string
-		n         int
-		wantPages int
+		name         string
+		n, wantPages int
 	}{
 		{name: "empty", n: 0, wantPages: 1},
 		{name: "one", n: 1, wantPages: 1},
@@ -263,112 +262,94 @@ func TestListDeployRequests_maxPages(t *testing.T) {
 	}
 }
 
+// page1Then serves first as page 1 and rest(p) as any later page p.
+func page1Then(first any, rest func(p int) any) func(p int) any {
+	return func(p int) any {
+		if p == 1 {
+			return first
+		}
+		return rest(p)
+	}
+}
+
 // TestListDeployRequests_badPages serves hand-written pages that do not add
 // up or are not a list: each is a *PageError naming the page.
 func TestListDeployRequests_badPages(t *testing.T) {
 	t.Parallel()
 
-	tests := []struct {
-		name string
+	tests := map[string]struct {
 		// page returns the body for a page number.
 		page         func(page int) any
 		want         listFailure
 		wantRequests int
 	}{
-		{
-			name:         "next_page_same",
+		"next_page_same": {
 			page:         func(p int) any { return listBody(p, p, 3, p) },
 			want:         listFailure{paging: true, page: 1},
 			wantRequests: 1,
 		},
-		{
-			name: "next_page_backwards",
-			page: func(p int) any {
-				if p == 1 {
-					return listBody(1, 2, 3, 1)
-				}
-				return listBody(p, 1, 3, p)
-			},
+		"next_page_backwards": {
+			page:         page1Then(listBody(1, 2, 3, 1), func(p int) any { return listBody(p, 1, 3, p) }),
 			want:         listFailure{paging: true, page: 2},
 			wantRequests: 2,
 		},
-		{
-			name:         "next_page_skips_a_page",
+		"next_page_skips_a_page": {
 			page:         func(p int) any { return listBody(p, p+2, 3, p) },
 			want:         listFailure{paging: true, page: 1},
 			wantRequests: 1,
 		},
-		{
-			name:         "next_page_zero",
+		"next_page_zero": {
 			page:         func(p int) any { return listBody(p, 0, 3, p) },
 			want:         listFailure{paging: true, page: 1},
 			wantRequests: 1,
 		},
-		{
-			name: "wrong_current_page",
-			page: func(p int) any {
-				if p == 1 {
-					return listBody(1, 2, 3, 1)
-				}
-				return listBody(3, nil, 3, 3)
-			},
+		"wrong_current_page": {
+			page:         page1Then(listBody(1, 2, 3, 1), func(int) any { return listBody(3, nil, 3, 3) }),
 			want:         listFailure{paging: true, page: 2},
 			wantRequests: 2,
 		},
-		{
-			name:         "no_data",
+		"no_data": {
 			page:         func(p int) any { return map[string]any{"type": "list", "current_page": 1, "next_page": nil} },
 			want:         listFailure{page: 1, is: []error{planetscale.ErrUnexpectedResponse}},
 			wantRequests: 1,
 		},
-		{
-			name: "data_null",
+		"data_null": {
 			page: func(p int) any {
 				return map[string]any{"type": "list", "current_page": 1, "next_page": nil, "data": nil}
 			},
 			want:         listFailure{page: 1, is: []error{planetscale.ErrUnexpectedResponse}},
 			wantRequests: 1,
 		},
-		{
-			name: "data_null_on_page_2",
-			page: func(p int) any {
-				if p == 1 {
-					return listBody(1, 2, 1, 1)
-				}
-				return map[string]any{"current_page": p, "next_page": nil, "data": nil}
-			},
+		"data_null_on_page_2": {
+			page:         page1Then(listBody(1, 2, 1, 1), func(p int) any { return map[string]any{"current_page": p, "next_page": nil, "data": nil} }),
 			want:         listFailure{page: 2, is: []error{planetscale.ErrUnexpectedResponse}},
 			wantRequests: 2,
 		},
-		{
-			name:         "data_object",
+		"data_object": {
 			page:         func(p int) any { return map[string]any{"current_page": 1, "next_page": nil, "data": map[string]any{}} },
 			want:         listFailure{page: 1, is: []error{planetscale.ErrUnexpectedResponse}},
 			wantRequests: 1,
 		},
-		{
-			name: "data_item_wrong_type",
+		"data_item_wrong_type": {
 			page: func(p int) any {
 				return map[string]any{"current_page": 1, "next_page": nil, "data": []any{map[string]any{"number": "one"}}}
 			},
 			want:         listFailure{item: true, page: 1, is: []error{planetscale.ErrMalformedItem}},
 			wantRequests: 1,
 		},
-		{
-			name:         "top_level_array",
+		"top_level_array": {
 			page:         func(p int) any { return []any{map[string]any{"number": 1}} },
 			want:         listFailure{page: 1, is: []error{planetscale.ErrUnexpectedResponse}},
 			wantRequests: 1,
 		},
-		{
-			name:         "next_page_not_a_number",
+		"next_page_not_a_number": {
 			page:         func(p int) any { return map[string]any{"current_page": 1, "next_page": "2", "data": []any{}} },
 			want:         listFailure{page: 1, is: []error{planetscale.ErrUnexpectedResponse}},
 			wantRequests: 1,
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 
 			rec, url := servePages(t, tt.page)
@@ -575,10 +556,8 @@ func TestListDeployRequests_notFound(t *testing.T) {
 	t.Parallel()
 
 	tests := []struct {
-		name   string
-		org    string
-		db     string
-		grants []string
+		name, org, db string
+		grants        []string
 	}{
 		{name: "no_grant", org: testOrg, db: testDB, grants: []string{"read_branch"}},
 		{name: "unknown_database", org: testOrg, db: "nope", grants: []string{"read_deploy_request"}},

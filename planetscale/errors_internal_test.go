@@ -8,19 +8,27 @@ import (
 	"unicode/utf8"
 )
 
+func TestAPIError_temporary(t *testing.T) {
+	t.Parallel()
+
+	for status, want := range map[int]bool{
+		400: false, 401: false, 403: false, 404: false, 409: false, 422: false,
+		429: true, 500: true, 502: true, 503: true, 504: true,
+	} {
+		if got := (&APIError{StatusCode: status}).temporary(); got != want {
+			t.Errorf("APIError{%d}.temporary() = %v, want %v", status, got, want)
+		}
+	}
+}
+
 func TestNewAPIError(t *testing.T) {
 	t.Parallel()
 
-	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
-		name        string
-		status      int
-		body        string
-		retryAfter  string
-		wantCode    string
-		wantMessage string
-		wantError   string
-		wantWait    time.Duration
+		name, body, retryAfter           string
+		status                           int
+		wantCode, wantMessage, wantError string
+		wantWait                         time.Duration
 	}{
 		{
 			name:        "envelope_not_found",
@@ -113,6 +121,7 @@ func TestNewAPIError(t *testing.T) {
 			wantError: "PlanetScale API answered 502 Bad Gateway",
 		},
 	}
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -187,19 +196,6 @@ func TestExcerpt_long(t *testing.T) {
 		}
 		if strings.ContainsAny(got, "\n<>") {
 			t.Errorf("excerpt(%.20q…) = %q, want one line without tags", in, got)
-		}
-	}
-}
-
-func TestAPIError_temporary(t *testing.T) {
-	t.Parallel()
-
-	for status, want := range map[int]bool{
-		400: false, 401: false, 403: false, 404: false, 409: false, 422: false,
-		429: true, 500: true, 502: true, 503: true, 504: true,
-	} {
-		if got := (&APIError{StatusCode: status}).temporary(); got != want {
-			t.Errorf("APIError{%d}.temporary() = %v, want %v", status, got, want)
 		}
 	}
 }

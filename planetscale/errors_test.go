@@ -12,44 +12,6 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
-func TestAPIError_Is(t *testing.T) {
-	t.Parallel()
-
-	sentinels := []error{
-		planetscale.ErrUnauthorized, planetscale.ErrForbidden, planetscale.ErrNotFound,
-		planetscale.ErrRateLimited, planetscale.ErrServer, planetscale.ErrUnexpectedResponse,
-	}
-	tests := []struct {
-		status int
-		want   error // the one sentinel that matches; nil for none
-	}{
-		{status: 400},
-		{status: 401, want: planetscale.ErrUnauthorized},
-		{status: 403, want: planetscale.ErrForbidden},
-		{status: 404, want: planetscale.ErrNotFound},
-		{status: 409},
-		{status: 422},
-		{status: 429, want: planetscale.ErrRateLimited},
-		{status: 500, want: planetscale.ErrServer},
-		{status: 502, want: planetscale.ErrServer},
-		{status: 503, want: planetscale.ErrServer},
-		{status: 504, want: planetscale.ErrServer},
-	}
-	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
-			t.Parallel()
-
-			// Wrapped, as callers see it.
-			err := fmt.Errorf("list deploy requests: %w", &planetscale.APIError{StatusCode: tt.status})
-			for _, s := range sentinels {
-				if got, want := errors.Is(err, s), s == tt.want; got != want {
-					t.Errorf("errors.Is(APIError{%d}, %v) = %v, want %v", tt.status, s, got, want)
-				}
-			}
-		})
-	}
-}
-
 // TestClient_connectionRefused calls a port nobody listens on: a network
 // error of kind NetworkRefused, retried, then reported with the address but
 // no query.
@@ -90,6 +52,44 @@ func TestClient_connectionRefused(t *testing.T) {
 		if errors.Is(err, sentinel) {
 			t.Errorf("errors.Is(%v, %v) = true, want false", err, sentinel)
 		}
+	}
+}
+
+func TestAPIError_Is(t *testing.T) {
+	t.Parallel()
+
+	sentinels := []error{
+		planetscale.ErrUnauthorized, planetscale.ErrForbidden, planetscale.ErrNotFound,
+		planetscale.ErrRateLimited, planetscale.ErrServer, planetscale.ErrUnexpectedResponse,
+	}
+	tests := []struct {
+		status int
+		want   error // the one sentinel that matches; nil for none
+	}{
+		{status: 400},
+		{status: 401, want: planetscale.ErrUnauthorized},
+		{status: 403, want: planetscale.ErrForbidden},
+		{status: 404, want: planetscale.ErrNotFound},
+		{status: 409},
+		{status: 422},
+		{status: 429, want: planetscale.ErrRateLimited},
+		{status: 500, want: planetscale.ErrServer},
+		{status: 502, want: planetscale.ErrServer},
+		{status: 503, want: planetscale.ErrServer},
+		{status: 504, want: planetscale.ErrServer},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
+			t.Parallel()
+
+			// Wrapped, as callers see it.
+			err := fmt.Errorf("list deploy requests: %w", &planetscale.APIError{StatusCode: tt.status})
+			for _, s := range sentinels {
+				if got, want := errors.Is(err, s), s == tt.want; got != want {
+					t.Errorf("errors.Is(APIError{%d}, %v) = %v, want %v", tt.status, s, got, want)
+				}
+			}
+		})
 	}
 }
 

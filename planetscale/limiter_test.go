@@ -11,14 +11,29 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
 
+// TestClient_requestsCountsRetries: Requests counts every request sent,
+// retries included.
+func TestClient_requestsCountsRetries(t *testing.T) {
+	t.Parallel()
+
+	sb, url := newSandbox(t, openDRs(3, 3))
+	sb.InjectFaults(sandbox.Unavailable, sandbox.Unavailable)
+	c := newClient(t, url)
+	if _, err := c.ListDeployRequests(testContext(t), testOrg, testDB, planetscale.ListDeployRequestsOptions{}); err != nil {
+		t.Fatalf("ListDeployRequests() error = %v", err)
+	}
+	if got, want := c.Requests(), int64(len(sb.Requests())); got != want || got != 3 {
+		t.Errorf("Requests() = %d, want %d (the server's count) and 3", got, want)
+	}
+}
+
 // TestNewClient_paceOptions checks the options' bounds.
 func TestNewClient_paceOptions(t *testing.T) {
 	t.Parallel()
 
 	tests := []struct {
-		name    string
-		opt     planetscale.Option
-		wantErr string
+		opt           planetscale.Option
+		name, wantErr string
 	}{
 		{name: "one_page_at_a_time", opt: planetscale.WithPageConcurrency(1)},
 		{name: "eight_pages", opt: planetscale.WithPageConcurrency(8)},
@@ -41,22 +56,6 @@ func TestNewClient_paceOptions(t *testing.T) {
 				t.Errorf("NewClient() error = %v, want it to say %q", err, tt.wantErr)
 			}
 		})
-	}
-}
-
-// TestClient_requestsCountsRetries: Requests counts every request sent,
-// retries included.
-func TestClient_requestsCountsRetries(t *testing.T) {
-	t.Parallel()
-
-	sb, url := newSandbox(t, openDRs(3, 3))
-	sb.InjectFaults(sandbox.Unavailable, sandbox.Unavailable)
-	c := newClient(t, url)
-	if _, err := c.ListDeployRequests(testContext(t), testOrg, testDB, planetscale.ListDeployRequestsOptions{}); err != nil {
-		t.Fatalf("ListDeployRequests() error = %v", err)
-	}
-	if got, want := c.Requests(), int64(len(sb.Requests())); got != want || got != 3 {
-		t.Errorf("Requests() = %d, want %d (the server's count) and 3", got, want)
 	}
 }
 

@@ -2,8 +2,6 @@ package planetscale_test
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -116,7 +114,7 @@ func TestListDeployRequests_withoutTotalsOneByOne(t *testing.T) {
 			most.Store(now)
 		}
 		time.Sleep(5 * time.Millisecond)
-		p, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		p := pageOf(r)
 		body := listBody(p, p+1, nil, 10*p+1, 10*p+2)
 		if p == 3 {
 			body = listBody(p, nil, nil, 10*p+1)
@@ -128,11 +126,7 @@ func TestListDeployRequests_withoutTotalsOneByOne(t *testing.T) {
 	if got, want := numbers(listOpen(t, testContext(t), c)), []int{11, 12, 21, 22, 31}; !equalInts(got, want) {
 		t.Errorf("ListDeployRequests() numbers = %v, want %v", got, want)
 	}
-	var pages []string
-	for i := range rec.count() {
-		pages = append(pages, rec.get(i).URL.Query().Get("page"))
-	}
-	if got, want := strings.Join(pages, ","), "1,2,3,1,2,3"; got != want {
+	if got, want := rec.pages(), "1,2,3,1,2,3"; got != want {
 		t.Errorf("pages asked for = %s, want %s", got, want)
 	}
 	if got := most.Load(); got != 1 {

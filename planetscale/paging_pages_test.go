@@ -72,6 +72,14 @@ func fakeOnPage(n int, fn func(env jsonObject, items []jsonObject) (jsonObject, 
 	})
 }
 
+// fakeOnItem rewrites item i (from 0) of the answers to page n with fn.
+func fakeOnItem(n, i int, fn func(item jsonObject) jsonObject) fakeOption {
+	return fakeOnPage(n, func(env jsonObject, items []jsonObject) (jsonObject, []jsonObject) {
+		items[i] = fn(items[i])
+		return env, items
+	})
+}
+
 // fakeRefuse answers the calls that match with an API error.
 func fakeRefuse(code int, match func(c fakeCall) bool) fakeOption {
 	return withBefore(func(_ *fakeAPI, c fakeCall) *fakeAnswer {
@@ -116,9 +124,8 @@ func TestListDeployRequests_pagesDoNotAddUp(t *testing.T) {
 		{
 			name: "same_number_approved_on_page_1_unapproved_on_page_2",
 			n:    150,
-			opts: []fakeOption{fakeOnPage(2, func(env jsonObject, items []jsonObject) (jsonObject, []jsonObject) {
-				items[0] = fakeDR{150, false, "open", "ready", "feature-150", "main"}.json()
-				return env, items
+			opts: []fakeOption{fakeOnItem(2, 0, func(jsonObject) jsonObject {
+				return fakeDR{150, false, "open", "ready", "feature-150", "main"}.json()
 			})},
 			want:      listFailure{paging: true, page: 2, isNot: []error{planetscale.ErrListChanged}, text: "deploy request #150 appears twice with different approval"},
 			wantPages: "1,2",
@@ -154,22 +161,16 @@ func TestListDeployRequests_pagesDoNotAddUp(t *testing.T) {
 			wantPages: "1",
 		},
 		{
-			name: "number_zero",
-			n:    3,
-			opts: []fakeOption{fakeOnPage(1, func(env jsonObject, items []jsonObject) (jsonObject, []jsonObject) {
-				items[1] = items[1].set("number", 0)
-				return env, items
-			})},
+			name:      "number_zero",
+			n:         3,
+			opts:      []fakeOption{fakeOnItem(1, 1, func(item jsonObject) jsonObject { return item.set("number", 0) })},
 			want:      listFailure{item: true, page: 1, is: []error{planetscale.ErrMalformedItem}, text: "item 2 (deploy request): number is 0, want a positive integer"},
 			wantPages: "1",
 		},
 		{
-			name: "number_negative_on_page_2",
-			n:    150,
-			opts: []fakeOption{fakeOnPage(2, func(env jsonObject, items []jsonObject) (jsonObject, []jsonObject) {
-				items[3] = items[3].set("number", -4)
-				return env, items
-			})},
+			name:      "number_negative_on_page_2",
+			n:         150,
+			opts:      []fakeOption{fakeOnItem(2, 3, func(item jsonObject) jsonObject { return item.set("number", -4) })},
 			want:      listFailure{item: true, page: 2, is: []error{planetscale.ErrMalformedItem}, text: "page 2: item 4 (deploy request): number is -4"},
 			wantPages: "1,2",
 		},

@@ -79,7 +79,7 @@ func (a *pagedAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a.latency > 0 {
 		time.Sleep(a.latency)
 	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page := pageOf(r)
 	if a.hold != nil && a.hold(w, r, page) {
 		return
 	}
@@ -118,8 +118,7 @@ func pagedClient(tb testing.TB, baseURL string, pages int, opts ...planetscale.O
 func servePages(t *testing.T, page func(p int) any) (*recorder, string) {
 	t.Helper()
 	return newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-		p, _ := strconv.Atoi(r.URL.Query().Get("page"))
-		writeJSON(w, http.StatusOK, page(p))
+		writeJSON(w, http.StatusOK, page(pageOf(r)))
 	})
 }
 
@@ -132,4 +131,21 @@ func listOpen(t *testing.T, ctx context.Context, c *planetscale.Client) []planet
 		t.Fatalf("ListDeployRequests() error = %v", err)
 	}
 	return got
+}
+
+// pages returns the page each request asked for, in order, as "1,2,1,2".
+func (r *recorder) pages() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := make([]string, len(r.requests))
+	for i, req := range r.requests {
+		s[i] = req.URL.Query().Get("page")
+	}
+	return strings.Join(s, ",")
+}
+
+// pageOf is the page a request asks for (0 when none or not a number).
+func pageOf(r *http.Request) int {
+	p, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	return p
 }

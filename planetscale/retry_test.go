@@ -47,6 +47,18 @@ func asGaveUp(t *testing.T, err error) *planetscale.GaveUpError {
 	return gaveUp
 }
 
+// TestDefaultRetryPolicy checks that the default policy is one WithRetryPolicy accepts.
+func TestDefaultRetryPolicy(t *testing.T) {
+	t.Parallel()
+
+	if _, err := planetscale.NewClient(planetscale.WithRetryPolicy(planetscale.DefaultRetryPolicy)); err != nil {
+		t.Errorf("NewClient(WithRetryPolicy(DefaultRetryPolicy)) error = %v", err)
+	}
+	if p := planetscale.DefaultRetryPolicy; p.MaxRetryAfter <= 0 || p.AttemptTimeout <= 0 || p.MaxRetries == 0 || p.MaxDelay < time.Second {
+		t.Errorf("DefaultRetryPolicy = %+v, want retries, a Retry-After cap and an attempt timeout", p)
+	}
+}
+
 // TestClient_retriesInARow fails three attempts in three ways: each retry
 // is announced once, numbered, with a short backoff.
 func TestClient_retriesInARow(t *testing.T) {
