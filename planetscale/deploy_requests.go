@@ -2,6 +2,7 @@ package planetscale
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -87,15 +88,52 @@ func deployRequestKey(dr DeployRequest) (key, fingerprint string, err error) {
 // (ErrMalformedItem), *PagingError (ErrListChanged when the list would not
 // hold still) and the API's own (*APIError, *GaveUpError, *NetworkError).
 func (c *Client) ListDeployRequests(ctx context.Context, org, database string, opts ListDeployRequestsOptions) ([]DeployRequest, error) {
+	drs, err := ListAll(ctx, c, Path("organizations", org, "databases", database, "deploy-requests"), deployRequestQuery(opts), deployRequestList)
+	if err != nil {
+		return nil, fmt.Errorf("list deploy requests: %w", err)
+	}
+	return drs, nil
+}
+
+// DeployRequestObject is a deploy request with the JSON object the API sent
+// for it, for output that prints the API's objects (the command line's
+// --format json). Keeping it costs memory, so the gate does not.
+type DeployRequestObject struct {
+	DeployRequest
+	// Raw is the object as the API sent it.
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes a deploy request and keeps its JSON in Raw.
+func (o *DeployRequestObject) UnmarshalJSON(data []byte) error {
+	return decodeKeepingRaw(data, &o.DeployRequest, &o.Raw)
+}
+
+// deployRequestObjectList reads deploy requests as deployRequestList does.
+var deployRequestObjectList = ListSpec[DeployRequestObject]{
+	Noun:          deployRequestList.Noun,
+	Required:      deployRequestList.Required,
+	Key:           func(o DeployRequestObject) (string, string, error) { return deployRequestKey(o.DeployRequest) },
+	Fingerprinted: deployRequestList.Fingerprinted,
+}
+
+// ListDeployRequestObjects is ListDeployRequests keeping each request's JSON
+// object as the API sent it.
+func (c *Client) ListDeployRequestObjects(ctx context.Context, org, database string, opts ListDeployRequestsOptions) ([]DeployRequestObject, error) {
+	objs, err := ListAll(ctx, c, Path("organizations", org, "databases", database, "deploy-requests"), deployRequestQuery(opts), deployRequestObjectList)
+	if err != nil {
+		return nil, fmt.Errorf("list deploy requests: %w", err)
+	}
+	return objs, nil
+}
+
+// deployRequestQuery is the list's query for opts.
+func deployRequestQuery(opts ListDeployRequestsOptions) url.Values {
 	q := url.Values{}
 	for k, v := range map[string]string{"state": opts.State, "branch": opts.Branch, "into_branch": opts.IntoBranch} {
 		if v != "" {
 			q.Set(k, v)
 		}
 	}
-	drs, err := ListAll(ctx, c, Path("organizations", org, "databases", database, "deploy-requests"), q, deployRequestList)
-	if err != nil {
-		return nil, fmt.Errorf("list deploy requests: %w", err)
-	}
-	return drs, nil
+	return q
 }
