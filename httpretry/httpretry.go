@@ -199,7 +199,7 @@ func Do(ctx context.Context, p Policy, notify Notifier, attempt func(ctx context
 	err := retry.Do(ctx, backoff, func(ctx context.Context) error {
 		attempts++
 		hint = 0
-		actx, cancel := attemptContext(ctx, p.AttemptTimeout)
+		actx, cancel := AttemptContext(ctx, p.AttemptTimeout)
 		err := attempt(actx)
 		cancel()
 		var r *retryableError
@@ -235,16 +235,9 @@ func Do(ctx context.Context, p Policy, notify Notifier, attempt func(ctx context
 // says. A caller that waits inside an attempt before it sends anything (for
 // a rate budget, say) uses it to give the request its whole time.
 func AttemptContext(ctx context.Context, limit time.Duration) (context.Context, context.CancelFunc) {
-	return attemptContext(ctx, limit)
-}
-
-// attemptContext bounds one attempt: see AttemptTimeout.
-func attemptContext(ctx context.Context, limit time.Duration) (context.Context, context.CancelFunc) {
-	var d time.Duration
+	d := limit
 	if deadline, ok := ctx.Deadline(); ok {
 		d = AttemptTimeout(limit, time.Until(deadline))
-	} else {
-		d = limit
 	}
 	if d <= 0 {
 		return context.WithCancel(ctx)

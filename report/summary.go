@@ -35,13 +35,6 @@ type Report struct {
 // text makes outside text safe: secrets removed, then escaped.
 func (r Report) text(s string) string { return EscapeMarkdown(r.Redactor.Redact(s)) }
 
-func (r Report) name(s check.Setting) string {
-	if r.Name != nil {
-		return r.Name(s)
-	}
-	return "`" + string(s) + "`"
-}
-
 // Markdown renders the verdict as GitHub Markdown: a one-line verdict, the
 // counts, notes, and a table with one row per matched deploy request
 // (blocking ones first), each number linking to the request. Text from the
@@ -112,11 +105,10 @@ func unknownList(unknown []string, r Report) string {
 
 // policyName words a fail-on value: `fail-on: never` in the action.
 func policyName(r Report, p check.Policy) string {
-	name := r.name(check.SettingFailOn)
 	if r.Name == nil {
 		return "`fail-on: " + EscapeMarkdown(string(p)) + "`"
 	}
-	return name + " " + EscapeMarkdown(string(p))
+	return r.Name(check.SettingFailOn) + " " + EscapeMarkdown(string(p))
 }
 
 func nonBlocking(v check.Verdict) []check.Entry {
