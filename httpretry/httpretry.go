@@ -220,10 +220,8 @@ func Do(ctx context.Context, p Policy, notify Notifier, attempt func(ctx context
 		return nil
 	case ctx.Err() != nil && !errors.Is(context.Cause(ctx), context.DeadlineExceeded):
 		return ctx.Err() // the caller cancelled
-	case tooLong > 0:
-		return &GaveUpError{Attempts: attempts, Last: last, Deadline: outOfTime, Wait: tooLong}
-	case ctx.Err() != nil || outOfTime:
-		return &GaveUpError{Attempts: attempts, Last: last, Deadline: true}
+	case ctx.Err() != nil || outOfTime: // tooLong is set only with outOfTime
+		return &GaveUpError{Attempts: attempts, Last: last, Deadline: true, Wait: tooLong}
 	case retryable:
 		return &GaveUpError{Attempts: attempts, Last: last}
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
@@ -22,7 +21,6 @@ type Client struct {
 	notify    httpretry.Notifier
 	maxPages  int
 	maxBody   int64
-	now       func() time.Time
 	// redactor removes the client's own credentials from outside text
 	// before an error quotes (and cuts) it, so that an API that echoes
 	// them never shows even a part of one.
@@ -61,7 +59,6 @@ func NewClient(opts ...Option) (*Client, error) {
 		notify:    s.notify,
 		maxPages:  s.maxPages,
 		maxBody:   s.maxBody,
-		now:       time.Now,
 		redactor:  redactor,
 		pace:      newPacer(s.pacing),
 	}, nil

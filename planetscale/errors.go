@@ -60,7 +60,7 @@ func (e *APIError) Error() string {
 
 func (e *APIError) text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "PlanetScale API answered %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	b.WriteString("PlanetScale API answered " + e.Status())
 	switch {
 	case e.Code != "" && e.Message != "":
 		fmt.Fprintf(&b, " (%s: %s)", e.Code, e.Message)

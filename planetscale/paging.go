@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"strconv"
 	"strings"
@@ -81,9 +82,9 @@ func ListAll[T any](ctx context.Context, c *Client, path string, query url.Value
 	if spec.Key == nil {
 		return nil, errors.New("list: no Key in the ListSpec")
 	}
-	q := url.Values{}
-	for k, v := range query {
-		q[k] = v
+	q := maps.Clone(query)
+	if q == nil { // callers may pass none
+		q = url.Values{}
 	}
 	q.Set("per_page", strconv.Itoa(PerPage))
 	var (

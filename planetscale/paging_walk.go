@@ -73,7 +73,10 @@ func walkOnce[T any](ctx context.Context, c *Client, path string, query url.Valu
 				}
 				plan.pages = pages
 				if pages > 0 {
+					// Once: a later call would start again pages that
+					// dropAfter cancelled after a failed one.
 					f.dropAfter(pages)
+					f.want(pages)
 				}
 			}
 		}
@@ -96,7 +99,6 @@ func walkOnce[T any](ctx context.Context, c *Client, path string, query url.Valu
 		if p.next == 0 {
 			return w, nil
 		}
-		f.want(pages)
 		n = p.next
 	}
 }

@@ -60,7 +60,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, v any) error {
 		return fmt.Errorf("%w: a redirect (%d) to %q", ErrUnexpectedResponse, res.StatusCode, c.quote(res.Header.Get("Location")))
 	}
 	body, readErr := io.ReadAll(io.LimitReader(res.Body, maxErrorBody))
-	apiErr := newAPIError(res, body, c.now(), c.redactor)
+	apiErr := newAPIError(res, body, time.Now(), c.redactor)
 	if readErr != nil && len(body) == 0 {
 		apiErr.Message = "(body unreadable)"
 	}
