@@ -90,15 +90,8 @@ func deployRequestsJSON(v check.Verdict, redact func(string) string, limit int) 
 		size += len(b) + 1
 		keep = append(keep, item{dr.Number, b})
 	}
-	for _, e := range v.Matched {
-		if e.Blocking {
-			add(e)
-		}
-	}
-	for _, e := range v.Matched {
-		if !e.Blocking {
-			add(e)
-		}
+	for _, e := range v.BlockingFirst() {
+		add(e)
 	}
 	// Back in number order.
 	byNumber := make(map[int][]byte, len(keep))

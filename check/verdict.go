@@ -64,6 +64,18 @@ func (v Verdict) Blocking() []Entry {
 	return out
 }
 
+// BlockingFirst returns the matched requests, the blocking ones first,
+// each part by number.
+func (v Verdict) BlockingFirst() []Entry {
+	out := v.Blocking()
+	for _, e := range v.Matched {
+		if !e.Blocking {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // UnknownStates returns the deployment_state values the gate did not know,
 // sorted and without repeats.
 func (v Verdict) UnknownStates() []string {

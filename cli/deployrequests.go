@@ -72,9 +72,6 @@ func (s *session) showDeployRequests(drs []planetscale.DeployRequest, opts plane
 	return nil
 }
 
-// deployRequestRaw is the deploy request as the API sent it.
-func deployRequestRaw(dr planetscale.DeployRequest) json.RawMessage { return nil }
-
 // filterWords words a branch filter: " from feature into main".
 func filterWords(branch, into string) string {
 	var s string

@@ -193,16 +193,17 @@ func branchSummary(branches []planetscale.Branch) string {
 	return orDash(s)
 }
 
-// overviewJSON is one database in overview's JSON: the API's objects, and
+// overviewJSON is one database in overview's JSON: the database and its
+// branches as the API sent them, the open deploy requests as decoded, and
 // the numbers of the open requests that are not approved. A list the token
 // cannot read is null, with the error beside it.
 type overviewJSON struct {
-	Database            json.RawMessage   `json:"database"`
-	Branches            []json.RawMessage `json:"branches"`
-	BranchesError       string            `json:"branches_error,omitempty"`
-	OpenDeployRequests  []json.RawMessage `json:"open_deploy_requests"`
-	DeployRequestsError string            `json:"deploy_requests_error,omitempty"`
-	NeedApproval        []int             `json:"need_approval"`
+	Database            json.RawMessage             `json:"database"`
+	Branches            []json.RawMessage           `json:"branches"`
+	BranchesError       string                      `json:"branches_error,omitempty"`
+	OpenDeployRequests  []planetscale.DeployRequest `json:"open_deploy_requests"`
+	DeployRequestsError string                      `json:"deploy_requests_error,omitempty"`
+	NeedApproval        []int                       `json:"need_approval"`
 }
 
 func overviewJSONOf(all []dbOverview) []overviewJSON {
@@ -220,7 +221,7 @@ func overviewJSONOf(all []dbOverview) []overviewJSON {
 		if o.openErr != nil {
 			j.DeployRequestsError = o.openErr.Error()
 		} else {
-			j.OpenDeployRequests = rawObjects(o.open, deployRequestRaw)
+			j.OpenDeployRequests = o.open
 		}
 		for _, e := range o.verdict.Matched {
 			if e.NeedsApproval {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -39,13 +38,7 @@ func (s *session) printVerdict(v check.Verdict, cfg check.Config) {
 	}
 	t := s.table("STATUS", "#", "BRANCH → INTO", "APPROVED", "DEPLOYMENT", "AGE").fixed(0, 1, 3, 5).arrows(2).cutFirst(4)
 	var links []string
-	rows := v.Blocking() // blocking ones first, each part by number
-	for _, e := range v.Matched {
-		if !e.Blocking {
-			rows = append(rows, e)
-		}
-	}
-	for _, e := range rows {
+	for _, e := range v.BlockingFirst() {
 		dr := e.DeployRequest
 		t.add(status(e), fmt.Sprintf("#%d", dr.Number), dr.Branch+" → "+dr.IntoBranch, yesNo(dr.Approved), dr.DeploymentState, report.Age(s.now(), dr.CreatedAt))
 		if e.Blocking || e.NeedsApproval {
@@ -86,10 +79,12 @@ type checkedEntry struct {
 	Number int `json:"number"`
 	// Status is "needs approval", "not deployed", "approved", "applied" or
 	// "no changes".
-	Status        string          `json:"status"`
-	Blocking      bool            `json:"blocking"`
-	NeedsApproval bool            `json:"needs_approval"`
-	DeployRequest json.RawMessage `json:"deploy_request"`
+	Status        string `json:"status"`
+	Blocking      bool   `json:"blocking"`
+	NeedsApproval bool   `json:"needs_approval"`
+	// DeployRequest holds the fields the gate decoded (the whole API object
+	// is what deploy-requests --format json prints).
+	DeployRequest planetscale.DeployRequest `json:"deploy_request"`
 }
 
 func newVerdictJSON(v check.Verdict, cfg check.Config) verdictJSON {
@@ -108,7 +103,7 @@ func newVerdictJSON(v check.Verdict, cfg check.Config) verdictJSON {
 		_, word, _ := strings.Cut(report.Status(e), " ")
 		out.DeployRequests = append(out.DeployRequests, checkedEntry{
 			Number: e.DeployRequest.Number, Status: word, Blocking: e.Blocking, NeedsApproval: e.NeedsApproval,
-			DeployRequest: rawObjects([]planetscale.DeployRequest{e.DeployRequest}, deployRequestRaw)[0],
+			DeployRequest: e.DeployRequest,
 		})
 	}
 	return out

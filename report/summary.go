@@ -62,7 +62,7 @@ func Markdown(v check.Verdict, r Report) string {
 	footer := fmt.Sprintf("\n<sub>deploy-request-gate · checked %s</sub>\n", r.Now.UTC().Format("2006-01-02 15:04 UTC"))
 	if len(v.Matched) > 0 {
 		b.WriteString("\n| Status | Deploy request | Branch | Approved | Deployment state | Age |\n|---|---|---|---|---|---|\n")
-		rows := append(append([]check.Entry{}, blocking...), nonBlocking(v)...)
+		rows := v.BlockingFirst()
 		for i, e := range rows {
 			row := tableRow(e, r)
 			const moreLine = 200 // room for the "and N more" line
@@ -109,16 +109,6 @@ func policyName(r Report, p check.Policy) string {
 		return "`fail-on: " + EscapeMarkdown(string(p)) + "`"
 	}
 	return r.Name(check.SettingFailOn) + " " + EscapeMarkdown(string(p))
-}
-
-func nonBlocking(v check.Verdict) []check.Entry {
-	var out []check.Entry
-	for _, e := range v.Matched {
-		if !e.Blocking {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 func headline(v check.Verdict, blocking int, r Report) string {
