@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
@@ -96,12 +97,13 @@ func redactStrings(b []byte, r *sanitize.Redactor) ([]byte, error) {
 // escape. In encoding/json output such runes occur only inside strings
 // (line breaks between tokens are kept), so the result is the same JSON.
 func escapeUnsafe(s string) string {
-	if sanitize.Line(strings.ReplaceAll(s, "\n", " ")) == strings.ReplaceAll(s, "\n", " ") {
+	unsafe := func(r rune) bool { return r != '\n' && sanitize.Unsafe(r) }
+	if strings.IndexFunc(s, unsafe) < 0 && utf8.ValidString(s) {
 		return s
 	}
 	var b strings.Builder
 	for _, r := range s {
-		if r != '\n' && sanitize.Line(string(r)) != string(r) {
+		if unsafe(r) {
 			fmt.Fprintf(&b, `\u%04x`, r)
 			continue
 		}

@@ -25,7 +25,7 @@ func Line(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if unsafeRune(r) {
+		if Unsafe(r) {
 			b.WriteByte(' ')
 			continue
 		}
@@ -36,14 +36,16 @@ func Line(s string) string {
 
 func isClean(s string) bool {
 	for _, r := range s {
-		if r == unicode.ReplacementChar || unsafeRune(r) {
+		if r == unicode.ReplacementChar || Unsafe(r) {
 			return false
 		}
 	}
 	return true
 }
 
-func unsafeRune(r rune) bool {
+// Unsafe reports whether Line replaces r: a control character, a line or
+// paragraph separator, a bidirectional control or a byte order mark.
+func Unsafe(r rune) bool {
 	switch {
 	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0: // C0, DEL, C1 (NEL among them)
 		return true
