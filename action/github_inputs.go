@@ -20,9 +20,6 @@ const (
 // values are raised to it, to stay far inside PlanetScale's rate limit.
 const MinWaitInterval = 5 * time.Second
 
-// DefaultWaitInterval is the wait-interval input's default.
-const DefaultWaitInterval = 30 * time.Second
-
 // githubInputs are the inputs of the pull request status check.
 type githubInputs struct {
 	token         string
@@ -58,7 +55,7 @@ func loadGitHubInputs(a *githubactions.Action, minInterval time.Duration, proble
 	if in.wait, err = check.ParseDuration(a.GetInput("wait-timeout"), 0, 0, check.MaxTimeout); err != nil {
 		*problems = append(*problems, `input "wait-timeout": `+err.Error()+" (0 checks once)")
 	}
-	if in.interval, err = check.ParseDuration(a.GetInput("wait-interval"), DefaultWaitInterval, time.Millisecond, time.Hour); err != nil {
+	if in.interval, err = check.ParseDuration(a.GetInput("wait-interval"), check.DefaultWaitInterval, time.Millisecond, time.Hour); err != nil {
 		*problems = append(*problems, `input "wait-interval": `+err.Error())
 	}
 	if in.interval < minInterval {

@@ -21,6 +21,9 @@ const (
 // DefaultTimeout is the default deadline of one check.
 const DefaultTimeout = 2 * time.Minute
 
+// DefaultWaitInterval is the default time between checks while waiting.
+const DefaultWaitInterval = 30 * time.Second
+
 // The bounds of a timeout.
 const (
 	MinTimeout = time.Second

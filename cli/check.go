@@ -12,12 +12,6 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/report"
 )
 
-// The bounds of check's wait flags.
-const (
-	defaultWaitInterval = 30 * time.Second
-	maxWait             = 6 * time.Hour
-)
-
 // checkSetup registers the flags of check and returns its run.
 func checkSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 	var o checkOptions
@@ -25,7 +19,7 @@ func checkSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 	fs.StringVar(&o.into, "into-branch", "", "only requests into this `BRANCH` (such as main)")
 	fs.StringVar(&o.failOn, "fail-on", "unapproved", "the gate's `POLICY`: unapproved (fail while a request not yet deployed lacks approval), undeployed (while one is not deployed) or never (report only)")
 	fs.StringVar(&o.waitFor, "wait-timeout", "0", "keep checking for up to this `DURATION` until the gate passes (0 checks once; at most 6h)")
-	fs.StringVar(&o.interval, "wait-interval", defaultWaitInterval.String(), "time between checks while waiting: a `DURATION` from 1s to 1h")
+	fs.StringVar(&o.interval, "wait-interval", check.DefaultWaitInterval.String(), "time between checks while waiting: a `DURATION` from 1s to 1h")
 	fs.StringVar(&o.markdown, "markdown", "", "also write the summary as Markdown to `FILE`")
 	return o.run
 }
@@ -43,10 +37,10 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 	if cfg.FailOn, err = check.ParsePolicy(o.failOn); err != nil {
 		return s.cmd.usageError(s.env, "--fail-on: "+err.Error())
 	}
-	if wait.For, err = check.ParseDuration(o.waitFor, 0, 0, maxWait); err != nil {
+	if wait.For, err = check.ParseDuration(o.waitFor, 0, 0, check.MaxTimeout); err != nil {
 		return s.cmd.usageError(s.env, "--wait-timeout: "+err.Error())
 	}
-	if wait.Interval, err = check.ParseDuration(o.interval, defaultWaitInterval, time.Second, time.Hour); err != nil {
+	if wait.Interval, err = check.ParseDuration(o.interval, check.DefaultWaitInterval, time.Second, time.Hour); err != nil {
 		return s.cmd.usageError(s.env, "--wait-interval: "+err.Error())
 	}
 	c, err := s.client()

@@ -46,18 +46,6 @@ func LinesWithPrefix(s, prefix string) []string {
 	return out
 }
 
-// Annotations returns the workflow commands of kind (error, warning,
-// notice) in a step log.
-func Annotations(log, kind string) []string {
-	var out []string
-	for _, l := range Lines(log) {
-		if strings.HasPrefix(l, "::"+kind+" ") || strings.HasPrefix(l, "::"+kind+"::") {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 // TableRows returns a summary table's body rows (header and separator left out).
 func TableRows(md string) []string {
 	var rows []string
