@@ -121,29 +121,38 @@ func (g *gate) reportToGitHub(ctx context.Context, gh *ghreport.Client, in input
 // comment creates or updates the sticky comment of this database on the
 // pull request.
 func (g *gate) comment(ctx context.Context, gh *ghreport.Client, in inputs, target ghreport.Target, r report.Report, o outcome) {
+	res, ok := g.upsertComment(ctx, gh, in, target.Owner, target.Repo, target.PullNumber, target.RunURL, r, o)
+	switch {
+	case !ok:
+	case res.Action == ghreport.CommentCreate:
+		g.infof("Commented on pull request #%d: %s", target.PullNumber, res.URL)
+	case res.Action == ghreport.CommentUpdate:
+		g.infof("Updated the comment on pull request #%d: %s", target.PullNumber, res.URL)
+	}
+}
+
+// upsertComment writes the outcome as the sticky comment of pull request
+// number, by the comment input's rules; a failure is one warning (ok false).
+func (g *gate) upsertComment(ctx context.Context, gh *ghreport.Client, in inputs, owner, repo string, number int, runURL string,
+	r report.Report, o outcome) (res ghreport.CommentResult, ok bool) {
 	r.MaxBytes = maxCommentBytes
-	r.FullList = fmt.Sprintf("[the workflow run](%s) lists them all", target.RunURL)
+	r.FullList = fmt.Sprintf("[the workflow run](%s) lists them all", runURL)
 	body := report.FailureMarkdown(o.failure, r)
 	if o.err == nil {
 		body = report.Markdown(o.verdict, r)
 	}
-	res, err := gh.UpsertComment(ctx, target.Owner, target.Repo, target.PullNumber, ghreport.Comment{
+	res, err := gh.UpsertComment(ctx, owner, repo, number, ghreport.Comment{
 		Marker: ghreport.Marker(r.Organization, r.Database), Body: body,
 		Policy: in.github.comment, Passed: o.passed(),
-		Tail: func(dropped []string) string {
-			return fmt.Sprintf("\n_…cut to fit GitHub's size limit: see [the workflow run](%s)._\n", target.RunURL)
+		Tail: func([]string) string {
+			return fmt.Sprintf("\n_…cut to fit GitHub's size limit: see [the workflow run](%s)._\n", runURL)
 		},
 	})
 	if err != nil {
 		g.warn("Could not write the pull request comment", err)
-		return
+		return res, false
 	}
-	switch res.Action {
-	case ghreport.CommentCreate:
-		g.infof("Commented on pull request #%d: %s", target.PullNumber, res.URL)
-	case ghreport.CommentUpdate:
-		g.infof("Updated the comment on pull request #%d: %s", target.PullNumber, res.URL)
-	}
+	return res, true
 }
 
 // warn emits one warning for a GitHub call that did not go through; when

@@ -138,21 +138,8 @@ func (g *gate) syncComment(ctx context.Context, gh *ghreport.Client, in inputs, 
 	}
 	r := g.report(cfg)
 	r.Now = g.now()
-	r.MaxBytes = maxCommentBytes
-	runURL := g.runURL()
-	r.FullList = fmt.Sprintf("[the workflow run](%s) lists them all", runURL)
-	res, err := gh.UpsertComment(ctx, owner, repo, pr.Number, ghreport.Comment{
-		Marker: ghreport.Marker(cfg.Organization, cfg.Database), Body: report.Markdown(v, r),
-		Policy: in.github.comment, Passed: v.Passed(),
-		Tail: func([]string) string {
-			return fmt.Sprintf("\n_…cut to fit GitHub's size limit: see [the workflow run](%s)._\n", runURL)
-		},
-	})
-	if err != nil {
-		g.warn("Could not write the pull request comment", err)
-		return
-	}
-	if res.Action == ghreport.CommentCreate || res.Action == ghreport.CommentUpdate {
+	res, ok := g.upsertComment(ctx, gh, in, owner, repo, pr.Number, g.runURL(), r, outcome{verdict: v})
+	if ok && (res.Action == ghreport.CommentCreate || res.Action == ghreport.CommentUpdate) {
 		g.infof("  its comment %s", map[bool]string{true: "created", false: "updated"}[res.Action == ghreport.CommentCreate])
 	}
 }
