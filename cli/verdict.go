@@ -17,8 +17,7 @@ var symbols = strings.NewReplacer("❌", "✗", "⚠️", "!", "✅", "✓", "�
 // verdict, what was checked, notes, a table of the matched requests
 // (blocking ones first) and the links to the requests that need approval.
 func (s *session) printVerdict(v check.Verdict, cfg check.Config) {
-	md := report.Markdown(v, report.Report{Organization: cfg.Organization, Database: cfg.Database, Name: markdownFlagName})
-	headline, _, _ := strings.Cut(md, "\n")
+	headline := report.Headline(v, report.Report{Organization: cfg.Organization, Database: cfg.Database, Name: markdownFlagName})
 	s.stdout.println(symbols.Replace(strings.TrimPrefix(headline, "## ")))
 	w := s.width()
 	s.stdout.println(wrap(fmt.Sprintf("Checked the open deploy requests of %s/%s%s with --fail-on %s: %d matched, %d approved, %d not deployed and not approved.",

@@ -46,8 +46,7 @@ func Markdown(v check.Verdict, r Report) string {
 		limit = SummaryLimit - 16<<10
 	}
 	var b strings.Builder
-	blocking := v.Blocking()
-	b.WriteString(headline(v, len(blocking), r))
+	b.WriteString(Headline(v, r))
 	b.WriteString("\n\n")
 	b.WriteString(scopeLine(v, r))
 	b.WriteString("\n")
@@ -111,7 +110,9 @@ func policyName(r Report, p check.Policy) string {
 	return r.Name(check.SettingFailOn) + " " + EscapeMarkdown(string(p))
 }
 
-func headline(v check.Verdict, blocking int, r Report) string {
+// Headline is the report's first line: the verdict as a Markdown heading.
+func Headline(v check.Verdict, r Report) string {
+	blocking := len(v.Blocking())
 	needApproval := v.Unapproved
 	switch {
 	case blocking > 0 && v.Policy == check.FailOnUndeployed:
