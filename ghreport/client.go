@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/google/go-github/v66/github"
+	"github.com/shurcooL/githubv4"
 
 	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
@@ -42,6 +43,9 @@ type Config struct {
 	Transport http.RoundTripper
 	// MaxPages bounds one list walk (default 100 pages of 100).
 	MaxPages int
+	// GraphQLURL is GITHUB_GRAPHQL_URL; empty: derived from APIURL (see
+	// GraphQLURL).
+	GraphQLURL string
 	// Secrets are more values (such as the PlanetScale token) kept out of
 	// every error, besides Token.
 	Secrets []string
@@ -61,6 +65,10 @@ type Client struct {
 	redact   *sanitize.Redactor
 	maxPages int
 	requests *atomic.Int64
+	// gql reads in bulk (OpenPulls); meter and lastCost keep the budget.
+	gql      *githubv4.Client
+	meter    *meter
+	lastCost atomic.Int64
 }
 
 // NewClient returns a Client for cfg, or ErrNoToken when cfg has no token.
@@ -88,7 +96,12 @@ func NewClient(cfg Config) (*Client, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	count := new(atomic.Int64)
+	count, m := new(atomic.Int64), new(meter)
+	gql, gqlURL, err := newGraphQL(cfg, token, rt, count)
+	if err != nil {
+		return nil, fmt.Errorf("github client: %s", redact.Line(err.Error()))
+	}
+	rt = &meterTransport{base: rt, meter: m, graphql: gqlURL}
 	hc := &http.Client{
 		Transport:     &tokenTransport{base: rt, token: token, origin: base, count: count},
 		CheckRedirect: sameOriginRedirects(base),
@@ -104,7 +117,8 @@ func NewClient(cfg Config) (*Client, error) {
 	if maxPages <= 0 {
 		maxPages = 100
 	}
-	return &Client{gh: gh, retry: policy, notify: cfg.Notify, redact: redact, maxPages: maxPages, requests: count}, nil
+	return &Client{gh: gh, retry: policy, notify: cfg.Notify, redact: redact, maxPages: maxPages, requests: count,
+		gql: gql, meter: m}, nil
 }
 
 // Requests returns how many HTTP requests the client has sent, retries and

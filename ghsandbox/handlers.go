@@ -97,6 +97,8 @@ func (s *Server) createStatus(w http.ResponseWriter, r *http.Request, rs *repoSt
 		writeInvalid(w, "Status", "description", "description is too long (maximum is 140 characters)")
 	case !isSHA(sha):
 		writeInvalid(w, "Status", "sha", "No commit found for SHA: "+sha)
+	case rs.countStatuses(sha, in.Context) >= MaxStatuses:
+		writeInvalid(w, "Status", "context", "This SHA and context has reached the maximum number of statuses.")
 	default:
 		st := s.addStatus(rs, sha, Status{State: in.State, Context: in.Context, Description: in.Description,
 			TargetURL: in.TargetURL, Creator: t.Login})

@@ -62,6 +62,7 @@ type Server struct {
 	requests []Request
 	lastID   int64
 	mux      *http.ServeMux
+	gql      graphqlState
 }
 
 // Option configures a Server.
@@ -118,6 +119,9 @@ func (s *Server) Requests() []Request {
 
 // ServeHTTP answers one API request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveGraphQL(w, r) {
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, s.prefix)
 	if !ok || !strings.HasPrefix(rest, "/") {
 		s.record(Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery})

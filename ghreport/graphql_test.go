@@ -1,0 +1,158 @@
+package ghreport_test
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
+	"github.com/deploy-request-gate/deploy-request-gate/ghsandbox"
+)
+
+func TestGraphQLURL(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ api, gql, want string }{
+		{"", "", "https://api.github.com/graphql"},
+		{"https://api.github.com", "", "https://api.github.com/graphql"},
+		{"https://ghes.example/api/v3", "", "https://ghes.example/api/graphql"},
+		{"https://ghes.example/api/v3/", "", "https://ghes.example/api/graphql"},
+		{"http://127.0.0.1:8080/prefix", "", "http://127.0.0.1:8080/prefix/graphql"},
+		{"https://ghes.example/api/v3", "https://ghes.example/api/graphql", "https://ghes.example/api/graphql"},
+	} {
+		u, err := ghreport.GraphQLURL(c.api, c.gql)
+		if err != nil || u.String() != c.want {
+			t.Errorf("GraphQLURL(%q, %q) = %v, %v; want %s", c.api, c.gql, u, err, c.want)
+		}
+	}
+	if _, err := ghreport.GraphQLURL("https://api.github.com", "http://evil.example/graphql"); err == nil || !strings.Contains(err.Error(), "GITHUB_GRAPHQL_URL") {
+		t.Errorf("plain http GraphQL URL to a remote host: err = %v, want a GITHUB_GRAPHQL_URL error", err)
+	}
+}
+
+// seedPulls adds n open pull requests #1..#n, each on branch b<N> with head sha(N).
+func seedPulls(s *ghsandbox.Server, n int) {
+	for i := 1; i <= n; i++ {
+		s.AddPull(full, ghsandbox.PullRequest{Number: i, HeadRef: "b" + itoa(i), HeadSHA: sha(i)})
+	}
+}
+
+func itoa(n int) string { return strings.TrimLeft(sha(n)[30:], "0") + "" }
+
+func TestOpenPulls_PagesWithStatuses(t *testing.T) {
+	t.Parallel()
+	for _, prefix := range []string{"", "/api/v3"} {
+		s, url := newSandbox(t, prefix)
+		seedPulls(s, 250)
+		s.AddPull(full, ghsandbox.PullRequest{Number: 251, HeadRef: "fork", HeadSHA: sha(251), Fork: true})
+		s.AddStatus(full, sha(7), ghsandbox.Status{State: "failure", Context: "planetscale/shop", Description: "1 deploy request needs approval: #5", TargetURL: "https://x.example/5"})
+		s.AddStatus(full, sha(7), ghsandbox.Status{State: "success", Context: "other"})
+		c := newClient(t, url)
+		pulls, err := c.OpenPulls(testContext(t), owner, repo, "planetscale/shop")
+		if err != nil {
+			t.Fatalf("%q: OpenPulls: %v", prefix, err)
+		}
+		if len(pulls) != 251 || c.Requests() != 3 {
+			t.Fatalf("%q: %d pull requests in %d requests, want 251 in 3", prefix, len(pulls), c.Requests())
+		}
+		for _, p := range pulls {
+			if !p.StatusRead {
+				t.Errorf("#%d: status not read", p.Number)
+			}
+			want := p.Number == 7
+			if p.HasStatus != want {
+				t.Errorf("#%d: HasStatus = %v, want %v", p.Number, p.HasStatus, want)
+			}
+			if p.Fork != (p.Number == 251) {
+				t.Errorf("#%d: Fork = %v", p.Number, p.Fork)
+			}
+		}
+		if got := pulls[6].Status; got.State != ghreport.StateFailure || got.Description != "1 deploy request needs approval: #5" || got.TargetURL != "https://x.example/5" {
+			t.Errorf("#7 status = %+v", got)
+		}
+		for _, r := range s.Requests() {
+			if r.Endpoint != ghsandbox.GraphQL || !strings.HasSuffix(r.Path, strings.TrimSuffix(prefix, "/v3")+"/graphql") {
+				t.Errorf("%q: request %s %s, want the GraphQL endpoint", prefix, r.Method, r.Path)
+			}
+		}
+		if b := c.Budget().GraphQL; !b.Known || b.Remaining != ghsandbox.DefaultGraphQLLimit-3 {
+			t.Errorf("GraphQL budget = %+v, want %d left", b, ghsandbox.DefaultGraphQLLimit-3)
+		}
+	}
+}
+
+// TestOpenPulls_ListChangesBetweenPages closes a pull request already read
+// and opens one while the list is read: no other is skipped.
+func TestOpenPulls_ListChangesBetweenPages(t *testing.T) {
+	t.Parallel()
+	s, url := newSandbox(t, "")
+	seedPulls(s, 250)
+	s.BeforeGraphQL(func(n int) {
+		if n == 2 {
+			s.AddPull(full, ghsandbox.PullRequest{Number: 50, HeadRef: "b50", HeadSHA: sha(50), Closed: true})
+			s.AddPull(full, ghsandbox.PullRequest{Number: 251, HeadRef: "new", HeadSHA: sha(251)})
+		}
+	})
+	pulls, err := newClient(t, url).OpenPulls(testContext(t), owner, repo, "ctx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]bool{}
+	for _, p := range pulls {
+		seen[p.Number] = true
+	}
+	for i := 1; i <= 251; i++ {
+		if !seen[i] && i != 50 {
+			t.Errorf("#%d skipped", i)
+		}
+	}
+}
+
+func TestOpenPulls_Failures(t *testing.T) {
+	t.Parallel()
+	t.Run("retries a secondary rate limit and a 502", func(t *testing.T) {
+		t.Parallel()
+		s, url := newSandbox(t, "")
+		seedPulls(s, 150)
+		s.Inject(ghsandbox.SecondaryRateLimit("0").On(ghsandbox.GraphQL).AtPage(2), ghsandbox.BadGateway.On(ghsandbox.GraphQL).AtPage(3))
+		c := newClient(t, url)
+		pulls, err := c.OpenPulls(testContext(t), owner, repo, "ctx")
+		if err != nil || len(pulls) != 150 || c.Requests() != 4 {
+			t.Fatalf("pulls %d, requests %d, err %v; want 150 in 4", len(pulls), c.Requests(), err)
+		}
+	})
+	t.Run("a repository the token cannot see", func(t *testing.T) {
+		t.Parallel()
+		_, url := newSandbox(t, "")
+		_, err := newClient(t, url, withToken("ghp_OtherRepoOnly0123456789")).OpenPulls(testContext(t), owner, repo, "ctx")
+		var pe *ghreport.PermissionError
+		if !errors.As(err, &pe) || pe.Status != http.StatusNotFound || !strings.Contains(err.Error(), "Could not resolve to a Repository") {
+			t.Fatalf("err = %v, want a 404 PermissionError", err)
+		}
+		if strings.Contains(err.Error(), "ghp_OtherRepoOnly") {
+			t.Errorf("the token shows in %v", err)
+		}
+	})
+	t.Run("budget used up", func(t *testing.T) {
+		t.Parallel()
+		s, url := newSandbox(t, "", ghsandbox.WithGraphQLLimit(1))
+		seedPulls(s, 150)
+		_, err := newClient(t, url).OpenPulls(testContext(t), owner, repo, "ctx")
+		if err == nil || !strings.Contains(err.Error(), "GraphQL budget is used up") {
+			t.Fatalf("err = %v, want the budget's error", err)
+		}
+	})
+	t.Run("a cut answer is retried, a 401 is not", func(t *testing.T) {
+		t.Parallel()
+		s, url := newSandbox(t, "")
+		seedPulls(s, 3)
+		s.Inject(ghsandbox.Disconnect.On(ghsandbox.GraphQL))
+		if _, err := newClient(t, url).OpenPulls(testContext(t), owner, repo, "ctx"); err != nil {
+			t.Fatalf("after one cut connection: %v", err)
+		}
+		_, err := newClient(t, url, withToken("ghs_wrong0123456789")).OpenPulls(testContext(t), owner, repo, "ctx")
+		if !errors.Is(err, ghreport.ErrBadCredentials) {
+			t.Fatalf("err = %v, want ErrBadCredentials", err)
+		}
+	})
+}

@@ -1,0 +1,173 @@
+package ghreport
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/go-github/v66/github"
+)
+
+// maxGraphQLAnswer bounds one GraphQL answer read into memory (a page of
+// 100 pull requests is some 60 kB).
+const maxGraphQLAnswer = 16 << 20
+
+// Budget is what is left of the token's GitHub rate limits, as the last
+// answers said; a zero Limit means no answer told.
+type Budget struct {
+	// REST is the core REST API's budget (X-RateLimit-* headers).
+	REST RateBudget
+	// GraphQL is the GraphQL API's budget in points (its rateLimit object).
+	GraphQL RateBudget
+}
+
+// RateBudget is one rate limit's state.
+type RateBudget struct {
+	Limit, Remaining int
+	Reset            time.Time
+	// Known is set once an answer gave it.
+	Known bool
+}
+
+// meter counts the requests and writes a client sends and keeps the rate
+// limits its answers report.
+type meter struct {
+	writes atomic.Int64
+	mu     sync.Mutex
+	budget Budget
+}
+
+// Writes returns how many writes (POST, PATCH, PUT, DELETE to the REST API)
+// the client has sent, retries included.
+func (c *Client) Writes() int { return int(c.meter.writes.Load()) }
+
+// Budget returns the token's rate limits as the last answers gave them.
+func (c *Client) Budget() Budget {
+	c.meter.mu.Lock()
+	defer c.meter.mu.Unlock()
+	return c.meter.budget
+}
+
+func (m *meter) setGraphQL(limit, remaining int, reset time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.budget.GraphQL = RateBudget{Limit: limit, Remaining: remaining, Reset: reset, Known: true}
+}
+
+// meterTransport counts writes and reads the REST rate-limit headers.
+type meterTransport struct {
+	base    http.RoundTripper
+	meter   *meter
+	graphql *url.URL
+}
+
+func (t *meterTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	isGraphQL := t.graphql != nil && sameOrigin(r.URL, t.graphql) && r.URL.Path == t.graphql.Path
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && !isGraphQL {
+		t.meter.writes.Add(1)
+	}
+	resp, err := t.base.RoundTrip(r)
+	if err != nil || isGraphQL {
+		return resp, err
+	}
+	h := resp.Header
+	if res := h.Get("X-RateLimit-Resource"); res != "" && res != "core" {
+		return resp, nil
+	}
+	limit, err1 := strconv.Atoi(h.Get("X-RateLimit-Limit"))
+	left, err2 := strconv.Atoi(h.Get("X-RateLimit-Remaining"))
+	reset, _ := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64)
+	if err1 == nil && err2 == nil {
+		t.meter.mu.Lock()
+		t.meter.budget.REST = RateBudget{Limit: limit, Remaining: left, Reset: time.Unix(reset, 0), Known: true}
+		t.meter.mu.Unlock()
+	}
+	return resp, nil
+}
+
+// graphqlAnswerError is a GraphQL answer other than 200 OK, kept whole
+// (status and headers) so it is classified as a REST answer would be.
+type graphqlAnswerError struct {
+	resp    *http.Response
+	message string
+}
+
+func (e *graphqlAnswerError) Error() string {
+	return fmt.Sprintf("GraphQL answered %d: %s", e.resp.StatusCode, e.message)
+}
+
+// asErrorResponse is the answer as go-github would have returned it.
+func (e *graphqlAnswerError) asErrorResponse() *github.ErrorResponse {
+	return &github.ErrorResponse{Response: e.resp, Message: e.message}
+}
+
+// GraphQLError is an "errors" entry of a GraphQL answer (with status 200).
+// Any error fails the query: a partial answer is never used.
+type GraphQLError struct {
+	// Type is GitHub's error type: NOT_FOUND, FORBIDDEN, RATE_LIMITED, ...
+	// (empty for a query the schema rejects).
+	Type string
+	// Message is the server's message, sanitized by the caller.
+	Message string
+	// header is the answer's headers (rate-limit fields).
+	header http.Header
+}
+
+func (e *GraphQLError) Error() string {
+	if e.Type == "" {
+		return "GraphQL error: " + e.Message
+	}
+	return fmt.Sprintf("GraphQL error %s: %s", e.Type, e.Message)
+}
+
+// graphqlTransport turns every GraphQL answer that is not a clean 200
+// with data into an error githubv4 passes on unchanged, so it can be
+// classified with its type, status and headers.
+type graphqlTransport struct{ base http.RoundTripper }
+
+func (t *graphqlTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxGraphQLAnswer+1))
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read the GraphQL answer: %w", err)
+	}
+	if len(body) > maxGraphQLAnswer {
+		return nil, fmt.Errorf("%w: a GraphQL answer over %d bytes", ErrUnexpectedResponse, maxGraphQLAnswer)
+	}
+	var parsed struct {
+		Message string `json:"message"`
+		Errors  []struct {
+			Type    string `json:"type"`
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	decodeErr := json.Unmarshal(body, &parsed)
+	if resp.StatusCode != http.StatusOK {
+		msg := parsed.Message
+		if msg == "" && len(parsed.Errors) > 0 {
+			msg = parsed.Errors[0].Message
+		}
+		if decodeErr != nil || strings.TrimSpace(msg) == "" {
+			msg = http.StatusText(resp.StatusCode)
+		}
+		return nil, &graphqlAnswerError{resp: resp, message: msg}
+	}
+	if decodeErr == nil && len(parsed.Errors) > 0 {
+		e := parsed.Errors[0]
+		return nil, &GraphQLError{Type: e.Type, Message: e.Message, header: resp.Header}
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
