@@ -37,7 +37,8 @@ func (g *gate) githubClient(in inputs) (*ghreport.Client, error) {
 		return nil, nil
 	}
 	cfg := ghreport.Config{
-		APIURL:    g.a.Getenv("GITHUB_API_URL"),
+		APIURL:     g.a.Getenv("GITHUB_API_URL"),
+		GraphQLURL: g.a.Getenv("GITHUB_GRAPHQL_URL"),
 		Token:     in.github.token,
 		UserAgent: g.userAgent(),
 		Secrets:   g.secrets,
@@ -142,7 +143,7 @@ func (g *gate) upsertComment(ctx context.Context, gh *ghreport.Client, in inputs
 		body = report.Markdown(o.verdict, r)
 	}
 	res, err := gh.UpsertComment(ctx, owner, repo, number, ghreport.Comment{
-		Marker: ghreport.Marker(r.Organization, r.Database), Body: body,
+		Marker: ghreport.Marker(r.Organization, r.Database), Body: body, Same: report.SameContent,
 		Policy: in.github.comment, Passed: o.passed(),
 		Tail: func([]string) string {
 			return fmt.Sprintf("\n_…cut to fit GitHub's size limit: see [the workflow run](%s)._\n", runURL)

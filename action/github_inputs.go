@@ -31,6 +31,9 @@ type githubInputs struct {
 	intervalRaised bool
 	mode           string
 	branchPrefix   string
+	// repositories are the "owner/name" repositories sync mode sets
+	// statuses in (empty: this one).
+	repositories []string
 }
 
 // loadGitHubInputs validates the GitHub inputs, adding problems to the list.
@@ -64,6 +67,7 @@ func loadGitHubInputs(a *githubactions.Action, minInterval time.Duration, proble
 	if strings.ContainsAny(in.statusContext, "\r\n") {
 		*problems = append(*problems, `input "status-context" must be one line`)
 	}
+	in.repositories = parseRepositories(a.GetInput("repositories"), in.mode, problems)
 	if in.mode == modeSync && in.token == "" {
 		*problems = append(*problems, `mode "sync" sets commit statuses, so it needs input "github-token" (its default, ${{ github.token }}, works with "permissions: statuses: write, pull-requests: read")`)
 	}

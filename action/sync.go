@@ -2,8 +2,11 @@ package action
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
@@ -11,14 +14,18 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/report"
 )
 
-// sync sets the commit status of every open pull request of the repository
-// whose head branch matches a PlanetScale branch with an open deploy
-// request: one listing of the database's deploy requests, one walk over the
-// open pull requests, then one status per pull request. A pull request with
-// no matching request is left alone, unless its status of this context is
-// not success: then it is set to success, so a closed or deployed request
-// does not leave it red for ever. Pull requests from forks are never set:
-// their branch names are chosen by anyone.
+// sync sets the commit status of every open pull request of each listed
+// repository (the repositories input; empty: this one) whose head branch
+// matches a PlanetScale branch with an open deploy request: one listing of
+// the database's deploy requests for all of them, then per repository one
+// GraphQL query per 100 open pull requests, which also reads the status
+// each head commit carries, and a write only where the status sync would
+// set differs from it. A pull request with no matching request is left
+// alone, unless its status of this context is not success: then it is set
+// to success, so a closed or deployed request does not leave it red for
+// ever. Pull requests from forks are never set: their branch names are
+// chosen by anyone. A repository that cannot be read is one warning and
+// result=error; the others are still synced.
 func (g *gate) sync(ctx context.Context, in inputs) Result {
 	cfg := in.cfg
 	r := g.report(cfg)
@@ -32,21 +39,20 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 	if err != nil {
 		return g.fail(r, report.Failure{Lead: "Could not reach GitHub: " + g.redactor.Line(err.Error())})
 	}
-	owner, repo, err := ghreport.SplitRepository(g.a.Getenv("GITHUB_REPOSITORY"))
-	if err != nil {
-		return g.fail(r, report.Failure{Lead: "GITHUB_REPOSITORY: " + g.redactor.Line(err.Error())})
+	repos := in.github.repositories
+	if len(repos) == 0 {
+		if _, _, err := ghreport.SplitRepository(g.a.Getenv("GITHUB_REPOSITORY")); err != nil {
+			return g.fail(r, report.Failure{Lead: "GITHUB_REPOSITORY: " + g.redactor.Line(err.Error())})
+		}
+		repos = []string{g.a.Getenv("GITHUB_REPOSITORY")}
 	}
 	statusContext := in.github.statusContextFor(cfg.Database)
-	g.infof("Sync: listing open deploy requests of %s/%s and open pull requests of %s/%s (status context %q)",
-		cfg.Organization, cfg.Database, owner, repo, statusContext)
+	g.infof("Sync: listing open deploy requests of %s/%s and open pull requests of %s (status context %q)",
+		cfg.Organization, cfg.Database, strings.Join(repos, ", "), statusContext)
 	drs, err := client.ListDeployRequests(ctx, cfg.Organization, cfg.Database, planetscale.ListDeployRequestsOptions{State: "open", IntoBranch: cfg.Filter.IntoBranch})
 	if err != nil {
 		p := check.Explain(err, cfg)
 		return g.fail(r, report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()})
-	}
-	pulls, err := gh.ListOpenPulls(ctx, owner, repo)
-	if err != nil {
-		return g.fail(r, report.Failure{Lead: "Could not list the open pull requests: " + g.redactor.Line(err.Error())})
 	}
 	var branches []string
 	for _, dr := range drs {
@@ -54,79 +60,171 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 			branches = append(branches, dr.Branch)
 		}
 	}
-	var rows []report.SyncRow
-	var failed error
-	for _, pr := range pulls {
-		row, err := g.syncPull(ctx, gh, in, owner, repo, statusContext, pr, drs, branches)
-		if err != nil && failed == nil {
-			failed = err
+	s := syncRun{g: g, gh: gh, in: in, statusContext: statusContext, drs: drs, branches: branches, target: g.syncTargetURL(), several: len(repos) > 1}
+	var (
+		sections []report.SyncSection
+		total    int
+		failures []error
+	)
+	for _, full := range repos {
+		sec, err := s.repo(ctx, full)
+		total += len(sec.Rows)
+		sections = append(sections, sec)
+		if err != nil {
+			failures = append(failures, err)
 		}
-		rows = append(rows, row)
 	}
-	g.infof("Sync done: %s, %s, %s", report.Plural(len(pulls), "open pull request", "open pull requests"),
-		report.Plural(int(client.Requests()), "PlanetScale API request", "PlanetScale API requests"),
-		report.Plural(gh.Requests(), "GitHub request", "GitHub requests"))
 	r.Now = g.now()
 	result := "pass"
-	if failed != nil {
+	if len(failures) > 0 {
 		result = ResultError.String()
 	}
-	_ = writeOutputs(g.a, []Output{{"result", result}, {"total", fmt.Sprint(len(pulls))}})
-	_ = writeSummary(g.a, report.SyncMarkdown(rows, statusContext, r))
-	if failed != nil {
-		g.warn("Sync could not set every status", failed)
+	_ = writeOutputs(g.a, []Output{{"result", result}, {"total", fmt.Sprint(total)}})
+	_ = writeSummary(g.a, report.SyncReposMarkdown(sections, statusContext, r))
+	for _, err := range failures {
+		g.warn("Sync could not set every status", err)
+	}
+	g.infof("Sync done: %s in %s; %s; %s (%s); %s",
+		report.Plural(total, "open pull request", "open pull requests"),
+		report.Plural(len(repos), "repository", "repositories"),
+		report.Plural(int(client.Requests()), "PlanetScale API request", "PlanetScale API requests"),
+		report.Plural(gh.Requests(), "GitHub request", "GitHub requests"),
+		report.Plural(gh.Writes(), "write", "writes"), budgetWords(gh.Budget()))
+	if len(failures) > 0 {
 		return ResultError
 	}
 	return ResultPass
 }
 
-// syncPull sets (or leaves) the status of one pull request and logs one line.
-func (g *gate) syncPull(ctx context.Context, gh *ghreport.Client, in inputs, owner, repo, statusContext string,
-	pr ghreport.PullRequest, drs []planetscale.DeployRequest, branches []string) (report.SyncRow, error) {
+// budgetWords says what is left of GitHub's rate limits.
+func budgetWords(b ghreport.Budget) string {
+	var parts []string
+	if b.GraphQL.Known {
+		parts = append(parts, fmt.Sprintf("%d of %d GraphQL points (resets %s)", b.GraphQL.Remaining, b.GraphQL.Limit, b.GraphQL.Reset.UTC().Format("15:04 UTC")))
+	}
+	if b.REST.Known {
+		parts = append(parts, fmt.Sprintf("%d of %d REST requests (resets %s)", b.REST.Remaining, b.REST.Limit, b.REST.Reset.UTC().Format("15:04 UTC")))
+	}
+	if len(parts) == 0 {
+		return "GitHub's budget left: not reported"
+	}
+	return "GitHub's budget left: " + strings.Join(parts, ", ")
+}
+
+// syncRun is what a sync run shares across repositories.
+type syncRun struct {
+	g             *gate
+	gh            *ghreport.Client
+	in            inputs
+	statusContext string
+	drs           []planetscale.DeployRequest
+	branches      []string
+	// several is set when the run syncs more than one repository: each log
+	// line then names its repository.
+	several bool
+	// target is the stable link of the statuses sync sets (see syncTargetURL).
+	target string
+}
+
+// prefix starts a pull request's log line.
+func (s syncRun) prefix(owner, repo string) string {
+	if !s.several {
+		return ""
+	}
+	return owner + "/" + repo + " "
+}
+
+// repo syncs one repository "owner/name"; its error makes the run's result error.
+func (s syncRun) repo(ctx context.Context, full string) (report.SyncSection, error) {
+	sec := report.SyncSection{Repository: full}
+	owner, repo, err := ghreport.SplitRepository(full)
+	if err == nil {
+		var pulls []ghreport.OpenPull
+		pulls, err = s.gh.OpenPulls(ctx, owner, repo, s.statusContext)
+		if err == nil {
+			var failed error
+			for _, pr := range pulls {
+				row, err := s.pull(ctx, owner, repo, pr)
+				if err != nil && failed == nil {
+					failed = fmt.Errorf("%s: pull request #%d: %w", full, pr.Number, err)
+				}
+				sec.Rows = append(sec.Rows, row)
+			}
+			return sec, failed
+		}
+	}
+	sec.Error = "could not read its open pull requests: " + s.g.clean(err.Error())
+	s.g.infof("%s: %s", full, sec.Error)
+	return sec, fmt.Errorf("%s: %w", full, err)
+}
+
+// pull sets (or leaves) the status of one pull request and logs one line.
+func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenPull) (report.SyncRow, error) {
+	g, in := s.g, s.in
 	row := report.SyncRow{Number: pr.Number, URL: pr.URL, Branch: pr.HeadRef}
 	line := func(what string) {
-		g.infof("PR #%d (%s, %s): %s", pr.Number, pr.HeadRef, ghreport.ShortSHA(pr.HeadSHA), what)
+		g.infof("%sPR #%d (%s, %s): %s", s.prefix(owner, repo), pr.Number, pr.HeadRef, ghreport.ShortSHA(pr.HeadSHA), what)
 	}
 	if pr.Fork {
 		row.Description = "a pull request from a fork: sync never sets its status"
 		line("left alone: it comes from a fork, whose branch names anyone can choose")
 		return row, nil
 	}
-	match, ok := ghreport.MatchBranch(pr.HeadRef, in.github.branchPrefix, branches)
+	match, ok := ghreport.MatchBranch(pr.HeadRef, in.github.branchPrefix, s.branches)
 	cfg := in.cfg
 	cfg.Filter.Branch = pr.HeadRef
 	var (
 		st ghreport.Status
 		v  = check.Evaluate(nil, cfg.Filter, cfg.FailOn)
 	)
-	if ok {
-		cfg.Filter.Branch = match
-		v = check.Evaluate(drs, cfg.Filter, cfg.FailOn)
-		st = outcome{verdict: v}.status(statusContext, g.runURL())
-	} else {
-		latest, found, err := gh.LatestStatus(ctx, owner, repo, pr.HeadSHA, statusContext)
-		if err != nil {
+	current, found := pr.Status, pr.HasStatus
+	if !pr.StatusRead {
+		// The head moved while the list was read: read its status on its own.
+		var err error
+		if current, found, err = s.gh.LatestStatus(ctx, owner, repo, pr.HeadSHA, s.statusContext); err != nil {
 			line("could not read its status: " + g.clean(err.Error()))
 			row.Description = "could not read its status"
 			return row, err
 		}
-		if !found || latest.State == ghreport.StateSuccess {
+	}
+	if ok {
+		cfg.Filter.Branch = match
+		v = check.Evaluate(s.drs, cfg.Filter, cfg.FailOn)
+		st = outcome{verdict: v}.status(s.statusContext, s.target)
+	} else {
+		if !found || current.State == ghreport.StateSuccess {
 			row.Description = "no open deploy request for this branch"
 			line("left alone: no open deploy request for this branch")
 			return row, nil
 		}
-		st = ghreport.Status{State: ghreport.StateSuccess, Context: statusContext, TargetURL: g.runURL(),
+		st = ghreport.Status{State: ghreport.StateSuccess, Context: s.statusContext, TargetURL: s.target,
 			Description: ghreport.CutDescription("no open deploy request for branch " + pr.HeadRef)}
 	}
-	if err := gh.SetStatus(ctx, owner, repo, pr.HeadSHA, st); err != nil {
+	row.State, row.Description = string(st.State), st.Description
+	if found && current.State == st.State && current.Description == st.Description && current.TargetURL == st.TargetURL {
+		line(fmt.Sprintf("unchanged (%s: %s), not written again", st.State, st.Description))
+		return row, nil
+	}
+	if err := s.gh.SetStatus(ctx, owner, repo, pr.HeadSHA, st); err != nil {
+		err = explainStatusLimit(err)
 		line("could not set its status: " + g.clean(err.Error()))
-		row.Description = "could not set its status"
+		row.State, row.Description = "error", "could not set its status"
 		return row, err
 	}
-	row.State, row.Description = string(st.State), st.Description
 	line(fmt.Sprintf("%s: %s", st.State, st.Description))
-	g.syncComment(ctx, gh, in, owner, repo, pr, cfg, v)
+	g.syncComment(ctx, s.gh, in, owner, repo, pr.PullRequest, cfg, v)
 	return row, nil
+}
+
+// explainStatusLimit adds what to do to GitHub's 422 for a commit that has
+// reached 1,000 statuses of one context.
+func explainStatusLimit(err error) error {
+	var apiErr *ghreport.APIError
+	if errors.As(err, &apiErr) && apiErr.Status == http.StatusUnprocessableEntity && strings.Contains(apiErr.Message, "maximum number of statuses") {
+		return fmt.Errorf("%w (GitHub keeps at most 1,000 statuses per commit and context, and this commit has them all: "+
+			"its status can no longer change; push a new commit to the pull request, or use another status-context)", err)
+	}
+	return err
 }
 
 // syncComment brings the pull request's sticky comment in line with the

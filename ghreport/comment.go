@@ -25,6 +25,9 @@ type Comment struct {
 	// Tail ends a body cut to fit GitHub's limit (see FitComment); nil
 	// gives a plain "N more lines" note.
 	Tail func(dropped []string) string
+	// Same tells a stored body whose content equals body's (say, apart
+	// from a timestamp): it is then not edited. Nil: byte equality.
+	Same func(stored, body string) bool
 }
 
 // CommentResult says what UpsertComment did.
@@ -86,7 +89,7 @@ func (c *Client) upsert(ctx context.Context, owner, repo string, number int, cm 
 			return res, err
 		}
 		res.ID, res.URL = found.GetID(), found.GetHTMLURL()
-		if found.GetBody() == body {
+		if found.GetBody() == body || (cm.Same != nil && cm.Same(found.GetBody(), body)) {
 			res.Action = CommentUnchanged
 			return res, nil
 		}

@@ -24,7 +24,8 @@ const (
 type Fault struct {
 	// Endpoint limits the fault to one endpoint ("" matches any request).
 	Endpoint Endpoint
-	// Page limits the fault to requests for this page of a list (0: any).
+	// Page limits the fault to requests for this page of a list (0: any);
+	// for GraphQL, to the Page-th query the sandbox answers.
 	Page int
 	// Status is the HTTP status to answer with.
 	Status int
