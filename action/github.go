@@ -39,9 +39,9 @@ func (g *gate) githubClient(in inputs) (*ghreport.Client, error) {
 	cfg := ghreport.Config{
 		APIURL:     g.a.Getenv("GITHUB_API_URL"),
 		GraphQLURL: g.a.Getenv("GITHUB_GRAPHQL_URL"),
-		Token:     in.github.token,
-		UserAgent: g.userAgent(),
-		Secrets:   g.secrets,
+		Token:      in.github.token,
+		UserAgent:  g.userAgent(),
+		Secrets:    g.secrets,
 		Notify: func(e httpretry.Event) {
 			g.infof("GitHub API: attempt %d failed (%s); retrying in %s", e.Attempt, g.clean(e.Err.Error()), httpretry.FormatWait(e.Wait))
 		},
