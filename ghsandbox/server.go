@@ -3,7 +3,10 @@
 // statuses, issue comments, open pull requests), with GitHub's paging
 // (per_page, page and a Link header), token checks, per-token read-only
 // and repository grants, and injectable faults (403, 404, secondary rate
-// limits, 5xx, cut connections).
+// limits, 5xx, cut connections). It also serves GraphQL (at /graphql, or
+// /api/graphql beside /api/v3) from a subset of GitHub's public schema
+// (SchemaSDL) through graph-gophers/graphql-go, with keyset cursors, a
+// points budget, and hooks to change the state between queries.
 //
 // Tests point the GitHub client at it (also under a path prefix, as on
 // GitHub Enterprise Server's /api/v3), and the demo runs the gate against
