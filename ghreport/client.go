@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/google/go-github/v66/github"
@@ -61,6 +62,9 @@ type Client struct {
 	redact   *sanitize.Redactor
 	maxPages int
 	requests *atomic.Int64
+
+	idMu sync.Mutex
+	id   *identity // who the token comments as, once known
 }
 
 // NewClient returns a Client for cfg, or ErrNoToken when cfg has no token.
