@@ -149,6 +149,14 @@ func (g *gate) upsertComment(ctx context.Context, gh *ghreport.Client, in inputs
 			return fmt.Sprintf("\n_…cut to fit GitHub's size limit: see [the workflow run](%s)._\n", runURL)
 		},
 	})
+	if n := len(res.Ignored); n > 0 {
+		who := make([]string, n)
+		for i, a := range res.Ignored {
+			who[i] = a.String()
+		}
+		g.infof("Pull request #%d: left alone %s with this gate's marker written by %s, not by this token (only the gate's own comment is edited)",
+			number, report.Plural(n, "comment", "comments"), g.clean(strings.Join(who, ", ")))
+	}
 	if err != nil {
 		g.warn("Could not write the pull request comment", err)
 		return res, false

@@ -69,7 +69,7 @@ func loadGitHubInputs(a *githubactions.Action, minInterval time.Duration, proble
 	}
 	in.repositories = parseRepositories(a.GetInput("repositories"), in.mode, problems)
 	if in.mode == modeSync && in.token == "" {
-		*problems = append(*problems, `mode "sync" sets commit statuses, so it needs input "github-token" (its default, ${{ github.token }}, works with "permissions: statuses: write, pull-requests: read")`)
+		*problems = append(*problems, `mode "sync" sets commit statuses, so it needs input "github-token" (its default, ${{ github.token }}, works with "permissions: statuses: write, pull-requests: write")`)
 	}
 	return in
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/deploy-request-gate/deploy-request-gate/action"
 	"github.com/deploy-request-gate/deploy-request-gate/buildinfo"
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
 // Exit statuses.
@@ -73,7 +74,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 {
 		return action.Main(ctx, action.Options{Getenv: env.Getenv, Stdout: env.Stdout, UserAgent: userAgent(env)})
 	}
-	stderr := &printer{w: env.Stderr}
+	stderr := &printer{w: env.Stderr, redactor: argsRedactor(args, env)}
 	i := commandIndex(args)
 	if i < 0 {
 		if hasHelpFlag(args) {
@@ -88,18 +89,18 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	name, rest := args[i], append(append([]string{}, args[:i]...), args[i+1:]...)
 	if name == "help" {
-		return help(rest, env)
+		return help(rest, env, stderr)
 	}
 	c := findCommand(name)
 	if c == nil {
 		stderr.printf("deploy-request-gate: unknown command %q%s\n\n%s", name, didYouMean(name), shortUsage())
 		return ExitError
 	}
-	return c.invoke(ctx, rest, env)
+	return c.invoke(ctx, rest, env, stderr.redactor)
 }
 
 // help prints the usage, or a command's help for "help COMMAND".
-func help(args []string, env Env) int {
+func help(args []string, env Env, stderr *printer) int {
 	switch {
 	case len(args) == 0:
 		fmt.Fprint(env.Stdout, usage())
@@ -110,7 +111,7 @@ func help(args []string, env Env) int {
 	}
 	c := findCommand(args[0])
 	if c == nil {
-		(&printer{w: env.Stderr}).printf("deploy-request-gate help: unknown command %q%s\n\n%s", args[0], didYouMean(args[0]), shortUsage())
+		stderr.printf("deploy-request-gate help: unknown command %q%s\n\n%s", args[0], didYouMean(args[0]), shortUsage())
 		return ExitError
 	}
 	fmt.Fprint(env.Stdout, c.help())
@@ -119,7 +120,7 @@ func help(args []string, env Env) int {
 
 // invoke parses the command's flags (wherever they stand among its
 // words), reads its settings and runs it.
-func (c *command) invoke(ctx context.Context, args []string, env Env) int {
+func (c *command) invoke(ctx context.Context, args []string, env Env, redact *sanitize.Redactor) int {
 	fs := c.flagSet()
 	var common commonFlags
 	if c.scope != local {
@@ -139,15 +140,18 @@ func (c *command) invoke(ctx context.Context, args []string, env Env) int {
 		fmt.Fprint(env.Stdout, c.help())
 		return ExitOK
 	case err != nil:
-		return c.usageError(env, flagMessage(err))
+		return c.usageError(env, redact, flagMessage(err))
 	}
 	words := fs.Args()
 	if max := c.maxWords(); len(words) > max {
-		return c.usageError(env, fmt.Sprintf("unexpected argument %q", words[max]))
+		return c.usageError(env, redact, fmt.Sprintf("unexpected argument %q", words[max]))
 	}
 	s := &session{env: env, cmd: c, stdout: &printer{w: env.Stdout}, stderr: &printer{w: env.Stderr}}
 	if c.scope != local {
 		if problems := s.resolve(&common, words); len(problems) > 0 {
+			for i, p := range problems {
+				problems[i] = redact.Redact(p) // a token given to another flag
+			}
 			s.stderr.printf("%s\n", problemList("deploy-request-gate "+c.name, problems, s.width()))
 			return ExitError
 		}
@@ -157,8 +161,8 @@ func (c *command) invoke(ctx context.Context, args []string, env Env) int {
 
 // usageError prints a short usage for a command line that does not parse
 // and returns ExitError.
-func (c *command) usageError(env Env, msg string) int {
-	(&printer{w: env.Stderr}).printf("deploy-request-gate %s: %s\nUsage: %s\nRun 'deploy-request-gate help %s' for its flags.\n",
+func (c *command) usageError(env Env, redact *sanitize.Redactor, msg string) int {
+	(&printer{w: env.Stderr, redactor: redact}).printf("deploy-request-gate %s: %s\nUsage: %s\nRun 'deploy-request-gate help %s' for its flags.\n",
 		c.name, msg, c.usageLine(), c.name)
 	return ExitError
 }

@@ -78,9 +78,14 @@ func (c *Client) classify(ctx context.Context, o op, err error) error {
 		}
 		return httpretry.Retryable(apiErr, wait)
 	case errors.As(err, &secondary):
-		wait := time.Minute // GitHub: without Retry-After, wait at least a minute
-		if secondary.RetryAfter != nil {
-			wait = max(*secondary.RetryAfter, 0)
+		// GitHub: without Retry-After, wait at least a minute. The header
+		// is read again here: go-github's own reading of it
+		// (secondary.RetryAfter) wraps for huge values.
+		wait := time.Minute
+		if secondary.Response != nil {
+			if d, ok := retryAfter(secondary.Response.Header); ok {
+				wait = d
+			}
 		}
 		msg := c.clean(secondary.Message) + " (secondary rate limit)"
 		return httpretry.Retryable(&APIError{Status: secondary.Response.StatusCode, Message: msg}, wait)
@@ -148,17 +153,10 @@ func (c *Client) clean(s string) string {
 	return s
 }
 
-// retryAfter reads Retry-After as seconds or an HTTP date; ok is false
+// retryAfter reads Retry-After with httpretry's one parser; ok is false
 // when there is none that parses.
-func retryAfter(h http.Header) (d time.Duration, ok bool) {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return time.Duration(max(n, 0)) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0), true
-	}
-	return 0, false
+func retryAfter(h http.Header) (time.Duration, bool) {
+	return httpretry.ParseRetryAfter(h.Get("Retry-After"), time.Now())
 }
 
 // rateLimitWait is how long GitHub asks a rate-limited client to wait:

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/google/go-github/v66/github"
@@ -69,6 +70,9 @@ type Client struct {
 	gql      *githubv4.Client
 	meter    *meter
 	lastCost atomic.Int64
+
+	idMu sync.Mutex
+	id   *identity // who the token comments as, once known
 }
 
 // NewClient returns a Client for cfg, or ErrNoToken when cfg has no token.

@@ -36,16 +36,24 @@ type CommentResult struct {
 	// ID and URL name the comment (zero when skipped).
 	ID  int64
 	URL string
+	// Ignored are the authors of comments that start with the marker but
+	// were not written with this token: never edited, adopted or deleted.
+	Ignored []Author
 }
 
 // UpsertComment keeps one sticky comment per pull request and marker: it
-// looks through every page of the pull request's comments for the one
-// whose body starts with the marker (whoever wrote it, so GITHUB_TOKEN,
-// GitHub App and personal tokens all find their comment), then does what
+// looks through every page of the pull request's comments for the first
+// one whose body starts with the marker and that the token itself wrote
+// (see docs/github.md: the same account as GET /user for a personal access
+// token; for GITHUB_TOKEN or a GitHub App's token, which GitHub refuses
+// GET /user, an account of type Bot, then the exact account of the comment
+// it creates), then does what
 // DecideComment says: edit it in place, create it, or nothing. The body
 // is cut to fit GitHub's limit with FitComment. A create that may have
 // been stored before its answer was lost is looked for before it is sent
-// again, so a retry never leaves two comments. A 403 or 404 comes back
+// again, so a retry never leaves two comments. A comment with the marker
+// by anyone else is left alone and named in CommentResult.Ignored. A 403
+// or 404 comes back
 // as a *PermissionError naming "pull-requests: write". CommentNever makes
 // no request.
 func (c *Client) UpsertComment(ctx context.Context, owner, repo string, number int, cm Comment) (CommentResult, error) {
@@ -76,11 +84,11 @@ func (c *Client) UpsertComment(ctx context.Context, owner, repo string, number i
 
 func (c *Client) upsert(ctx context.Context, owner, repo string, number int, cm Comment, body string) (CommentResult, error) {
 	for try := 1; ; try++ {
-		found, err := c.findComment(ctx, nil, owner, repo, number, cm.Marker)
+		found, ignored, err := c.findComment(ctx, nil, owner, repo, number, cm.Marker)
 		if err != nil {
-			return CommentResult{}, fmt.Errorf("look for the comment: %w", err)
+			return CommentResult{Ignored: ignored}, fmt.Errorf("look for the comment: %w", err)
 		}
-		res := CommentResult{Action: DecideComment(cm.Policy, cm.Passed, found != nil)}
+		res := CommentResult{Action: DecideComment(cm.Policy, cm.Passed, found != nil), Ignored: ignored}
 		switch res.Action {
 		case CommentSkip:
 			return res, nil
@@ -108,27 +116,45 @@ func (c *Client) upsert(ctx context.Context, owner, repo string, number int, cm 
 	}
 }
 
-// findComment returns the first comment whose body starts with marker,
-// or nil, reading every page until it is found. With a non-nil actx it
-// runs inside an attempt of another call (see walk). A refusal names
-// "pull-requests: write", which the lookup is for and which grants the read.
-func (c *Client) findComment(ctx, actx context.Context, owner, repo string, number int, marker string) (*github.IssueComment, error) {
-	var found *github.IssueComment
-	err := c.walk(ctx, actx, opWriteComment, func(ctx context.Context, n int) (*github.Response, bool, error) {
+// findComment returns the first comment whose body starts with marker and
+// that this client's token wrote, or nil, reading every page; ignored are
+// the authors of the other comments with the marker. Who the token writes
+// as is asked only when a comment with the marker is there. With a non-nil
+// actx it runs inside an attempt of another call (see walk). A refusal
+// names "pull-requests: write", which the lookup is for and which grants
+// the read.
+func (c *Client) findComment(ctx, actx context.Context, owner, repo string, number int, marker string) (found *github.IssueComment, ignored []Author, err error) {
+	var marked []*github.IssueComment
+	err = c.walk(ctx, actx, opWriteComment, func(pctx context.Context, n int) (*github.Response, bool, error) {
 		opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{Page: n, PerPage: 100}}
-		list, resp, err := c.gh.Issues.ListComments(ctx, owner, repo, number, opts)
+		list, resp, err := c.gh.Issues.ListComments(pctx, owner, repo, number, opts)
 		if err != nil {
 			return resp, false, err
 		}
 		for _, cm := range list {
 			if hasMarker(cm.GetBody(), marker) {
-				found = cm
-				return resp, true, nil
+				marked = append(marked, cm)
 			}
 		}
 		return resp, false, nil
 	})
-	return found, err
+	if err != nil || len(marked) == 0 {
+		return nil, nil, err
+	}
+	id, err := c.commenter(ctx, actx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, cm := range marked {
+		if a := authorOf(cm.GetUser()); found != nil || !id.wrote(a) {
+			if found == nil || cm.GetUser().GetLogin() != found.GetUser().GetLogin() {
+				ignored = append(ignored, a)
+			}
+		} else {
+			found = cm
+		}
+	}
+	return found, ignored, nil
 }
 
 // createComment posts body. When an attempt failed in a way that may
@@ -141,7 +167,7 @@ func (c *Client) createComment(ctx context.Context, owner, repo string, number i
 	)
 	err := httpretry.Do(ctx, c.retry, c.notify, func(actx context.Context) error {
 		if uncertain {
-			found, err := c.findComment(ctx, actx, owner, repo, number, marker)
+			found, _, err := c.findComment(ctx, actx, owner, repo, number, marker)
 			if err != nil {
 				return err
 			}
@@ -160,6 +186,7 @@ func (c *Client) createComment(ctx context.Context, owner, repo string, number i
 	if err != nil {
 		return 0, "", fmt.Errorf("create the comment: %w", err)
 	}
+	c.learnAuthor(authorOf(created.GetUser()))
 	return created.GetID(), created.GetHTMLURL(), nil
 }
 

@@ -127,3 +127,39 @@ func TestClient_cancelled(t *testing.T) {
 		t.Errorf("requests = %d, want 1", got)
 	}
 }
+
+// TestClient_retryAfterPastADuration sends a Retry-After of more seconds
+// than a time.Duration holds (1e10 s wraps time.Duration(n)*time.Second):
+// it must read as a very long wait, so the client gives up at once with
+// the wait asked for, instead of retrying at once on a wrapped wait.
+func TestClient_retryAfterPastADuration(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		fault ghsandbox.Fault
+	}{
+		{name: "server_error", fault: ghsandbox.Fault{Status: http.StatusServiceUnavailable, Body: `{"message":"busy"}`,
+			Header: map[string]string{"Retry-After": "10000000000"}}},
+		{name: "secondary_rate_limit", fault: ghsandbox.SecondaryRateLimit("99999999999999999999")},
+		{name: "rate_limited_429", fault: ghsandbox.Fault{Status: http.StatusTooManyRequests, Body: `{"message":"slow down"}`,
+			Header: map[string]string{"Retry-After": "18446744073"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, base := newSandbox(t, "")
+			s.Inject(tc.fault.Times(10).On(ghsandbox.CreateStatus))
+			c := newClient(t, base)
+			ctx, cancel := context.WithTimeout(testContext(t), 3*time.Second)
+			defer cancel()
+			err := c.SetStatus(ctx, owner, repo, sha(2), ghreport.Status{State: ghreport.StateSuccess, Context: "c"})
+			var gaveUp *httpretry.GaveUpError
+			if !errors.As(err, &gaveUp) || gaveUp.Wait != httpretry.MaxRetryAfterWait {
+				t.Fatalf("err = %v, want a GaveUpError asking for %v", err, httpretry.MaxRetryAfterWait)
+			}
+			if got := countRequests(s, ghsandbox.CreateStatus); got != 1 {
+				t.Errorf("requests = %d, want 1: a wrapped wait retried at once", got)
+			}
+			checkClean(t, err)
+		})
+	}
+}

@@ -1,6 +1,7 @@
 // Package ghsandbox is a fake GitHub REST API: a real HTTP server that
 // speaks the documented JSON for the endpoints the gate uses (commit
-// statuses, issue comments, open pull requests), with GitHub's paging
+// statuses, issue comments with their authors' login and type, open pull
+// requests, GET /user), with GitHub's paging
 // (per_page, page and a Link header), token checks, per-token read-only
 // and repository grants, and injectable faults (403, 404, secondary rate
 // limits, 5xx, cut connections). It also serves GraphQL (at /graphql, or
@@ -29,11 +30,19 @@ import (
 // "token <Value>".
 type Token struct {
 	Value string
-	// Login is the account the token acts as (default "github-actions[bot]").
+	// Login is the account the token acts as and comments as (default
+	// "github-actions[bot]"). A login ending in "[bot]" is an installation
+	// token (GITHUB_TOKEN or a GitHub App's): its account has type Bot and
+	// GET /user answers it 403, as GitHub does; any other login is a
+	// personal access token, whose GET /user gives the user.
 	Login string
 	// ReadOnly makes every write answer 403, as a fork's pull request token
 	// or a workflow without permissions: does.
 	ReadOnly bool
+	// NoCommentWrites makes comment writes (create, edit) answer 403 while
+	// statuses may still be written: a workflow with "statuses: write" and
+	// "pull-requests: read".
+	NoCommentWrites bool
 	// Repos limits the token to these "owner/name" repositories; others
 	// answer 404, as GitHub does to a token without access. Empty: all.
 	Repos []string

@@ -27,7 +27,10 @@ type PullRequest struct {
 
 // Comment is an issue comment on a pull request.
 type Comment struct {
-	ID        int64
+	ID int64
+	// User is the author's login; one ending in "[bot]" is served with
+	// type Bot (a GitHub App's account, GITHUB_TOKEN's github-actions[bot]
+	// among them), any other with type User.
 	User      string
 	Body      string
 	CreatedAt time.Time

@@ -1,6 +1,7 @@
 // Package report renders the gate's verdict, or why it could not decide, as
 // GitHub Markdown: the job summary, the pull request comment and the
 // command line's --markdown file. Everything it did not write itself (API
-// text, branch names, inputs) is first cleared of known secrets, then
-// escaped. It uses no front end's wording: the caller names settings.
+// text, branch names, inputs) is first cleared of known secrets, then of
+// control and bidirectional characters by the one sanitizer (sanitize.Line,
+// as log lines are), then escaped. It uses no front end's wording: the caller names settings.
 package report

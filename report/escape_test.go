@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
 func TestEscapeWithCode(t *testing.T) {
@@ -191,4 +193,37 @@ func liveLinkSyntax(s string) string {
 		}
 	}
 	return ""
+}
+
+// unsafeRunes are the characters no rendered Markdown may hold: ESC, the
+// other C0 and C1 controls, DEL, and every bidirectional control.
+var unsafeRunes = []rune{0x1b, 0x00, 0x07, 0x7f, 0x85, 0x9b, 0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0x2028, 0x2029}
+
+// TestMarkdown_stripsControlAndBidi renders a branch name holding each
+// unsafe character in the summary, the comment, the failure and the sync
+// summary: none survives, in a cell, in a code span or in a link.
+func TestMarkdown_stripsControlAndBidi(t *testing.T) {
+	t.Parallel()
+	for _, r := range unsafeRunes {
+		branch := "feat" + string(r) + "x"
+		dr := testkit.DR(1, "ready", false)
+		dr.Branch = branch
+		dr.HTMLURL = "https://app.planetscale.com/acme/shop/deploy-requests/1?b=" + string(r)
+		rep := Report{Organization: "acme", Database: "shop" + string(r), Now: testkit.Now, Filter: check.Filter{Branch: branch}}
+		v := check.Evaluate([]planetscale.DeployRequest{dr}, check.Filter{}, check.FailOnUnapproved)
+		outs := map[string]string{
+			"summary": Markdown(v, rep),
+			"failure": FailureMarkdown(Failure{Lead: "branch `" + branch + "` in " + branch, Error: branch}, rep),
+			"sync": SyncMarkdown([]SyncRow{{Number: 1, URL: "https://github.com/acme/shop/pull/1" + string(r), Branch: branch,
+				Description: "blocked by " + branch}}, "planetscale/"+string(r)+"shop", rep),
+		}
+		for name, md := range outs {
+			if strings.ContainsRune(md, r) {
+				t.Errorf("%s holds %U:\n%q", name, r, md)
+			}
+			if !strings.Contains(md, "feat x") {
+				t.Errorf("%s lacks the branch with %U made a space (feat x):\n%q", name, r, md)
+			}
+		}
+	}
 }

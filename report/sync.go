@@ -23,7 +23,7 @@ type SyncRow struct {
 // request.
 func SyncMarkdown(rows []SyncRow, statusContext string, r Report) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## 🔄 Synced `%s` on %s\n\n", strings.ReplaceAll(statusContext, "`", "'"), Plural(len(rows), "open pull request", "open pull requests"))
+	fmt.Fprintf(&b, "## 🔄 Synced `%s` on %s\n\n", strings.ReplaceAll(r.Redactor.Line(statusContext), "`", "'"), Plural(len(rows), "open pull request", "open pull requests"))
 	fmt.Fprintf(&b, "Deploy requests of **%s/%s**.\n", r.text(r.Organization), r.text(r.Database))
 	if len(rows) > 0 {
 		b.WriteString("\n| Pull request | Branch | Status | Why |\n|---|---|---|---|\n")

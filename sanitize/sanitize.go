@@ -43,20 +43,17 @@ func isClean(s string) bool {
 	return true
 }
 
-// Unsafe reports whether Line replaces r: a control character, a line or
+// unsafeTables are the Unicode tables whose runes Line replaces: line and
+// paragraph separators (Zl, Zp) and the bidirectional controls
+// (Bidi_Control: U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069),
+// which can make a line read as another.
+var unsafeTables = []*unicode.RangeTable{unicode.Zl, unicode.Zp, unicode.Bidi_Control}
+
+// Unsafe reports whether Line replaces r: a control character
+// (unicode.IsControl: C0, DEL and C1, ESC and NEL among them), a line or
 // paragraph separator, a bidirectional control or a byte order mark.
 func Unsafe(r rune) bool {
-	switch {
-	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0: // C0, DEL, C1 (NEL among them)
-		return true
-	case r == '\u2028', r == '\u2029': // line and paragraph separators
-		return true
-	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069', r == '\u200e', r == '\u200f', r == '\u061c':
-		return true // bidirectional controls, which can make a line read as another
-	case r == '\ufeff':
-		return true
-	}
-	return false
+	return unicode.IsControl(r) || unicode.In(r, unsafeTables...) || r == '\ufeff'
 }
 
 // Mask replaces a secret in text.

@@ -134,3 +134,28 @@ func TestNewRedactor_Forms(t *testing.T) {
 		t.Errorf("a secret with _ : and a space has %d forms, want its raw, query-, path-, JSON- and Markdown-escaped forms", got)
 	}
 }
+
+// TestUnsafe_exactSet walks every rune and checks Unsafe against the set
+// the README promises, spelt out here by hand: C0, DEL, C1, U+2028,
+// U+2029, the bidirectional controls U+061C, U+200E, U+200F,
+// U+202A–U+202E, U+2066–U+2069, and U+FEFF. Nothing else is unsafe (so
+// zero-width joiners in emoji and soft hyphens stay).
+func TestUnsafe_exactSet(t *testing.T) {
+	t.Parallel()
+	want := func(r rune) bool {
+		switch {
+		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
+			return true
+		case r == 0x2028, r == 0x2029, r == 0x061c, r == 0x200e, r == 0x200f, r == 0xfeff:
+			return true
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return true
+		}
+		return false
+	}
+	for r := rune(0); r <= 0x10ffff; r++ {
+		if got := Unsafe(r); got != want(r) {
+			t.Errorf("Unsafe(%U) = %v, want %v", r, got, want(r))
+		}
+	}
+}

@@ -801,5 +801,5 @@ is approved; otherwise it exits 2 and names the cause (it fails closed).
   ` + "`timeout`" + ` (` + "`Retry-After`" + ` up to 60 s; a wait that does not fit stops the run at
   once, reported as asked). Redirects are not followed, certificate errors not
   retried, answers over 32 MiB (unzipped) refused. API text loses its control
-  characters and the token before it is printed.
+  and bidi characters and the token before it is printed or rendered as Markdown.
 `

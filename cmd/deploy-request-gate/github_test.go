@@ -23,18 +23,27 @@ const (
 
 // githubEnv starts a fake GitHub API under /api/v3 and returns it with the
 // environment a runner gives a step for event (the payload in a file).
-func githubEnv(t *testing.T, event, payload string) (*ghsandbox.Server, []string) {
+// More options (tokens) may be given.
+func githubEnv(t *testing.T, event, payload string, opts ...ghsandbox.Option) (*ghsandbox.Server, []string) {
 	t.Helper()
-	gh := ghsandbox.New(ghsandbox.WithPrefix("/api/v3"), ghsandbox.WithRepo(e2eRepo), ghsandbox.WithToken(ghsandbox.Token{Value: e2eGitHubToken}))
+	opts = append([]ghsandbox.Option{ghsandbox.WithPrefix("/api/v3"), ghsandbox.WithRepo(e2eRepo), ghsandbox.WithToken(ghsandbox.Token{Value: e2eGitHubToken})}, opts...)
+	gh := ghsandbox.New(opts...)
 	srv := httptest.NewServer(gh)
 	t.Cleanup(srv.Close)
+	return gh, eventEnv(t, srv.URL+"/api/v3", event, payload)
+}
+
+// eventEnv is the environment a runner gives a step for event (the
+// payload in a file), with GitHub's API at apiURL.
+func eventEnv(t *testing.T, apiURL, event, payload string) []string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "event.json")
 	if err := os.WriteFile(path, []byte(payload), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return gh, []string{
+	return []string{
 		"GITHUB_EVENT_NAME=" + event, "GITHUB_EVENT_PATH=" + path, "GITHUB_SHA=" + e2eMerge,
-		"GITHUB_REPOSITORY=" + e2eRepo, "GITHUB_API_URL=" + srv.URL + "/api/v3",
+		"GITHUB_REPOSITORY=" + e2eRepo, "GITHUB_API_URL=" + apiURL,
 		"GITHUB_SERVER_URL=https://github.com", "GITHUB_RUN_ID=4242",
 	}
 }

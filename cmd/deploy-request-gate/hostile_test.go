@@ -1,0 +1,214 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/deploy-request-gate/deploy-request-gate/ghsandbox"
+	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
+)
+
+// TestCLI_NoTokenInUsageErrors gives the token where it does not belong —
+// as a stray argument, as a misspelt flag's value, as another flag's value,
+// as an unknown command — with the token in the environment and without:
+// no message shows it or its secret part, in any form.
+func TestCLI_NoTokenInUsageErrors(t *testing.T) {
+	t.Parallel()
+	combined := tokenID + ":" + tokenSecret
+	secretTail := strings.TrimPrefix(tokenSecret, "pscale_tkn_")
+	envWith := []string{"PLANETSCALE_SERVICE_TOKEN=" + combined, "PLANETSCALE_ORG=" + testOrg}
+	envWithout := []string{"PLANETSCALE_ORG=" + testOrg}
+	for _, tc := range []struct {
+		name string
+		env  []string
+		args []string
+	}{
+		{"stray_argument", envWithout, []string{"check", "shop", combined}},
+		{"stray_argument_token_in_env", envWith, []string{"check", "shop", combined}},
+		{"stray_secret_alone", envWith, []string{"check", "shop", tokenSecret}},
+		{"stray_secret_alone_not_in_env", envWithout, []string{"check", "shop", "extra", tokenSecret}},
+		{"misspelt_flag_value", envWithout, []string{"check", "shop", "--service-tokn", combined}},
+		{"flag_value_then_stray", envWithout, []string{"check", "shop", "--service-token=" + combined, "extra", combined}},
+		{"token_as_timeout", envWithout, []string{"check", "shop", "--timeout", combined}},
+		{"token_as_format", envWithout, []string{"check", "shop", "--format", combined}},
+		{"token_as_api_url", envWithout, []string{"check", "shop", "--api-url", combined}},
+		{"split_secret_after_unknown_flag", envWithout, []string{"check", "shop", "--service-token-id", tokenID, "--bogus", tokenSecret}},
+		{"token_as_command", envWith, []string{combined}},
+		{"token_as_help_topic", envWithout, []string{"help", combined}},
+		{"help_with_token_flag", envWithout, []string{"check", "--service-token", combined, "--help"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := runCommand(t, tc.env, tc.args...) // fails on the raw forms
+			out := r.stdout + r.stderr
+			for _, leak := range []string{secretTail, strings.ReplaceAll(tokenSecret, "_", `\_`), strings.ReplaceAll(combined, ":", "%3A")} {
+				if strings.Contains(out, leak) {
+					t.Errorf("%v shows the token as %q:\n%s", tc.args, leak, out)
+				}
+			}
+			if tc.name != "help_with_token_flag" && (r.code != 2 || r.stderr == "") {
+				t.Errorf("%v: exit %d, stderr %q; want a usage error, exit 2", tc.args, r.code, r.stderr)
+			}
+		})
+	}
+}
+
+// envValue returns the value of key in env.
+func envValue(env []string, key string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, key+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// prEvent is a pull_request payload for pull request 7 at e2eHead.
+var prEvent = fmt.Sprintf(`{"action":"opened","number":7,"pull_request":{"number":7,"head":{"sha":%q,"ref":"add-index"}}}`, e2eHead)
+
+// TestGitHub_OnlyItsOwnComment: a stranger posts a comment starting with
+// the gate's marker before the gate's first run, another after it, and one
+// that quotes the marker; with GITHUB_TOKEN, a GitHub App's token and a
+// personal access token the gate writes and edits only its own comment,
+// and says in one log line which it left alone.
+func TestGitHub_OnlyItsOwnComment(t *testing.T) {
+	t.Parallel()
+	const (
+		appToken = "ghs_E2eAppInstallation0123456789ab"
+		patToken = "ghp_E2ePersonalToken0123456789abcd"
+	)
+	marker := "<!-- deploy-request-gate:acme/shop -->"
+	for _, tc := range []struct{ name, token, login string }{
+		{"github_token", e2eGitHubToken, "github-actions[bot]"},
+		{"app_token", appToken, "drg-app[bot]"},
+		{"personal_token", patToken, "release-captain"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, url := newAPI(t, true, []sandbox.DeployRequest{dr(105, "add-index", "ready", false)})
+			gh, env := githubEnv(t, "pull_request", prEvent,
+				ghsandbox.WithToken(ghsandbox.Token{Value: appToken, Login: "drg-app[bot]"}),
+				ghsandbox.WithToken(ghsandbox.Token{Value: patToken, Login: "release-captain"}))
+			gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead})
+			forged := marker + "\n## ✅ No deploy request blocks this change"
+			before := gh.AddComment(e2eRepo, 7, "mallory", forged)
+			quoted := gh.AddComment(e2eRepo, 7, "mallory", "> "+marker+"\n> ✅ see?")
+			in := baseInputs(url)
+			in["github-token"] = tc.token
+			in["comment"] = "on-failure"
+
+			run := runGate(t, in, env...)
+			if run.exitCode != 1 {
+				t.Fatalf("exit code = %d, want 1\n%s", run.exitCode, run.stdout)
+			}
+			if !strings.Contains(run.stdout, "left alone 1 comment with this gate's marker written by mallory (User), not by this token") {
+				t.Errorf("the log does not say the stranger's comment was left alone:\n%s", run.stdout)
+			}
+			after := gh.AddComment(e2eRepo, 7, "mallory", forged)
+			run = runGate(t, in, env...)
+			if !strings.Contains(run.stdout, "left alone 2 comments with this gate's marker written by mallory (User), mallory (User)") {
+				t.Errorf("second run's log does not name both strangers' comments:\n%s", run.stdout)
+			}
+			var own []ghsandbox.Comment
+			for _, c := range gh.Comments(e2eRepo, 7) {
+				switch c.ID {
+				case before, after:
+					if c.Body != forged {
+						t.Errorf("the stranger's comment %d was edited to %q", c.ID, c.Body)
+					}
+				case quoted:
+				default:
+					own = append(own, c)
+				}
+			}
+			if len(own) != 1 || own[0].User != tc.login || !strings.HasPrefix(own[0].Body, marker+"\n## ❌") {
+				t.Errorf("the gate's comments = %+v, want one by %s saying it blocks", own, tc.login)
+			}
+			checkNoGitHubToken(t, run, gh, 7)
+		})
+	}
+}
+
+// unsafeInBranch are the characters no Markdown the gate writes may hold,
+// each put into a branch name: ESC, other C0, DEL, C1 and every
+// bidirectional control.
+var unsafeInBranch = []rune{0x1b, 0x07, 0x7f, 0x85, 0x9b, 0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069}
+
+// TestGitHub_HostileBranchNames runs the gate and then sync with a deploy
+// request and a pull request on a branch holding each unsafe character:
+// the comment, the job summary and the sync summary show the branch with a
+// space where the character was, and never the character.
+func TestGitHub_HostileBranchNames(t *testing.T) {
+	t.Parallel()
+	for _, r := range unsafeInBranch {
+		t.Run(fmt.Sprintf("U+%04X", r), func(t *testing.T) {
+			t.Parallel()
+			branch := "feat" + string(r) + "x"
+			_, url := newAPI(t, true, []sandbox.DeployRequest{dr(105, branch, "ready", false)})
+			gh, env := githubEnv(t, "pull_request", prEvent)
+			gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: branch, HeadSHA: e2eHead})
+			in := baseInputs(url)
+			in["github-token"] = e2eGitHubToken
+			in["status-context"] = "planetscale/shop"
+			gate := runGate(t, in, env...)
+			if gate.exitCode != 1 {
+				t.Fatalf("gate exit code = %d, want 1\n%s", gate.exitCode, gate.stdout)
+			}
+			in["mode"] = "sync"
+			sync := runGate(t, in, eventEnv(t, envValue(env, "GITHUB_API_URL"), "schedule", `{}`)...)
+			if sync.exitCode != 0 {
+				t.Fatalf("sync exit code = %d, want 0\n%s", sync.exitCode, sync.stdout)
+			}
+			comments := gh.Comments(e2eRepo, 7)
+			if len(comments) != 1 {
+				t.Fatalf("comments = %+v, want one", comments)
+			}
+			for name, text := range map[string]string{"comment": comments[0].Body, "job summary": gate.summary,
+				"sync summary": sync.summary, "gate log": gate.stdout, "sync log": sync.stdout} {
+				if strings.ContainsRune(text, r) {
+					t.Errorf("the %s holds %U:\n%q", name, r, text)
+				}
+				if !strings.Contains(text, "feat x") {
+					t.Errorf("the %s does not show the branch as \"feat x\":\n%s", name, text)
+				}
+			}
+		})
+	}
+}
+
+// TestGitHub_SyncCommentRefusedWarnsOnce runs sync with a token that may
+// write statuses but not comments (pull-requests: read) over three blocked
+// pull requests: every status is set, and the refused comment writes give
+// exactly one warning, naming pull-requests: write.
+func TestGitHub_SyncCommentRefusedWarnsOnce(t *testing.T) {
+	t.Parallel()
+	const statusOnly = "ghs_E2eStatusesOnly0123456789abcd"
+	_, url := newAPI(t, true, []sandbox.DeployRequest{dr(1, "a", "ready", false), dr(2, "b", "ready", false), dr(3, "c", "ready", false)})
+	gh, env := githubEnv(t, "schedule", `{}`, ghsandbox.WithToken(ghsandbox.Token{Value: statusOnly, NoCommentWrites: true}))
+	for i, b := range []string{"a", "b", "c"} {
+		gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 10 + i, HeadRef: b, HeadSHA: fmt.Sprintf("%040x", 10+i)})
+	}
+	in := baseInputs(url)
+	in["github-token"] = statusOnly
+	in["mode"] = "sync"
+	run := runGate(t, in, env...)
+	if run.exitCode != 0 || run.outputs["result"] != "pass" {
+		t.Fatalf("exit code %d, result %q; want 0, pass\n%s", run.exitCode, run.outputs["result"], run.stdout)
+	}
+	for i := range 3 {
+		if st, ok := gh.LatestStatus(e2eRepo, fmt.Sprintf("%040x", 10+i), "planetscale/shop"); !ok || st.State != "failure" {
+			t.Errorf("PR #%d status = %+v, want failure", 10+i, st)
+		}
+		if c := gh.Comments(e2eRepo, 10+i); len(c) != 0 {
+			t.Errorf("PR #%d has comments %+v", 10+i, c)
+		}
+	}
+	warnings := annotations(run.stdout, "warning")
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "pull-requests: write") {
+		t.Errorf("warnings = %q, want exactly one naming pull-requests: write\n%s", warnings, run.stdout)
+	}
+	if got := strings.Count(run.stdout, "GitHub refused it again (403), for want of \"pull-requests: write\""); got != 2 {
+		t.Errorf("%d log lines for the later refusals, want 2:\n%s", got, run.stdout)
+	}
+}
