@@ -7,7 +7,6 @@ import (
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/report"
 )
 
@@ -24,7 +23,7 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 	r := g.report(cfg)
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	client, err := g.client(cfg)
+	client, err := g.client(cfg, in.creds)
 	if err != nil {
 		return g.fail(r, report.Failure{Lead: g.redactor.Line(err.Error())})
 	}
@@ -39,7 +38,7 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 	statusContext := in.github.statusContextFor(cfg.Database)
 	g.infof("Sync: listing open deploy requests of %s/%s and open pull requests of %s/%s (status context %q)",
 		cfg.Organization, cfg.Database, owner, repo, statusContext)
-	drs, err := client.ListDeployRequests(ctx, cfg.Organization, cfg.Database, planetscale.ListDeployRequestsOptions{State: "open", IntoBranch: cfg.Filter.IntoBranch})
+	drs, err := client.OpenDeployRequests(ctx, cfg.Organization, cfg.Database, check.ListOptions{Filter: check.Filter{IntoBranch: cfg.Filter.IntoBranch}})
 	if err != nil {
 		p := check.Explain(err, cfg)
 		return g.fail(r, report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()})
@@ -82,7 +81,7 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 
 // syncPull sets (or leaves) the status of one pull request and logs one line.
 func (g *gate) syncPull(ctx context.Context, gh *ghreport.Client, in inputs, owner, repo, statusContext string,
-	pr ghreport.PullRequest, drs []planetscale.DeployRequest, branches []string) (report.SyncRow, error) {
+	pr ghreport.PullRequest, drs []check.DeployRequest, branches []string) (report.SyncRow, error) {
 	row := report.SyncRow{Number: pr.Number, URL: pr.URL, Branch: pr.HeadRef}
 	line := func(what string) {
 		g.infof("PR #%d (%s, %s): %s", pr.Number, pr.HeadRef, ghreport.ShortSHA(pr.HeadSHA), what)
