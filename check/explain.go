@@ -113,12 +113,9 @@ func Explain(err error, cfg Config) Problem {
 }
 
 func explain(err error, cfg Config) Problem {
-	var (
-		answer AnswerError
-		gaveUp WaitError
-	)
+	var gaveUp WaitError
 	org, db := cfg.Organization, cfg.Database
-	code, status := answerStatus(err, &answer)
+	answer, code, status := apiAnswer(err)
 	switch {
 	case errors.Is(err, ErrNoAnswer):
 		return troubleshoot("no-answer", err,
@@ -185,13 +182,13 @@ func explain(err error, cfg Config) Problem {
 	return troubleshoot("could-not-list", err, "The gate could not list the deploy requests.", "")
 }
 
-// answerStatus finds the API's answer in err, if any, and returns its
-// status code and text.
-func answerStatus(err error, answer *AnswerError) (code int, status string) {
-	if !errors.As(err, answer) {
-		return 0, ""
+// apiAnswer returns the API's answer in err, if any, with its status code
+// and text.
+func apiAnswer(err error) (answer AnswerError, code int, status string) {
+	if errors.As(err, &answer) {
+		code, status = answer.AnswerStatus()
 	}
-	return (*answer).AnswerStatus()
+	return answer, code, status
 }
 
 // unreachableBecause words why the API was out of reach, when err says.
@@ -213,7 +210,6 @@ func unreachableBecause(err error) string {
 
 // authProblem reports whether err is an answer about access (401 to 404).
 func authProblem(err error) bool {
-	var answer AnswerError
-	code, _ := answerStatus(err, &answer)
+	_, code, _ := apiAnswer(err)
 	return !errors.Is(err, ErrListChanged) && code >= 401 && code <= 404
 }
