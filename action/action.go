@@ -116,7 +116,7 @@ func Run(ctx context.Context, opts Options) Result {
 func (g *gate) gate(ctx context.Context, in inputs) Result {
 	cfg := in.cfg
 	r := g.report(cfg)
-	client, err := g.client(cfg)
+	client, err := g.client(cfg, in.creds)
 	if err != nil {
 		return g.fail(r, report.Failure{Lead: g.redactor.Line(err.Error())})
 	}
@@ -195,11 +195,12 @@ func (g *gate) report(cfg check.Config) report.Report {
 	}
 }
 
-func (g *gate) client(cfg check.Config) (*planetscale.Client, error) {
+// client is the PlanetScale client for cfg, with the token's creds.
+func (g *gate) client(cfg check.Config, creds planetscale.Credentials) (*planetscale.Client, error) {
 	opts := []planetscale.Option{
 		planetscale.WithBaseURL(cfg.APIURL),
 		planetscale.WithPageConcurrency(planetscale.MaxPageConcurrency),
-		planetscale.WithCredentials(cfg.Credentials),
+		planetscale.WithCredentials(creds),
 		planetscale.WithUserAgent(g.userAgent()),
 		planetscale.WithRetryNotify(func(e planetscale.RetryEvent) {
 			g.infof("PlanetScale API: attempt %d failed (%s); retrying in %s", e.Attempt, g.clean(e.Err.Error()), e.Wait.Round(10*time.Millisecond))

@@ -46,22 +46,26 @@ func readToken(a *githubactions.Action) token {
 
 // inputs are the action's validated inputs.
 type inputs struct {
-	cfg    check.Config
+	cfg check.Config
+	// creds are the PlanetScale token's, for the client; cfg.OAuth says
+	// which kind the gate explains problems for.
+	creds  planetscale.Credentials
 	github githubInputs
 }
 
-// LoadConfig reads and validates the inputs. Inside a runner
+// LoadConfig reads and validates the inputs, and returns the gate's
+// configuration and the token's credentials. Inside a runner
 // (GITHUB_ACTIONS=true) it first masks every secret value with
 // ::add-mask::, so nothing printed afterwards can show the token. All
 // problems are reported together in an *InputError.
-func LoadConfig(a *githubactions.Action) (*check.Config, error) {
+func LoadConfig(a *githubactions.Action) (*check.Config, planetscale.Credentials, error) {
 	t := readToken(a)
 	maskSecrets(a, t.secrets)
 	in, err := loadInputs(a, t, MinWaitInterval)
 	if err != nil {
-		return nil, err
+		return nil, planetscale.Credentials{}, err
 	}
-	return &in.cfg, nil
+	return &in.cfg, in.creds, nil
 }
 
 // maskSecrets announces each secret with ::add-mask::, inside a runner only:
@@ -106,7 +110,7 @@ func loadInputs(a *githubactions.Action, t token, minInterval time.Duration) (in
 	case err != nil:
 		problems = append(problems, err.Error())
 	}
-	cfg.Credentials = creds
+	cfg.OAuth = creds.OAuth
 
 	if cfg.FailOn, err = check.ParsePolicy(a.GetInput("fail-on")); err != nil {
 		problems = append(problems, `input "fail-on": `+err.Error())
@@ -125,7 +129,7 @@ func loadInputs(a *githubactions.Action, t token, minInterval time.Duration) (in
 	if len(problems) > 0 {
 		return inputs{}, &InputError{Problems: problems}
 	}
-	return inputs{cfg: cfg, github: gh}, nil
+	return inputs{cfg: cfg, creds: creds, github: gh}, nil
 }
 
 // inputOrEnv returns the input, or the env variable when the input is empty,

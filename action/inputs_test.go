@@ -22,9 +22,15 @@ const (
 // loadConfig reads the config from vars as the action does; buf holds what
 // it wrote.
 func loadConfig(vars map[string]string) (*check.Config, *bytes.Buffer, error) {
-	a, buf := newTestAction(vars)
-	cfg, err := LoadConfig(a)
+	cfg, _, buf, err := loadConfigCreds(vars)
 	return cfg, buf, err
+}
+
+// loadConfigCreds is loadConfig with the token's credentials.
+func loadConfigCreds(vars map[string]string) (*check.Config, planetscale.Credentials, *bytes.Buffer, error) {
+	a, buf := newTestAction(vars)
+	cfg, creds, err := LoadConfig(a)
+	return cfg, creds, buf, err
 }
 
 func TestLoadConfig_Valid(t *testing.T) {
@@ -70,14 +76,17 @@ func TestLoadConfig_Valid(t *testing.T) {
 			for k, v := range tt.vars {
 				vars[k] = v
 			}
-			cfg, buf, err := loadConfig(vars)
+			cfg, creds, buf, err := loadConfigCreds(vars)
 			if err != nil {
 				t.Fatalf("LoadConfig error = %v, want none", err)
+			}
+			if creds != tt.wantCreds {
+				t.Errorf("LoadConfig credentials = %+v, want %+v", creds, tt.wantCreds)
 			}
 			// The defaults, no filter, and the token wherever it came from.
 			want := check.Config{
 				Organization: "acme", Database: "shop", FailOn: check.FailOnUnapproved,
-				APIURL: planetscale.DefaultBaseURL, Timeout: check.DefaultTimeout, Credentials: tt.wantCreds,
+				APIURL: planetscale.DefaultBaseURL, Timeout: check.DefaultTimeout, OAuth: tt.wantCreds.OAuth,
 			}
 			if *cfg != want {
 				t.Errorf("LoadConfig = %+v, want %+v", *cfg, want)
@@ -100,7 +109,7 @@ func TestLoadConfig_Valid(t *testing.T) {
 
 func TestLoadConfig_AllInputs(t *testing.T) {
 	t.Parallel()
-	cfg, _, err := loadConfig(map[string]string{
+	cfg, creds, _, err := loadConfigCreds(map[string]string{
 		"INPUT_ORGANIZATION":  "  acme\n",
 		"INPUT_DATABASE":      "shop",
 		"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret,
@@ -120,10 +129,12 @@ func TestLoadConfig_AllInputs(t *testing.T) {
 		FailOn:       check.FailOnUndeployed,
 		APIURL:       "https://proxy.example.com/planetscale/",
 		Timeout:      90 * time.Second,
-		Credentials:  planetscale.Credentials{ID: testTokenID, Secret: testSecret},
 	}
 	if *cfg != want {
 		t.Errorf("LoadConfig = %+v, want %+v", *cfg, want)
+	}
+	if wantCreds := (planetscale.Credentials{ID: testTokenID, Secret: testSecret}); creds != wantCreds {
+		t.Errorf("LoadConfig credentials = %+v, want %+v", creds, wantCreds)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
 // keep redacts nothing.
@@ -16,7 +15,7 @@ func keep(s string) string { return s }
 
 // outputsOf is the outputs for drs under fail-on unapproved, nothing
 // redacted.
-func outputsOf(drs ...planetscale.DeployRequest) []Output {
+func outputsOf(drs ...check.DeployRequest) []Output {
 	return Outputs(check.Evaluate(drs, check.Filter{}, check.FailOnUnapproved), keep)
 }
 
@@ -24,11 +23,11 @@ var outputOrder = []string{"result", "total", "approved-count", "unapproved-coun
 
 func TestOutputs(t *testing.T) {
 	t.Parallel()
-	withDeployment := func(d planetscale.DeployRequest, deployable bool) planetscale.DeployRequest {
-		d.Deployment = &planetscale.Deployment{State: d.DeploymentState, Deployable: deployable}
+	withDeployment := func(d check.DeployRequest, deployable bool) check.DeployRequest {
+		d.Deployment = &check.Deployment{State: d.DeploymentState, Deployable: deployable}
 		return d
 	}
-	drs := []planetscale.DeployRequest{
+	drs := []check.DeployRequest{
 		withDeployment(dr(12, "ready", false), true),
 		withDeployment(dr(3, "pending", false), false),
 		withDeployment(dr(100, "complete", true), true),
@@ -92,10 +91,10 @@ func TestOutputs(t *testing.T) {
 func TestOutputs_DeployRequestJSON(t *testing.T) {
 	t.Parallel()
 	created := time.Date(2026, 10, 25, 16, 54, 59, 797_000_000, time.FixedZone("CEST", 2*60*60))
-	d := planetscale.DeployRequest{
+	d := check.DeployRequest{
 		ID: "4xsz0ql82y4n", Number: 42, Branch: "add-<index>|x", IntoBranch: "main", Approved: false,
 		State: "open", DeploymentState: "ready", Notes: "not in the output",
-		Deployment: &planetscale.Deployment{State: "ready", Deployable: true},
+		Deployment: &check.Deployment{State: "ready", Deployable: true},
 		HTMLURL:    "https://app.planetscale.com/acme/shop/deploy-requests/42", CreatedAt: created,
 	}
 	// One line, these keys in this order, outside text escaped for HTML,
@@ -121,7 +120,7 @@ func TestOutputs_EdgeValues(t *testing.T) {
 	})
 	t.Run("zero_created_at_and_no_deployment", func(t *testing.T) {
 		t.Parallel()
-		d := planetscale.DeployRequest{Number: 1, State: "open", DeploymentState: "ready", Approved: true}
+		d := check.DeployRequest{Number: 1, State: "open", DeploymentState: "ready", Approved: true}
 		got := outputsOf(d)[5].Value
 		want := `[{"number":1,"branch":"","into_branch":"","approved":true,"state":"open","deployment_state":"ready","deployable":false,"html_url":"","created_at":"","blocking":false}]`
 		if got != want {
@@ -130,7 +129,7 @@ func TestOutputs_EdgeValues(t *testing.T) {
 	})
 	t.Run("numbers_sort_numerically", func(t *testing.T) {
 		t.Parallel()
-		drs := []planetscale.DeployRequest{dr(100, "ready", false), dr(9, "ready", false), dr(10, "ready", false), dr(1000, "ready", false)}
+		drs := []check.DeployRequest{dr(100, "ready", false), dr(9, "ready", false), dr(10, "ready", false), dr(1000, "ready", false)}
 		if got, want := outputsOf(drs...)[4].Value, "9,10,100,1000"; got != want {
 			t.Errorf("blocking = %q, want %q", got, want)
 		}

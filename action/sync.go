@@ -10,7 +10,6 @@ import (
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/report"
 )
 
@@ -31,7 +30,7 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 	r := g.report(cfg)
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	client, err := g.client(cfg)
+	client, err := g.client(cfg, in.creds)
 	if err != nil {
 		return g.fail(r, report.Failure{Lead: g.redactor.Line(err.Error())})
 	}
@@ -49,7 +48,7 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 	statusContext := in.github.statusContextFor(cfg.Database)
 	g.infof("Sync: listing open deploy requests of %s/%s and open pull requests of %s (status context %q)",
 		cfg.Organization, cfg.Database, strings.Join(repos, ", "), statusContext)
-	drs, err := client.ListDeployRequests(ctx, cfg.Organization, cfg.Database, planetscale.ListDeployRequestsOptions{State: "open", IntoBranch: cfg.Filter.IntoBranch})
+	drs, err := client.OpenDeployRequests(ctx, cfg.Organization, cfg.Database, check.ListOptions{Filter: check.Filter{IntoBranch: cfg.Filter.IntoBranch}})
 	if err != nil {
 		p := check.Explain(err, cfg)
 		return g.fail(r, report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()})
@@ -117,7 +116,7 @@ type syncRun struct {
 	gh            *ghreport.Client
 	in            inputs
 	statusContext string
-	drs           []planetscale.DeployRequest
+	drs           []check.DeployRequest
 	branches      []string
 	// several is set when the run syncs more than one repository: each log
 	// line then names its repository.

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
 // The environment variables the pscale CLI reads; every front end falls
@@ -17,6 +15,10 @@ const (
 	EnvOrganization   = "PLANETSCALE_ORG"
 	EnvAPIURL         = "PLANETSCALE_API_URL"
 )
+
+// DefaultAPIURL is the PlanetScale API's address, the api-url setting's
+// default (the client's own default is the same).
+const DefaultAPIURL = "https://api.planetscale.com"
 
 // DefaultTimeout is the default deadline of one check.
 const DefaultTimeout = 2 * time.Minute
@@ -39,8 +41,11 @@ type Config struct {
 	// APIURL is the validated API base URL.
 	APIURL string
 	// Timeout is one deadline for a check, retries included.
-	Timeout     time.Duration
-	Credentials planetscale.Credentials
+	Timeout time.Duration
+	// OAuth is true when the token is an OAuth access token rather than a
+	// service token: Explain then names the scope it needs instead of a
+	// grant. The token itself stays with the front end and its client.
+	OAuth bool
 }
 
 // ValidateName checks an organization or database name: the bare name as

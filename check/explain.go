@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
 // Setting names, in neutral terms, a setting a problem asks to change. Each
@@ -104,106 +101,115 @@ const TroubleshootingURL = "https://github.com/deploy-request-gate/deploy-reques
 func (p Problem) Help() string { return TroubleshootingURL + "#" + p.Code }
 
 // Explain turns an error from Check into a Problem that says what went
-// wrong and how to fix it. It never includes the token: the client's errors
-// do not carry it.
+// wrong and how to fix it. It branches on the error's Cause, AnswerError
+// and WaitError, never on a client's types or texts. It never includes the
+// token: the client's errors do not carry it.
 func Explain(err error, cfg Config) Problem {
 	p := explain(err, cfg)
-	if cfg.Credentials.OAuth && authProblem(err) {
+	if cfg.OAuth && authProblem(err) {
 		p.Fix += " With an OAuth token (pscale_oauth_…), the token needs the `read_deploy_requests` scope on the organization or database instead of a service token grant."
 	}
 	return p
 }
 
 func explain(err error, cfg Config) Problem {
-	var (
-		apiErr    *planetscale.APIError
-		netErr    *planetscale.NetworkError
-		gaveUp    *planetscale.GaveUpError
-		pagingErr *planetscale.PagingError
-	)
+	var gaveUp WaitError
 	org, db := cfg.Organization, cfg.Database
+	answer, code, status := apiAnswer(err)
 	switch {
-	case errors.As(err, &gaveUp) && gaveUp.Last == nil, errors.Is(err, planetscale.ErrNoAnswer):
+	case errors.Is(err, ErrNoAnswer):
 		return troubleshoot("no-answer", err,
 			fmt.Sprintf("No answer from the PlanetScale API at %s within the timeout (%s).", cfg.APIURL, cfg.Timeout),
 			"{rerun}, or raise {timeout}.")
-	case errors.As(err, &gaveUp) && gaveUp.Wait > 0:
+	case errors.As(err, &gaveUp) && gaveUp.AskedWait() > 0:
 		return troubleshoot("rate-limited", err,
 			fmt.Sprintf("The PlanetScale API asked the gate to wait %s (Retry-After) before trying again, longer than the time left within the timeout (%s).",
-				httpretry.FormatWait(gaveUp.Wait), cfg.Timeout),
+				FormatWait(gaveUp.AskedWait()), cfg.Timeout),
 			"{rerun} later, run fewer jobs with the same token at once, or raise {timeout} so the gate can wait longer.")
-	case errors.Is(err, planetscale.ErrListChanged):
+	case errors.Is(err, ErrListChanged):
 		return troubleshoot("list-changed", err,
 			"The list of deploy requests changed while the gate read it (consecutive reads disagreed, or a later page was refused after an earlier one was read), so the gate cannot show that it saw every open request.",
 			"{rerun} once deploy requests are no longer being opened, closed or approved; if it keeps happening, report it.")
-	case errors.Is(err, planetscale.ErrMalformedItem):
+	case errors.Is(err, ErrMalformedItem):
 		return troubleshoot("malformed-item", err,
 			"The PlanetScale API sent a deploy request the gate cannot read safely (a field missing, null, of the wrong type, repeated or spelt in another case), so it stopped rather than guess.",
-			"Check {api-url} (the default is "+planetscale.DefaultBaseURL+"); if it is PlanetScale itself, report the error below.")
-	case errors.As(err, &apiErr) && apiErr.StatusCode == 401:
+			"Check {api-url} (the default is "+DefaultAPIURL+"); if it is PlanetScale itself, report the error below.")
+	case code == 401:
 		return troubleshoot("unauthorized", err,
 			"PlanetScale rejected the service token (401 Unauthorized): it is wrong, expired or was deleted.",
 			"Create a service token under Settings → Service tokens in PlanetScale and store ID:TOKEN in the secret you pass as {service-token}.")
-	case errors.As(err, &apiErr) && apiErr.StatusCode == 403:
+	case code == 403:
 		return troubleshoot("forbidden", err,
 			fmt.Sprintf("PlanetScale refused the request (403 Forbidden): the service token may not read deploy requests of %q.", db),
 			fmt.Sprintf("Grant it `read_deploy_request` on database %q (Settings → Service tokens → the token → Database access).", db))
-	case errors.As(err, &apiErr) && apiErr.StatusCode == 404:
+	case code == 404:
 		return troubleshoot("not-found", err,
 			fmt.Sprintf("Organization %q or database %q not found, or the service token lacks `read_deploy_request` on %q (PlanetScale answers 404 for a missing grant, and also for a revoked or mistyped token).", org, db, db),
 			fmt.Sprintf("Check both names against the database's address, app.planetscale.com/%s/%s, check the token in {service-token}, and grant the token `read_deploy_request` on %q.", org, db, db))
-	case errors.As(err, &apiErr) && apiErr.StatusCode == 429:
+	case code == 429:
 		return troubleshoot("rate-limited", err,
 			"The PlanetScale API kept answering 429 Too Many Requests: its rate limit (600 requests a minute) was reached.",
 			"{rerun} later, run fewer jobs with the same token at once, or raise {timeout} so the gate can wait longer.")
-	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
+	case code >= 500:
 		return troubleshoot("server-error", err,
-			fmt.Sprintf("The PlanetScale API kept failing (%s).", apiErr.Status()),
+			fmt.Sprintf("The PlanetScale API kept failing (%s).", status),
 			"PlanetScale may be having trouble: {rerun} later (status: https://www.planetscalestatus.com).")
-	case errors.As(err, &apiErr):
+	case answer != nil:
 		return troubleshoot("rejected", err,
-			fmt.Sprintf("PlanetScale rejected the request (%s).", apiErr.Status()),
+			fmt.Sprintf("PlanetScale rejected the request (%s).", status),
 			"Check {branch} and {into-branch}.")
-	case errors.As(err, &netErr):
-		return explainNetwork(err, netErr, cfg)
-	case errors.Is(err, planetscale.ErrTruncated):
+	case errors.Is(err, ErrUntrustedCertificate):
+		return troubleshoot("untrusted-certificate", err,
+			fmt.Sprintf("The server at %s presented a TLS certificate that is not trusted, so the gate did not send the token there and did not retry.", cfg.APIURL),
+			"Check {api-url}. Behind a proxy that inspects TLS, add its CA certificate to the system's trusted certificates (or point SSL_CERT_FILE at it).")
+	case errors.Is(err, ErrUnreachable):
+		return troubleshoot("unreachable", err,
+			fmt.Sprintf("Could not reach the PlanetScale API at %s%s.", cfg.APIURL, unreachableBecause(err)),
+			"Check {api-url} and the runner's network (DNS, proxy, firewall), then {rerun}.")
+	case errors.Is(err, ErrCutOff):
 		return troubleshoot("cut-off", err,
 			fmt.Sprintf("The answers of the PlanetScale API at %s kept being cut off before their end, so the gate could not read the list.", cfg.APIURL),
 			"This is usually the network or a proxy in between: {rerun}; if it keeps happening, check the proxy or {api-url}.")
-	case errors.As(err, &pagingErr):
+	case errors.Is(err, ErrPaging):
 		return troubleshoot("paging", err,
 			"The PlanetScale API's pages did not add up, so the gate stopped rather than miss a deploy request.",
 			"{rerun}; if it happens again, report it.")
-	case errors.Is(err, planetscale.ErrUnexpectedResponse):
+	case errors.Is(err, ErrUnexpectedAnswer):
 		return troubleshoot("unexpected-answer", err,
 			fmt.Sprintf("The API at %s did not answer like the PlanetScale API.", cfg.APIURL),
-			fmt.Sprintf("Check {api-url} (the default is %s).", planetscale.DefaultBaseURL))
+			fmt.Sprintf("Check {api-url} (the default is %s).", DefaultAPIURL))
 	}
 	return troubleshoot("could-not-list", err, "The gate could not list the deploy requests.", "")
 }
 
-// unreachableBecause words the network failures whose cause the gate knows.
-var unreachableBecause = map[planetscale.NetworkKind]string{
-	planetscale.NetworkDNS:     ": its host name did not resolve",
-	planetscale.NetworkRefused: ": nothing accepted the connection there",
-	planetscale.NetworkReset:   ": the connection was closed before an answer, often by a proxy or firewall",
+// apiAnswer returns the API's answer in err, if any, with its status code
+// and text.
+func apiAnswer(err error) (answer AnswerError, code int, status string) {
+	if errors.As(err, &answer) {
+		code, status = answer.AnswerStatus()
+	}
+	return answer, code, status
 }
 
-// explainNetwork explains a request that got no answer: an untrusted
-// certificate (ErrTLS), or the API out of reach.
-func explainNetwork(err error, netErr *planetscale.NetworkError, cfg Config) Problem {
-	if netErr.Kind == planetscale.NetworkTLS {
-		return troubleshoot("untrusted-certificate", err,
-			fmt.Sprintf("The server at %s presented a TLS certificate that is not trusted, so the gate did not send the token there and did not retry.", cfg.APIURL),
-			"Check {api-url}. Behind a proxy that inspects TLS, add its CA certificate to the system's trusted certificates (or point SSL_CERT_FILE at it).")
+// unreachableBecause words why the API was out of reach, when err says.
+func unreachableBecause(err error) string {
+	for _, why := range []struct {
+		cause Cause
+		words string
+	}{
+		{ErrHostNotFound, ": its host name did not resolve"},
+		{ErrConnectionRefused, ": nothing accepted the connection there"},
+		{ErrConnectionReset, ": the connection was closed before an answer, often by a proxy or firewall"},
+	} {
+		if errors.Is(err, why.cause) {
+			return why.words
+		}
 	}
-	return troubleshoot("unreachable", err,
-		fmt.Sprintf("Could not reach the PlanetScale API at %s%s.", cfg.APIURL, unreachableBecause[netErr.Kind]),
-		"Check {api-url} and the runner's network (DNS, proxy, firewall), then {rerun}.")
+	return ""
 }
 
 // authProblem reports whether err is an answer about access (401 to 404).
 func authProblem(err error) bool {
-	var apiErr *planetscale.APIError
-	return !errors.Is(err, planetscale.ErrListChanged) && errors.As(err, &apiErr) && apiErr.StatusCode >= 401 && apiErr.StatusCode <= 404
+	_, code, _ := apiAnswer(err)
+	return !errors.Is(err, ErrListChanged) && code >= 401 && code <= 404
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
 // flagName words settings as a command line would.
@@ -20,6 +18,32 @@ func flagName(s Setting) string {
 	return "--" + string(s)
 }
 
+// answer is an API's answer with a status other than 2xx, as any Lister's
+// error may be.
+type answer struct {
+	code   int
+	status string
+}
+
+func (a *answer) Error() string { return "the API answered " + a.status }
+
+func (a *answer) AnswerStatus() (int, string) { return a.code, a.status }
+
+// gaveUp is a retry that gave up after err, or because the API asked to
+// wait longer than the time left.
+type gaveUp struct {
+	wait time.Duration
+	err  error
+}
+
+func (g *gaveUp) Error() string { return fmt.Sprintf("gave up: %v", g.err) }
+
+func (g *gaveUp) Unwrap() error { return g.err }
+
+func (g *gaveUp) AskedWait() time.Duration { return g.wait }
+
+// TestExplain words each cause, as a Lister's errors carry them; see
+// planetscale's TestExplain_ClientErrors for the client's own errors.
 func TestExplain(t *testing.T) {
 	t.Parallel()
 	cfg := Config{Organization: "acme", Database: "shop", APIURL: "https://api.planetscale.com", Timeout: 90 * time.Second}
@@ -31,43 +55,43 @@ func TestExplain(t *testing.T) {
 		want         []string
 		wantSettings []Setting
 	}{
-		{"unauthorized", wrap(&planetscale.APIError{StatusCode: 401, Code: "unauthorized"}), "unauthorized",
+		{"unauthorized", wrap(&answer{401, "401 Unauthorized"}), "unauthorized",
 			[]string{"401 Unauthorized", "wrong, expired or was deleted", "--service-token"}, []Setting{SettingServiceToken}},
-		{"forbidden", wrap(&planetscale.APIError{StatusCode: 403}), "forbidden",
+		{"forbidden", wrap(&answer{403, "403 Forbidden"}), "forbidden",
 			[]string{"403 Forbidden", "`read_deploy_request` on database \"shop\""}, nil},
-		{"not_found", wrap(&planetscale.APIError{StatusCode: 404, Code: "not_found", Message: "Not Found"}), "not-found",
+		{"not_found", wrap(&answer{404, "404 Not Found"}), "not-found",
 			[]string{`Organization "acme" or database "shop" not found`, "`read_deploy_request` on \"shop\"", "app.planetscale.com/acme/shop", "revoked or mistyped token"}, []Setting{SettingServiceToken}},
-		{"rate_limited_after_retries", wrap(&planetscale.GaveUpError{Attempts: 9, Last: &planetscale.APIError{StatusCode: 429}}), "rate-limited",
+		{"rate_limited_after_retries", wrap(&gaveUp{err: &answer{429, "429 Too Many Requests"}}), "rate-limited",
 			[]string{"429 Too Many Requests", "600 requests a minute", "Run it again later", "--timeout"}, []Setting{SettingTimeout}},
-		{"retry_after_too_long", wrap(&planetscale.GaveUpError{Attempts: 1, Wait: 99999 * time.Second, Last: &planetscale.APIError{StatusCode: 429}}), "rate-limited",
+		{"retry_after_too_long", wrap(&gaveUp{wait: 99999 * time.Second, err: &answer{429, "429 Too Many Requests"}}), "rate-limited",
 			[]string{"asked the gate to wait 27h46m39s"}, []Setting{SettingTimeout}},
-		{"server_error", wrap(&planetscale.GaveUpError{Attempts: 9, Last: &planetscale.APIError{StatusCode: 502, Message: "an HTML page instead of JSON: Bad Gateway"}}), "server-error",
+		{"server_error", wrap(&gaveUp{err: &answer{502, "502 Bad Gateway"}}), "server-error",
 			[]string{"kept failing (502 Bad Gateway)", "planetscalestatus.com"}, nil},
-		{"other_client_error", wrap(&planetscale.APIError{StatusCode: 422, Message: "bad branch"}), "rejected",
+		{"other_client_error", wrap(&answer{422, "422 Unprocessable Entity"}), "rejected",
 			[]string{"rejected the request (422 Unprocessable Entity)", "--branch and --into-branch"}, []Setting{SettingBranch, SettingIntoBranch}},
-		{"network", wrap(&planetscale.GaveUpError{Attempts: 3, Last: &planetscale.NetworkError{URL: "https://api.planetscale.com/v1/x", Err: errors.New("connection refused")}}), "unreachable",
+		{"network", wrap(&gaveUp{err: fmt.Errorf("dial: %w", ErrUnreachable)}), "unreachable",
 			[]string{"Could not reach the PlanetScale API at https://api.planetscale.com", "--api-url", "then run it again."}, []Setting{SettingAPIURL}},
-		{"no_answer_in_time", wrap(&planetscale.GaveUpError{Attempts: 1, Deadline: true}), "no-answer",
+		{"no_answer_in_time", wrap(ErrNoAnswer), "no-answer",
 			[]string{"No answer from the PlanetScale API at https://api.planetscale.com within the timeout (1m30s).", "Run it again, or raise --timeout."}, []Setting{SettingTimeout}},
-		{"paging", wrap(&planetscale.PagingError{Problem: "page 3 names next page 3, which does not advance"}), "paging",
+		{"paging", wrap(fmt.Errorf("page 3 names next page 3, which does not advance: %w", ErrPaging)), "paging",
 			[]string{"pages did not add up", "Run it again; if it happens again"}, nil},
-		{"unexpected_answer", wrap(fmt.Errorf("%w: an HTML page, not JSON", planetscale.ErrUnexpectedResponse)), "unexpected-answer",
-			[]string{"did not answer like the PlanetScale API", "--api-url", planetscale.DefaultBaseURL}, []Setting{SettingAPIURL}},
-		{"list_changed", wrap(&planetscale.PagingError{Problem: "the list kept changing", Err: planetscale.ErrListChanged}), "list-changed",
+		{"unexpected_answer", wrap(fmt.Errorf("%w: an HTML page, not JSON", ErrUnexpectedAnswer)), "unexpected-answer",
+			[]string{"did not answer like the PlanetScale API", "--api-url", DefaultAPIURL}, []Setting{SettingAPIURL}},
+		{"list_changed", wrap(fmt.Errorf("paging failed: %w", ErrListChanged)), "list-changed",
 			[]string{"changed while the gate read it", "Run it again once"}, nil},
-		{"not_found_on_a_later_page", &planetscale.PageError{Page: 2, Err: &planetscale.APIError{StatusCode: 404}}, "list-changed",
+		{"not_found_on_a_later_page", errors.Join(ErrListChanged, &answer{404, "404 Not Found"}), "list-changed",
 			[]string{"a later page was refused"}, nil},
-		{"malformed_item", wrap(&planetscale.PageError{Page: 1, Err: &planetscale.ItemError{Index: 3, Item: "deploy request", Problem: "no number"}}), "malformed-item",
+		{"malformed_item", wrap(fmt.Errorf("item 3 (deploy request): no number: %w", ErrMalformedItem)), "malformed-item",
 			[]string{"cannot read safely", "--api-url"}, []Setting{SettingAPIURL}},
-		{"untrusted_certificate", wrap(&planetscale.NetworkError{URL: "https://x", Kind: planetscale.NetworkTLS, Err: errors.New("x509: certificate signed by unknown authority")}), "untrusted-certificate",
+		{"untrusted_certificate", wrap(fmt.Errorf("x509: certificate signed by unknown authority: %w", ErrUntrustedCertificate)), "untrusted-certificate",
 			[]string{"not trusted", "did not retry"}, []Setting{SettingAPIURL}},
-		{"hung_server", wrap(&planetscale.GaveUpError{Attempts: 4, Deadline: true, Last: &planetscale.NetworkError{URL: "https://x", Kind: planetscale.NetworkTimeout, Err: errors.New("timeout")}}), "no-answer",
+		{"hung_server", wrap(&gaveUp{err: fmt.Errorf("timeout: %w", ErrNoAnswer)}), "no-answer",
 			[]string{"No answer from the PlanetScale API"}, []Setting{SettingTimeout}},
-		{"refused", wrap(&planetscale.GaveUpError{Attempts: 3, Last: &planetscale.NetworkError{URL: "https://x", Kind: planetscale.NetworkRefused, Err: errors.New("refused")}}), "unreachable",
+		{"refused", wrap(&gaveUp{err: ErrConnectionRefused}), "unreachable",
 			[]string{"nothing accepted the connection"}, []Setting{SettingAPIURL}},
-		{"dns", wrap(&planetscale.GaveUpError{Attempts: 3, Last: &planetscale.NetworkError{URL: "https://x", Kind: planetscale.NetworkDNS, Err: errors.New("no such host")}}), "unreachable",
+		{"dns", wrap(&gaveUp{err: ErrHostNotFound}), "unreachable",
 			[]string{"did not resolve"}, []Setting{SettingAPIURL}},
-		{"cut_off", wrap(&planetscale.GaveUpError{Attempts: 9, Last: fmt.Errorf("read answer: %w", planetscale.ErrTruncated)}), "cut-off",
+		{"cut_off", wrap(&gaveUp{err: fmt.Errorf("read answer: %w", ErrCutOff)}), "cut-off",
 			[]string{"kept being cut off"}, []Setting{SettingAPIURL}},
 		{"other", wrap(errors.New("something odd")), "could-not-list",
 			[]string{"could not list the deploy requests"}, nil},
@@ -102,8 +126,8 @@ func TestExplain(t *testing.T) {
 
 func TestExplain_OAuthHint(t *testing.T) {
 	t.Parallel()
-	cfg := Config{Organization: "acme", Database: "shop", Credentials: planetscale.Credentials{Secret: "pscale_oauth_x", OAuth: true}}
-	got := Explain(&planetscale.APIError{StatusCode: 404}, cfg).Words(flagName)
+	cfg := Config{Organization: "acme", Database: "shop", OAuth: true}
+	got := Explain(&answer{404, "404 Not Found"}, cfg).Words(flagName)
 	if !strings.Contains(got, "`read_deploy_requests` scope") {
 		t.Errorf("OAuth 404 lacks the scope hint: %q", got)
 	}

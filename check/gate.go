@@ -2,24 +2,37 @@ package check
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
-
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
-// Lister reads what the gate needs from PlanetScale.
+// Lister is what the gate reads through. Package planetscale's Client is
+// one; so can be anything else that knows a database's deploy requests.
+// Its errors say what went wrong by matching a Cause (and AnswerError,
+// WaitError) with errors.Is and errors.As, so that Explain can word them.
 type Lister interface {
-	// ListDeployRequests returns every deploy request that matches opts,
-	// over all pages, or an error: never a partial list.
-	ListDeployRequests(ctx context.Context, org, database string, opts planetscale.ListDeployRequestsOptions) ([]planetscale.DeployRequest, error)
-	// GetDatabase returns the database's settings.
-	GetDatabase(ctx context.Context, org, database string) (*planetscale.Database, error)
+	// OpenDeployRequests returns every open deploy request of the
+	// database that opts.Filter selects, over all pages, or an error:
+	// never a partial list.
+	OpenDeployRequests(ctx context.Context, org, database string, opts ListOptions) ([]DeployRequest, error)
+	// ApprovalRequired returns the database's setting that makes deploy
+	// requests wait for an approval (require_approval_for_deploy).
+	ApprovalRequired(ctx context.Context, org, database string) (bool, error)
 }
 
-var _ Lister = (*planetscale.Client)(nil)
+// ListOptions say which open deploy requests OpenDeployRequests returns
+// and how it reports its progress.
+type ListOptions struct {
+	// Filter selects the requests; a Lister may also leave the filtering to
+	// the gate, which checks again (see Evaluate).
+	Filter Filter
+	// FirstPage, when set, is called once, as soon as the list's first page
+	// has answered and before any other page is asked for, by a Lister that
+	// reads in pages; one that does not may never call it. Check starts the
+	// read of the database's setting then, beside the rest of the list.
+	FirstPage func()
+}
 
 // settingsTimeout bounds the optional read of the database settings.
 const settingsTimeout = 5 * time.Second
@@ -27,17 +40,14 @@ const settingsTimeout = 5 * time.Second
 // Check lists the open deploy requests cfg selects and decides. Beside the
 // listing it reads the database's require_approval_for_deploy setting,
 // starting once the listing's first page has answered (see
-// planetscale.ListTrace; after the listing for a Lister that does not
+// ListOptions.FirstPage; after the listing for a Lister that does not
 // report it), so that the list's first request always goes first. That
 // read is optional (a missing grant only leaves Verdict.ApprovalRequired
 // nil, with the reason in Verdict.SettingsErr). An error means the gate
 // could not decide: the caller fails closed. ctx bounds the whole check.
 func Check(ctx context.Context, l Lister, cfg Config) (Verdict, error) {
 	settings := newSettingsRead(ctx, l, cfg)
-	drs, err := l.ListDeployRequests(planetscale.WithListTrace(ctx, &planetscale.ListTrace{FirstPage: settings.start}),
-		cfg.Organization, cfg.Database, planetscale.ListDeployRequestsOptions{
-			State: "open", Branch: cfg.Filter.Branch, IntoBranch: cfg.Filter.IntoBranch,
-		})
+	drs, err := l.OpenDeployRequests(ctx, cfg.Organization, cfg.Database, ListOptions{Filter: cfg.Filter, FirstPage: settings.start})
 	if err != nil {
 		settings.stop()
 		return Verdict{Policy: cfg.FailOn}, err
@@ -95,13 +105,9 @@ func (r *settingsRead) stop() {
 func approvalRequired(ctx context.Context, l Lister, cfg Config) (*bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, settingsTimeout)
 	defer cancel()
-	db, err := l.GetDatabase(ctx, cfg.Organization, cfg.Database)
-	if err == nil && db == nil {
-		err = errors.New("no database in the answer")
-	}
+	required, err := l.ApprovalRequired(ctx, cfg.Organization, cfg.Database)
 	if err != nil {
 		return nil, fmt.Errorf("read the database settings: %w", err)
 	}
-	required := db.RequireApprovalForDeploy
 	return &required, nil
 }

@@ -11,9 +11,6 @@ import (
 	"strings"
 	"testing"
 	"unicode"
-
-	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
 // The repository's root, seen from this package's directory.
@@ -71,7 +68,7 @@ func TestREADME_DeploymentStateTable(t *testing.T) {
 }
 
 func evaluateOne(p Policy, state string, approved bool) bool {
-	v := Evaluate([]planetscale.DeployRequest{testkit.DR(1, state, approved)}, Filter{}, p)
+	v := Evaluate([]DeployRequest{openDR(1, state, approved)}, Filter{}, p)
 	return !v.Passed()
 }
 
@@ -107,11 +104,11 @@ func TestTroubleshooting_ScanFindsExplainCodes(t *testing.T) {
 	codes := problemCodes(t)
 	errs := []error{
 		errors.New("something else"),
-		&planetscale.APIError{StatusCode: 401},
-		&planetscale.APIError{StatusCode: 418},
-		&planetscale.GaveUpError{Attempts: 1, Deadline: true},
-		&planetscale.PagingError{Problem: "page 2 names next page 2"},
-		fmt.Errorf("%w: an HTML page", planetscale.ErrUnexpectedResponse),
+		&answer{401, "401 Unauthorized"},
+		&answer{418, "418 I'm a teapot"},
+		&gaveUp{err: ErrNoAnswer},
+		fmt.Errorf("page 2 names next page 2: %w", ErrPaging),
+		fmt.Errorf("%w: an HTML page", ErrUnexpectedAnswer),
 	}
 	for _, err := range errs {
 		if code := Explain(err, Config{}).Code; !slices.Contains(codes, code) {

@@ -3,8 +3,6 @@ package check
 import (
 	"slices"
 	"strings"
-
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
 // Filter selects deploy requests; empty fields match all.
@@ -15,13 +13,13 @@ type Filter struct {
 	IntoBranch string
 }
 
-func (f Filter) match(dr planetscale.DeployRequest) bool {
+func (f Filter) match(dr DeployRequest) bool {
 	return (f.Branch == "" || dr.Branch == f.Branch) && (f.IntoBranch == "" || dr.IntoBranch == f.IntoBranch)
 }
 
 // Entry is one matched deploy request and what the gate makes of it.
 type Entry struct {
-	DeployRequest planetscale.DeployRequest
+	DeployRequest DeployRequest
 	Stage         Stage
 	// KnownState is false when deployment_state is not one the API documents.
 	KnownState bool
@@ -98,10 +96,10 @@ func (v Verdict) UnknownStates() []string {
 // filter), and sorts by number. When one number comes twice, the stricter
 // reading wins: open if either copy is open, approved only if both are,
 // and not deployed if either copy is not. It has no side effects.
-func Evaluate(drs []planetscale.DeployRequest, f Filter, p Policy) Verdict {
+func Evaluate(drs []DeployRequest, f Filter, p Policy) Verdict {
 	v := Verdict{Policy: p, Listed: len(drs)}
 	byNumber := make(map[int]int, len(drs)) // number → index in kept
-	var kept []planetscale.DeployRequest
+	var kept []DeployRequest
 	for _, dr := range drs {
 		if !f.match(dr) {
 			continue
@@ -139,11 +137,11 @@ func Evaluate(drs []planetscale.DeployRequest, f Filter, p Policy) Verdict {
 	return v
 }
 
-func isClosed(dr planetscale.DeployRequest) bool { return strings.EqualFold(dr.State, "closed") }
+func isClosed(dr DeployRequest) bool { return strings.EqualFold(dr.State, "closed") }
 
 // stricter merges two copies of one deploy request into the reading that
 // blocks the most.
-func stricter(a, b planetscale.DeployRequest) planetscale.DeployRequest {
+func stricter(a, b DeployRequest) DeployRequest {
 	out := a
 	if isClosed(a) && !isClosed(b) {
 		out = b

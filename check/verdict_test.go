@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"testing"
-
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
 // decision is what Evaluate decided about one deploy request.
@@ -16,9 +14,9 @@ type decision struct {
 }
 
 // decide evaluates dr alone under p: the verdict and its one decision.
-func decide(t *testing.T, dr planetscale.DeployRequest, p Policy) (Verdict, decision) {
+func decide(t *testing.T, dr DeployRequest, p Policy) (Verdict, decision) {
 	t.Helper()
-	v := Evaluate([]planetscale.DeployRequest{dr}, Filter{}, p)
+	v := Evaluate([]DeployRequest{dr}, Filter{}, p)
 	if len(v.Matched) != 1 {
 		t.Fatalf("got %d matched, want 1", len(v.Matched))
 	}
@@ -27,13 +25,13 @@ func decide(t *testing.T, dr planetscale.DeployRequest, p Policy) (Verdict, deci
 }
 
 // openDR is open deploy request #n in state, approved or not.
-func openDR(n int, state string, approved bool) planetscale.DeployRequest {
-	return planetscale.DeployRequest{Number: n, State: "open", DeploymentState: state, Approved: approved}
+func openDR(n int, state string, approved bool) DeployRequest {
+	return DeployRequest{Number: n, State: "open", DeploymentState: state, Approved: approved}
 }
 
 // closedDR is closed deploy request #n in state.
-func closedDR(n int, state string) planetscale.DeployRequest {
-	return planetscale.DeployRequest{Number: n, State: "closed", DeploymentState: state}
+func closedDR(n int, state string) DeployRequest {
+	return DeployRequest{Number: n, State: "closed", DeploymentState: state}
 }
 
 // TestEvaluateEveryState decides every documented deployment_state, approved
@@ -167,7 +165,7 @@ func TestEvaluate_UnknownState(t *testing.T) {
 
 func TestUnknownStates_SortedAndUnique(t *testing.T) {
 	t.Parallel()
-	drs := []planetscale.DeployRequest{
+	drs := []DeployRequest{
 		openDR(1, "zeta", false), openDR(2, "ready", false), openDR(3, "alpha", false),
 		openDR(4, "zeta", false), openDR(5, "", false), closedDR(6, "closed_only"),
 	}
@@ -188,7 +186,7 @@ func numbersOf(entries []Entry) []int {
 
 func TestEvaluate_Selection(t *testing.T) {
 	t.Parallel()
-	drs := []planetscale.DeployRequest{
+	drs := []DeployRequest{
 		{Number: 9, Branch: "feat", IntoBranch: "main", State: "open", DeploymentState: "ready"},
 		{Number: 3, Branch: "feat", IntoBranch: "staging", State: "open", DeploymentState: "ready", Approved: true},
 		{Number: 5, Branch: "other", IntoBranch: "main", State: "open", DeploymentState: "complete"},
@@ -244,25 +242,25 @@ func TestEvaluate_Selection(t *testing.T) {
 func TestEvaluate_DuplicateStricterWins(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
-		drs            []planetscale.DeployRequest
+		drs            []DeployRequest
 		wantBlocking   bool
 		wantState      string
 		wantApprovedN  int
 		wantUnapproved int
 	}{
-		"approved_then_unapproved": {[]planetscale.DeployRequest{
+		"approved_then_unapproved": {[]DeployRequest{
 			{Number: 4, Branch: "first", State: "open", DeploymentState: "ready", Approved: true},
 			{Number: 4, Branch: "second", State: "open", DeploymentState: "ready"},
 		}, true, "ready", 0, 1},
-		"unapproved_then_approved": {[]planetscale.DeployRequest{
+		"unapproved_then_approved": {[]DeployRequest{
 			{Number: 4, Branch: "first", State: "open", DeploymentState: "ready"},
 			{Number: 4, Branch: "second", State: "open", DeploymentState: "ready", Approved: true},
 			{Number: 4, Branch: "third", State: "open", DeploymentState: "ready"},
 		}, true, "ready", 0, 1},
-		"applied_then_not_deployed": {[]planetscale.DeployRequest{
+		"applied_then_not_deployed": {[]DeployRequest{
 			openDR(4, "complete", false), openDR(4, "ready", false),
 		}, true, "ready", 0, 1},
-		"identical_approved": {[]planetscale.DeployRequest{
+		"identical_approved": {[]DeployRequest{
 			openDR(4, "ready", true), openDR(4, "ready", true),
 		}, false, "ready", 1, 0},
 	}
@@ -287,7 +285,7 @@ func TestEvaluate_DuplicateStricterWins(t *testing.T) {
 // not stop its open copy from counting.
 func TestEvaluate_ClosedDuplicateDoesNotHideOpen(t *testing.T) {
 	t.Parallel()
-	drs := []planetscale.DeployRequest{
+	drs := []DeployRequest{
 		closedDR(4, "complete"), openDR(4, "ready", false),
 	}
 	v := Evaluate(drs, Filter{}, FailOnUnapproved)
@@ -298,7 +296,7 @@ func TestEvaluate_ClosedDuplicateDoesNotHideOpen(t *testing.T) {
 
 func TestEvaluate_SortsManyByNumber(t *testing.T) {
 	t.Parallel()
-	var drs []planetscale.DeployRequest
+	var drs []DeployRequest
 	for i := range 500 {
 		n := (i*7919)%500 + 1 // a permutation of 1..500
 		drs = append(drs, openDR(n, "ready", n%3 == 0))
@@ -324,7 +322,7 @@ func TestEvaluate_SortsManyByNumber(t *testing.T) {
 // included; unapproved counts only those not deployed and not approved.
 func TestEvaluate_Counts(t *testing.T) {
 	t.Parallel()
-	drs := []planetscale.DeployRequest{
+	drs := []DeployRequest{
 		openDR(1, "complete", true), openDR(2, "complete", false),
 		openDR(3, "ready", true), openDR(4, "ready", false),
 		openDR(5, "no_changes", false), openDR(6, "error", false),
@@ -350,7 +348,7 @@ func TestEvaluate_Counts(t *testing.T) {
 // know behaves like unapproved.
 func TestEvaluate_InvalidPolicyFailsClosed(t *testing.T) {
 	t.Parallel()
-	drs := []planetscale.DeployRequest{
+	drs := []DeployRequest{
 		openDR(1, "ready", false), openDR(2, "ready", true), openDR(3, "complete", false),
 	}
 	for _, p := range []Policy{"", "bogus", "NEVER", "Never"} {
@@ -369,7 +367,7 @@ func TestEvaluate_InvalidPolicyFailsClosed(t *testing.T) {
 
 func TestEvaluate_Empty(t *testing.T) {
 	t.Parallel()
-	for _, drs := range [][]planetscale.DeployRequest{nil, {}} {
+	for _, drs := range [][]DeployRequest{nil, {}} {
 		v := Evaluate(drs, Filter{}, FailOnUndeployed)
 		if !v.Passed() || len(v.Matched) != 0 || v.Approved != 0 || v.Unapproved != 0 {
 			t.Errorf("Evaluate(%v) = %+v, want an empty passing verdict", drs, v)
@@ -380,7 +378,7 @@ func TestEvaluate_Empty(t *testing.T) {
 // TestEvaluateDoesNotModifyInput: Evaluate is pure.
 func TestEvaluate_DoesNotModifyInput(t *testing.T) {
 	t.Parallel()
-	drs := []planetscale.DeployRequest{
+	drs := []DeployRequest{
 		openDR(3, "ready", false), openDR(1, "ready", false), closedDR(2, "ready"),
 	}
 	before := slices.Clone(drs)

@@ -6,21 +6,18 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
 // scriptedLister answers each listing with the next of its answers, and
 // the last one from then on.
 type scriptedLister struct {
 	mu      sync.Mutex
-	answers [][]planetscale.DeployRequest
+	answers [][]DeployRequest
 	errs    []error
 	calls   int
 }
 
-func (s *scriptedLister) ListDeployRequests(context.Context, string, string, planetscale.ListDeployRequestsOptions) ([]planetscale.DeployRequest, error) {
+func (s *scriptedLister) OpenDeployRequests(context.Context, string, string, ListOptions) ([]DeployRequest, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i := min(s.calls, len(s.answers)-1)
@@ -32,14 +29,14 @@ func (s *scriptedLister) ListDeployRequests(context.Context, string, string, pla
 	return s.answers[i], err
 }
 
-func (s *scriptedLister) GetDatabase(context.Context, string, string) (*planetscale.Database, error) {
-	return &planetscale.Database{RequireApprovalForDeploy: true}, nil
+func (s *scriptedLister) ApprovalRequired(context.Context, string, string) (bool, error) {
+	return true, nil
 }
 
 func TestWait(t *testing.T) {
 	t.Parallel()
-	blocked := []planetscale.DeployRequest{testkit.DR(1, "ready", false)}
-	approved := []planetscale.DeployRequest{testkit.DR(1, "ready", true)}
+	blocked := []DeployRequest{featureDR(1, "ready", false)}
+	approved := []DeployRequest{featureDR(1, "ready", true)}
 	cfg := Config{Organization: "acme", Database: "shop", FailOn: FailOnUnapproved, Timeout: time.Minute}
 	tests := []struct {
 		name       string
@@ -50,13 +47,13 @@ func TestWait(t *testing.T) {
 		wantCalls  int
 		wantRounds int
 	}{
-		{"passes_once_approved", &scriptedLister{answers: [][]planetscale.DeployRequest{blocked, blocked, approved}},
+		{"passes_once_approved", &scriptedLister{answers: [][]DeployRequest{blocked, blocked, approved}},
 			WaitOptions{For: time.Hour, Interval: time.Millisecond}, true, false, 3, 2},
-		{"no_wait_checks_once", &scriptedLister{answers: [][]planetscale.DeployRequest{blocked, approved}},
+		{"no_wait_checks_once", &scriptedLister{answers: [][]DeployRequest{blocked, approved}},
 			WaitOptions{}, false, false, 1, 0},
-		{"ends_when_the_next_check_would_be_too_late", &scriptedLister{answers: [][]planetscale.DeployRequest{blocked}},
+		{"ends_when_the_next_check_would_be_too_late", &scriptedLister{answers: [][]DeployRequest{blocked}},
 			WaitOptions{For: time.Millisecond, Interval: time.Hour}, false, false, 1, 0},
-		{"an_error_ends_the_wait", &scriptedLister{answers: [][]planetscale.DeployRequest{blocked, nil}, errs: []error{nil, errors.New("boom")}},
+		{"an_error_ends_the_wait", &scriptedLister{answers: [][]DeployRequest{blocked, nil}, errs: []error{nil, errors.New("boom")}},
 			WaitOptions{For: time.Hour, Interval: time.Millisecond}, false, true, 2, 1},
 	}
 	for _, tt := range tests {
@@ -84,7 +81,7 @@ func TestWait(t *testing.T) {
 	t.Run("cancel_ends_the_wait", func(t *testing.T) {
 		t.Parallel()
 		ctx, cancel := context.WithCancel(t.Context())
-		l := &scriptedLister{answers: [][]planetscale.DeployRequest{blocked}}
+		l := &scriptedLister{answers: [][]DeployRequest{blocked}}
 		_, err := Wait(ctx, l, cfg, WaitOptions{For: time.Hour, Interval: time.Minute, Round: func(int, Verdict, time.Time) { cancel() }})
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want context.Canceled", err)

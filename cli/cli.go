@@ -1,7 +1,8 @@
-// Package cli is the command line: with no arguments the binary is the
-// GitHub Action; with a command it is a tool for people at a terminal and
-// for CI systems other than GitHub. One table (commands.go) defines the
-// commands and their flags.
+// Package cli is the command line: the binary with a command is a tool for
+// people at a terminal and for CI systems other than GitHub (with no
+// arguments main runs the GitHub Action, package action, instead). One table
+// (commands.go) defines the commands and their flags. It knows nothing of
+// the action: the demo plays it through Env.Action, which main injects.
 package cli
 
 import (
@@ -15,7 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/deploy-request-gate/deploy-request-gate/action"
 	"github.com/deploy-request-gate/deploy-request-gate/buildinfo"
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
@@ -41,6 +41,11 @@ type Env struct {
 	// Now returns the current time (default time.Now); ages are measured
 	// from it.
 	Now func() time.Time
+	// Action runs the GitHub Action once, with getenv as the runner's
+	// environment and stdout as the step log, and returns its exit status
+	// (ExitOK: pass, ExitFail: fail, ExitError: could not decide). main
+	// injects it; the demo plays the action through it.
+	Action func(ctx context.Context, getenv func(string) string, stdout io.Writer, userAgent string) int
 }
 
 func (env Env) now() time.Time {
@@ -66,14 +71,10 @@ func (env Env) version() string {
 
 func userAgent(env Env) string { return "deploy-request-gate/" + env.version() }
 
-// Main runs the binary: no arguments runs the GitHub Action (inputs from
-// INPUT_* variables); otherwise the first word that is not a flag names a
+// Main runs a command line: the first word that is not a flag names a
 // command (flags may stand before it, as with pscale). It returns the exit
 // status.
 func Main(ctx context.Context, args []string, env Env) int {
-	if len(args) == 0 {
-		return action.Main(ctx, action.Options{Getenv: env.Getenv, Stdout: env.Stdout, UserAgent: userAgent(env)})
-	}
 	stderr := &printer{w: env.Stderr, redactor: argsRedactor(args, env)}
 	i := commandIndex(args)
 	if i < 0 {

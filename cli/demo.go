@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/deploy-request-gate/deploy-request-gate/action"
 	"github.com/deploy-request-gate/deploy-request-gate/runnersim"
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
@@ -33,6 +33,9 @@ func demoSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 }
 
 func demo(ctx context.Context, env Env, scenario string, flags map[string]string) error {
+	if env.Action == nil {
+		return errors.New("the demo plays the GitHub Action, which main did not hand to the command line")
+	}
 	if scenario == demoPRScenario {
 		return demoPullRequest(ctx, env)
 	}
@@ -83,7 +86,7 @@ func demo(ctx context.Context, env Env, scenario string, flags map[string]string
 	}
 
 	section(out, "Step log (as the runner shows it: ::add-mask:: values print as ***)")
-	result := demoRun(ctx, env, runner)
+	code := demoRun(ctx, env, runner)
 
 	section(out, "Step outputs (GITHUB_OUTPUT)")
 	outputs, err := runner.Outputs()
@@ -97,12 +100,12 @@ func demo(ctx context.Context, env Env, scenario string, flags map[string]string
 	summary, _ := runner.Summary()
 	fmt.Fprint(out, summary)
 
-	verdict := map[action.Result]string{
-		action.ResultPass:  "the step passes: the pull request check goes green",
-		action.ResultFail:  "the step fails: the pull request check stays red while deploy requests block",
-		action.ResultError: "the step fails closed: the gate could not decide",
-	}[result]
-	section(out, fmt.Sprintf("Exit status %d: %s", result.ExitCode(), verdict))
+	verdict := map[int]string{
+		ExitOK:    "the step passes: the pull request check goes green",
+		ExitFail:  "the step fails: the pull request check stays red while deploy requests block",
+		ExitError: "the step fails closed: the gate could not decide",
+	}[code]
+	section(out, fmt.Sprintf("Exit status %d: %s", code, verdict))
 	var others []string
 	for _, n := range sandbox.ScenarioNames() {
 		if n != sc.Name {
@@ -129,13 +132,14 @@ func demoRunner(event, payload string) (runner *runnersim.Runner, cleanup func()
 	return runner, cleanup, nil
 }
 
-// demoRun runs the action once in runner, its step log printed with the
-// runner's masking.
-func demoRun(ctx context.Context, env Env, runner *runnersim.Runner) action.Result {
+// demoRun runs the action once in runner (env.Action, which main
+// injects), its step log printed with the runner's masking, and returns
+// its exit status.
+func demoRun(ctx context.Context, env Env, runner *runnersim.Runner) int {
 	log := runnersim.NewMaskingWriter(env.Stdout)
-	result := action.Run(ctx, action.Options{Getenv: runner.Getenv, Stdout: log, UserAgent: userAgent(env) + " (demo)"})
+	code := env.Action(ctx, runner.Getenv, log, userAgent(env)+" (demo)")
 	log.Flush()
-	return result
+	return code
 }
 
 func section(w io.Writer, title string) {

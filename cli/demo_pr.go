@@ -101,8 +101,8 @@ func demoStep(ctx context.Context, env Env, event, payload string, inputs map[st
 	} {
 		runner.Set(k, v)
 	}
-	result := demoRun(ctx, env, runner)
-	fmt.Fprintf(env.Stdout, "→ exit status %d (%s)\n", result.ExitCode(), result)
+	code := demoRun(ctx, env, runner)
+	fmt.Fprintf(env.Stdout, "→ exit status %d (%s)\n", code, map[int]string{ExitOK: "pass", ExitFail: "fail", ExitError: "error"}[code])
 	return nil
 }
 

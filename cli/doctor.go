@@ -236,7 +236,7 @@ func (d *doctor) databaseReads(ctx context.Context) {
 			"with --fail-on unapproved the gate blocks every request not yet deployed.", db),
 			"turn on \"Require administrator approval for deploy requests\" in the database settings, approve each request, or use --fail-on undeployed")
 	}
-	drs, err := d.c.ListDeployRequests(ctx, s.cfg.Organization, db, planetscale.ListDeployRequestsOptions{State: "open"})
+	drs, err := d.c.OpenDeployRequests(ctx, s.cfg.Organization, db, check.ListOptions{})
 	if err != nil {
 		d.add("deploy-requests", "problem", d.failedRead("list the deploy requests of "+where, "read_deploy_request", err), s.grantFix("read_deploy_request", db))
 		return

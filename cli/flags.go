@@ -116,7 +116,7 @@ func (s *session) resolve(f *commonFlags, words []string) []string {
 			problems = append(problems, msg)
 		}
 	}
-	s.cfg.Credentials = creds
+	s.cfg.OAuth = creds.OAuth
 	return problems
 }
 

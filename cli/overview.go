@@ -60,7 +60,7 @@ type dbOverview struct {
 	db          planetscale.Database
 	branches    []planetscale.Branch
 	branchesErr error
-	open        []planetscale.DeployRequest
+	open        []check.DeployRequest
 	openErr     error
 	verdict     check.Verdict
 }
@@ -87,7 +87,7 @@ func readDatabases(ctx context.Context, c *planetscale.Client, org string, dbs [
 			defer func() { <-sem }()
 			o := dbOverview{db: db}
 			o.branches, o.branchesErr = c.ListBranches(ctx, org, db.Name)
-			o.open, o.openErr = c.ListDeployRequests(ctx, org, db.Name, planetscale.ListDeployRequestsOptions{State: "open"})
+			o.open, o.openErr = c.OpenDeployRequests(ctx, org, db.Name, check.ListOptions{})
 			o.verdict = check.Evaluate(o.open, check.Filter{}, check.FailOnUnapproved)
 			out[i] = o
 		})
@@ -198,12 +198,12 @@ func branchSummary(branches []planetscale.Branch) string {
 // the numbers of the open requests that are not approved. A list the token
 // cannot read is null, with the error beside it.
 type overviewJSON struct {
-	Database            json.RawMessage             `json:"database"`
-	Branches            []json.RawMessage           `json:"branches"`
-	BranchesError       string                      `json:"branches_error,omitempty"`
-	OpenDeployRequests  []planetscale.DeployRequest `json:"open_deploy_requests"`
-	DeployRequestsError string                      `json:"deploy_requests_error,omitempty"`
-	NeedApproval        []int                       `json:"need_approval"`
+	Database            json.RawMessage       `json:"database"`
+	Branches            []json.RawMessage     `json:"branches"`
+	BranchesError       string                `json:"branches_error,omitempty"`
+	OpenDeployRequests  []check.DeployRequest `json:"open_deploy_requests"`
+	DeployRequestsError string                `json:"deploy_requests_error,omitempty"`
+	NeedApproval        []int                 `json:"need_approval"`
 }
 
 func overviewJSONOf(all []dbOverview) []overviewJSON {

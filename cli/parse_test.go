@@ -181,3 +181,18 @@ func TestMain_version(t *testing.T) {
 		}
 	}
 }
+
+// TestMain_noArgumentsIsNoCommand: the command line without a command asks
+// for one (main runs the GitHub Action instead, before the command line),
+// and the demo says so when main gave it no action to play.
+func TestMain_noArgumentsIsNoCommand(t *testing.T) {
+	t.Parallel()
+	r := runCLI(t, nil)
+	if r.code != ExitError || !strings.Contains(r.stderr, "no command given") || r.stdout != "" {
+		t.Errorf("no arguments: exit %d, stdout %q, stderr %q; want 2 and \"no command given\"", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(t, nil, "demo")
+	if r.code != ExitError || !strings.Contains(r.stderr, "the demo plays the GitHub Action, which main did not hand to the command line") {
+		t.Errorf("demo without an action: exit %d, stdout %q, stderr %q; want 2 and why", r.code, r.stdout, r.stderr)
+	}
+}

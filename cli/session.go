@@ -77,7 +77,7 @@ func (s *session) client() (*planetscale.Client, error) {
 	c, err := planetscale.NewClient(
 		planetscale.WithBaseURL(s.cfg.APIURL),
 		planetscale.WithPageConcurrency(planetscale.MaxPageConcurrency),
-		planetscale.WithCredentials(s.cfg.Credentials),
+		planetscale.WithCredentials(s.creds),
 		planetscale.WithUserAgent(userAgent(s.env)),
 		planetscale.WithRetryNotify(func(e planetscale.RetryEvent) {
 			s.stderr.printf("%s\n", wrap(fmt.Sprintf("PlanetScale API: attempt %d failed (%s); retrying in %s", e.Attempt, e.Err, e.Wait.Round(10*time.Millisecond)), s.width(), "  "))

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/report"
 )
 
@@ -83,7 +82,7 @@ type checkedEntry struct {
 	NeedsApproval bool   `json:"needs_approval"`
 	// DeployRequest holds the fields the gate decoded (the whole API object
 	// is what deploy-requests --format json prints).
-	DeployRequest planetscale.DeployRequest `json:"deploy_request"`
+	DeployRequest check.DeployRequest `json:"deploy_request"`
 }
 
 func newVerdictJSON(v check.Verdict, cfg check.Config) verdictJSON {

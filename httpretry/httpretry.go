@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/sethvargo/go-retry"
 )
 
@@ -147,14 +148,18 @@ func (e *GaveUpError) Unwrap() error {
 	return e.Last
 }
 
+// Is matches the gate's check.ErrNoAnswer when no attempt ended before the
+// deadline.
+func (e *GaveUpError) Is(target error) bool { return target == check.ErrNoAnswer && e.Last == nil }
+
+// AskedWait is Wait: the wait the server asked for when it was longer than
+// the time left, else 0 (see check.WaitError).
+func (e *GaveUpError) AskedWait() time.Duration { return e.Wait }
+
 // FormatWait writes a wait the way a person reads it: "45s", "2m30s",
-// "27h46m39s" (whole seconds; under a second in milliseconds).
-func FormatWait(d time.Duration) string {
-	if d < time.Second {
-		return d.Round(time.Millisecond).String()
-	}
-	return d.Round(time.Second).String()
-}
+// "27h46m39s" (whole seconds; under a second in milliseconds). It is
+// check.FormatWait, the gate's wording of a wait.
+func FormatWait(d time.Duration) string { return check.FormatWait(d) }
 
 // Do runs attempt until it returns nil or an error not marked Retryable,
 // the retries run out, or the next wait would pass ctx's deadline. Each

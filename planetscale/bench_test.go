@@ -74,7 +74,11 @@ func benchDecide(b *testing.B, c *planetscale.Client, cfg check.Config, once boo
 		if err != nil {
 			return err
 		}
-		v = check.Evaluate(drs, cfg.Filter, cfg.FailOn)
+		gate := make([]check.DeployRequest, len(drs))
+		for i, dr := range drs {
+			gate[i] = dr.Gate()
+		}
+		v = check.Evaluate(gate, cfg.Filter, cfg.FailOn)
 	} else {
 		var err error
 		if v, err = check.Check(b.Context(), c, cfg); err != nil {

@@ -5,13 +5,22 @@
 // can explain.
 //
 // One file per job: options.go (Option, in any order), client.go (Client,
-// NewClient, get), baseurl.go (the API address and paths), request.go (one
-// attempt: send, read within a size cap, decode, classify), retry.go (the
-// retry policy, Retry-After), errors.go and network.go (the error types),
-// auth.go (credentials), paging*.go and decode_*.go (list walks, strict
-// decoding), resource.go (reading one object) and one file per resource.
+// NewClient, get), baseurl.go (the API address and paths), request.go and
+// response_body.go (one attempt: send, read within a size cap, decode,
+// classify), retry.go (the retry policy, Retry-After), limiter.go (the
+// client-wide rate budget), errors.go, network.go and paging_errors.go (the
+// error types), auth.go (credentials), paging.go (ListAll: whole and
+// consistent list reads), paging_walk.go, paging_page.go,
+// paging_concurrent.go, paging_totals.go and paging_trace.go (one walk over
+// the pages, one page, pages read concurrently, the reported totals,
+// ListTrace), consistent_read.go (comparing two walks), decode_*.go (strict
+// decoding), resource.go (reading one object), one file per resource
+// (organizations.go, databases.go, branches.go, deploy_requests.go,
+// deploy_request_get.go), and gate.go, the adapter to the gate: the Client
+// is a check.Lister and the errors match check's causes.
 //
-// Callers branch on errors with errors.Is and errors.As, never on texts:
+// Callers branch on errors with errors.Is and errors.As, never on texts
+// (the gate does so on the check.Cause values these errors also match):
 //
 //   - *APIError: a non-2xx answer; it matches ErrUnauthorized (401),
 //     ErrForbidden (403), ErrNotFound (404, also a missing grant),
@@ -30,5 +39,7 @@
 // transport and TLS errors) passes through package sanitize when the error
 // is built, and no error holds a secret.
 //
-// It knows nothing about GitHub; the gate in package check builds on it.
+// It knows nothing about GitHub. It implements what the gate (package
+// check, which imports no client) reads through; the front ends hand the
+// Client to check.Check.
 package planetscale

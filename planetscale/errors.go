@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
@@ -31,13 +32,13 @@ var (
 	// (an HTML page, a redirect, a body over the size cap, JSON of the wrong
 	// shape), which usually means the base URL points somewhere else.
 	// Never retried.
-	ErrUnexpectedResponse = errors.New("unexpected answer")
+	ErrUnexpectedResponse = newSentinel("unexpected answer", check.ErrUnexpectedAnswer)
 )
 
 // ErrTruncated: a 2xx answer ended before its JSON did (the connection was
 // cut mid-body, or the body was short); such a failure is retried, and
 // comes back inside a *GaveUpError when the retries run out.
-var ErrTruncated = errors.New("the answer was cut off before its end")
+var ErrTruncated = newSentinel("the answer was cut off before its end", check.ErrCutOff)
 
 // APIError is a non-2xx answer from the PlanetScale API. Code and Message
 // come from the answer's body, cut to one line of at most 200 characters

@@ -100,7 +100,8 @@ func (e *NetworkError) Error() string {
 
 func (e *NetworkError) Unwrap() error { return e.Err }
 
-// Is matches ErrNoAnswer and ErrTLS by the error's Kind.
+// Is matches ErrNoAnswer and ErrTLS, and the gate's causes (see gate.go),
+// by the error's Kind.
 func (e *NetworkError) Is(target error) bool {
 	switch target {
 	case ErrNoAnswer:
@@ -108,7 +109,7 @@ func (e *NetworkError) Is(target error) bool {
 	case ErrTLS:
 		return e.Kind == NetworkTLS
 	}
-	return false
+	return e.Kind.matchesCause(target)
 }
 
 // newNetworkError classifies a transport error for the request to u.

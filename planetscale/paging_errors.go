@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
@@ -17,7 +18,7 @@ var (
 	// nothing about missing grants. Such a *PageError also matches
 	// ErrNotFound, ErrUnauthorized or ErrForbidden: check ErrListChanged
 	// first.
-	ErrListChanged = errors.New("the list kept changing while it was read")
+	ErrListChanged = newSentinel("the list kept changing while it was read", check.ErrListChanged)
 	// ErrMalformedItem: an item of a list lacks a field it must have, holds
 	// one of the wrong type, repeats a key, or spells a field's name in
 	// another case. An *ItemError carries it.
@@ -35,6 +36,9 @@ type PagingError struct {
 func (e *PagingError) Error() string { return "paging failed: " + e.Problem }
 
 func (e *PagingError) Unwrap() error { return e.Err }
+
+// Is matches the gate's check.ErrPaging.
+func (e *PagingError) Is(target error) bool { return target == check.ErrPaging }
 
 // PageError is the failure of one page of a list walk: its request failed
 // (Err is then an *APIError, a *GaveUpError, a *NetworkError...), its
@@ -63,7 +67,7 @@ func (e *PageError) Unwrap() error { return e.Err }
 // any page of a second read): the list or the access to it changed during
 // the read, which says nothing about the grants the gate asks for.
 func (e *PageError) Is(target error) bool {
-	return target == ErrListChanged && (e.Page > 1 || e.Walk > 1) &&
+	return (target == ErrListChanged || target == check.ErrListChanged) && (e.Page > 1 || e.Walk > 1) &&
 		(errors.Is(e.Err, ErrNotFound) || errors.Is(e.Err, ErrUnauthorized) || errors.Is(e.Err, ErrForbidden))
 }
 
@@ -83,7 +87,9 @@ func (e *ItemError) Error() string {
 	return fmt.Sprintf("item %d (%s): %s", e.Index, e.Item, e.Problem)
 }
 
-func (e *ItemError) Is(target error) bool { return target == ErrMalformedItem }
+func (e *ItemError) Is(target error) bool {
+	return target == ErrMalformedItem || target == check.ErrMalformedItem
+}
 
 // itemName names an item in messages: "deploy request #12"; keys may come
 // from outside, so they are made one clean line.

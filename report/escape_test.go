@@ -7,7 +7,6 @@ import (
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
 
 func TestEscapeWithCode(t *testing.T) {
@@ -210,7 +209,7 @@ func TestMarkdown_stripsControlAndBidi(t *testing.T) {
 		dr.Branch = branch
 		dr.HTMLURL = "https://app.planetscale.com/acme/shop/deploy-requests/1?b=" + string(r)
 		rep := Report{Organization: "acme", Database: "shop" + string(r), Now: testkit.Now, Filter: check.Filter{Branch: branch}}
-		v := check.Evaluate([]planetscale.DeployRequest{dr}, check.Filter{}, check.FailOnUnapproved)
+		v := check.Evaluate([]check.DeployRequest{dr}, check.Filter{}, check.FailOnUnapproved)
 		outs := map[string]string{
 			"summary": Markdown(v, rep),
 			"failure": FailureMarkdown(Failure{Lead: "branch `" + branch + "` in " + branch, Error: branch}, rep),

@@ -5,14 +5,13 @@ import (
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
 func TestMarkdown_Golden(t *testing.T) {
 	t.Parallel()
 	notRequired := false
-	drs := []planetscale.DeployRequest{
+	drs := []check.DeployRequest{
 		testkit.DR(105, "ready", false), testkit.DR(114, "pending", false), testkit.DR(7, "ready", true),
 		testkit.DR(9, "complete", false), testkit.DR(11, "no_changes", false), testkit.DR(12, "frobnicating", true),
 	}
@@ -21,7 +20,7 @@ func TestMarkdown_Golden(t *testing.T) {
 	tests := []struct {
 		name   string
 		policy check.Policy
-		drs    []planetscale.DeployRequest
+		drs    []check.DeployRequest
 		edit   func(*check.Verdict, *Report)
 	}{
 		{"fail_unapproved.md", check.FailOnUnapproved, drs, nil},

@@ -10,7 +10,6 @@ import (
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
@@ -40,7 +39,7 @@ func FuzzMarkdown(f *testing.F) {
 		if many {
 			n = 60 // enough rows to overflow the smaller limits
 		}
-		drs := make([]planetscale.DeployRequest, n)
+		drs := make([]check.DeployRequest, n)
 		for i := range drs {
 			d := testkit.DR(i+1, state, i%2 == 0)
 			d.Branch, d.IntoBranch, d.HTMLURL = branch+strings.Repeat("|", i%3), into, link
@@ -101,20 +100,20 @@ func boolPtr(b bool) *bool { return &b }
 
 func TestMarkdown_Headline(t *testing.T) {
 	t.Parallel()
-	unapproved := []planetscale.DeployRequest{testkit.DR(3, "ready", false), testkit.DR(4, "ready", true), testkit.DR(5, "complete", false)}
+	unapproved := []check.DeployRequest{testkit.DR(3, "ready", false), testkit.DR(4, "ready", true), testkit.DR(5, "complete", false)}
 	tests := []struct {
 		name   string
-		drs    []planetscale.DeployRequest
+		drs    []check.DeployRequest
 		policy check.Policy
 		want   string
 	}{
 		{"fail_unapproved_one", unapproved, check.FailOnUnapproved, "## ❌ 1 deploy request needs approval"},
 		{"fail_unapproved_many", append(unapproved, testkit.DR(6, "queued", false)), check.FailOnUnapproved, "## ❌ 2 deploy requests need approval"},
 		{"fail_undeployed", unapproved, check.FailOnUndeployed, "## ❌ 2 deploy requests are not deployed yet"},
-		{"fail_undeployed_one", []planetscale.DeployRequest{testkit.DR(4, "ready", true)}, check.FailOnUndeployed, "## ❌ 1 deploy request is not deployed yet"},
+		{"fail_undeployed_one", []check.DeployRequest{testkit.DR(4, "ready", true)}, check.FailOnUndeployed, "## ❌ 1 deploy request is not deployed yet"},
 		{"never_with_unapproved", unapproved, check.FailNever, "## ⚠️ 1 deploy request needs approval (report only: `fail-on: never`)"},
-		{"pass", []planetscale.DeployRequest{testkit.DR(4, "ready", true), testkit.DR(5, "complete", false)}, check.FailOnUnapproved, "## ✅ No deploy request blocks this change"},
-		{"never_pass", []planetscale.DeployRequest{testkit.DR(4, "ready", true)}, check.FailNever, "## ✅ No deploy request blocks this change"},
+		{"pass", []check.DeployRequest{testkit.DR(4, "ready", true), testkit.DR(5, "complete", false)}, check.FailOnUnapproved, "## ✅ No deploy request blocks this change"},
+		{"never_pass", []check.DeployRequest{testkit.DR(4, "ready", true)}, check.FailNever, "## ✅ No deploy request blocks this change"},
 		{"zero_matched", nil, check.FailOnUnapproved, "## ✅ No open deploy requests"},
 		{"zero_matched_never", nil, check.FailNever, "## ✅ No open deploy requests"},
 	}
@@ -134,7 +133,7 @@ func TestMarkdown_Headline(t *testing.T) {
 
 func TestMarkdown_Table(t *testing.T) {
 	t.Parallel()
-	drs := []planetscale.DeployRequest{
+	drs := []check.DeployRequest{
 		testkit.DR(1, "complete_pending_revert", false),
 		testkit.DR(2, "ready", true),
 		testkit.DR(3, "no_changes", false),
@@ -187,7 +186,7 @@ func TestMarkdown_Table(t *testing.T) {
 
 func TestMarkdown_StatusUndeployed(t *testing.T) {
 	t.Parallel()
-	v := check.Evaluate([]planetscale.DeployRequest{testkit.DR(1, "ready", true), testkit.DR(2, "ready", false), testkit.DR(3, "complete", true)}, check.Filter{}, check.FailOnUndeployed)
+	v := check.Evaluate([]check.DeployRequest{testkit.DR(1, "ready", true), testkit.DR(2, "ready", false), testkit.DR(3, "complete", true)}, check.Filter{}, check.FailOnUndeployed)
 	md := Markdown(v, Report{Now: testkit.Now})
 	var got []string
 	for _, row := range testkit.TableRows(md) {
@@ -197,7 +196,7 @@ func TestMarkdown_StatusUndeployed(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("status column = %q, want %q", got, want)
 	}
-	v = check.Evaluate([]planetscale.DeployRequest{testkit.DR(1, "ready", false)}, check.Filter{}, check.FailNever)
+	v = check.Evaluate([]check.DeployRequest{testkit.DR(1, "ready", false)}, check.Filter{}, check.FailNever)
 	if got, want := testkit.Cells(testkit.TableRows(Markdown(v, Report{Now: testkit.Now}))[0])[0], "⚠️ needs approval"; got != want {
 		t.Errorf("status under never = %q, want %q", got, want)
 	}
@@ -205,7 +204,7 @@ func TestMarkdown_StatusUndeployed(t *testing.T) {
 
 func TestMarkdown_ScopeLine(t *testing.T) {
 	t.Parallel()
-	v := check.Evaluate([]planetscale.DeployRequest{testkit.DR(1, "ready", false)}, check.Filter{Branch: "feature-1"}, check.FailOnUndeployed)
+	v := check.Evaluate([]check.DeployRequest{testkit.DR(1, "ready", false)}, check.Filter{Branch: "feature-1"}, check.FailOnUndeployed)
 	md := Markdown(v, Report{Organization: "ac_me", Database: "sh|op", Filter: check.Filter{Branch: "feature-1", IntoBranch: "re<l>"}, Now: testkit.Now})
 	want := `Checked open deploy requests from **feature-1** into **re&lt;l&gt;** of **ac\_me/sh\|op** with ` + "`fail-on: undeployed`: 1 matched, 0 approved, 1 not deployed and not approved."
 	if got := testkit.Lines(md)[2]; got != want {
@@ -227,7 +226,7 @@ func TestMarkdown_ApprovalNote(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			v := check.Evaluate([]planetscale.DeployRequest{testkit.DR(1, "ready", false)}, check.Filter{}, check.FailOnUnapproved)
+			v := check.Evaluate([]check.DeployRequest{testkit.DR(1, "ready", false)}, check.Filter{}, check.FailOnUnapproved)
 			v.ApprovalRequired = tt.required
 			md := Markdown(v, Report{Organization: "acme", Database: "<shop>", Now: testkit.Now})
 			got := strings.Contains(md, "> [!NOTE]\n> Database **&lt;shop&gt;** does not require approval for deploy requests")
@@ -243,7 +242,7 @@ func TestMarkdown_ApprovalNote(t *testing.T) {
 
 func TestMarkdown_UnknownStateWarning(t *testing.T) {
 	t.Parallel()
-	drs := []planetscale.DeployRequest{testkit.DR(1, "ready", true), testkit.DR(2, "rolling_out", false), testkit.DR(3, "<b>x</b>", true), testkit.DR(4, "rolling_out", true)}
+	drs := []check.DeployRequest{testkit.DR(1, "ready", true), testkit.DR(2, "rolling_out", false), testkit.DR(3, "<b>x</b>", true), testkit.DR(4, "rolling_out", true)}
 	md := Markdown(check.Evaluate(drs, check.Filter{}, check.FailOnUnapproved), Report{Now: testkit.Now})
 	want := "> [!WARNING]\n> Unknown deployment state &lt;b&gt;x&lt;/b&gt;, rolling\\_out: treated as not deployed, so it blocks when unapproved.\n"
 	if !strings.Contains(md, want) {
@@ -266,7 +265,7 @@ func TestMarkdown_UnknownStateWarning(t *testing.T) {
 // inject HTML, links or mentions.
 func TestMarkdown_HostileAPI(t *testing.T) {
 	t.Parallel()
-	var drs []planetscale.DeployRequest
+	var drs []check.DeployRequest
 	for i, h := range hostile {
 		d := testkit.DR(i+1, "ready", i%2 == 0)
 		d.Branch = h
@@ -303,8 +302,8 @@ var moreLine = regexp.MustCompile(`(?m)^_…and (\d+) more deploy requests, left
 
 func TestMarkdown_SizeBound(t *testing.T) {
 	t.Parallel()
-	many := func(n int, long bool) []planetscale.DeployRequest {
-		drs := make([]planetscale.DeployRequest, n)
+	many := func(n int, long bool) []check.DeployRequest {
+		drs := make([]check.DeployRequest, n)
 		for i := range drs {
 			d := testkit.DR(i+1, "ready", i%50 != 0) // 1 in 50 blocks
 			if long {
@@ -314,7 +313,7 @@ func TestMarkdown_SizeBound(t *testing.T) {
 		}
 		return drs
 	}
-	unknownStates := func(n int) []planetscale.DeployRequest {
+	unknownStates := func(n int) []check.DeployRequest {
 		drs := many(n, false)
 		for i := range drs {
 			drs[i].DeploymentState = fmt.Sprintf("state_from_a_misbehaving_api_%0*d", 40, i)
@@ -323,7 +322,7 @@ func TestMarkdown_SizeBound(t *testing.T) {
 	}
 	tests := []struct {
 		name      string
-		drs       []planetscale.DeployRequest
+		drs       []check.DeployRequest
 		maxBytes  int
 		wantLimit int
 		wantMore  bool
@@ -384,7 +383,7 @@ func TestMarkdown_SizeBound(t *testing.T) {
 
 func TestMarkdown_NoRowFits(t *testing.T) {
 	t.Parallel()
-	v := check.Evaluate([]planetscale.DeployRequest{testkit.DR(1, "ready", false), testkit.DR(2, "ready", false)}, check.Filter{}, check.FailOnUnapproved)
+	v := check.Evaluate([]check.DeployRequest{testkit.DR(1, "ready", false), testkit.DR(2, "ready", false)}, check.Filter{}, check.FailOnUnapproved)
 	md := Markdown(v, Report{Now: testkit.Now, MaxBytes: 500, FullList: "the `deploy-requests` output lists them all"})
 	if len(md) > 500 {
 		t.Errorf("len = %d bytes, want at most 500", len(md))
@@ -451,7 +450,7 @@ func TestAge(t *testing.T) {
 // states, each cut short, so an API sending many cannot bloat the summary.
 func TestMarkdown_UnknownStatesBounded(t *testing.T) {
 	t.Parallel()
-	var drs []planetscale.DeployRequest
+	var drs []check.DeployRequest
 	for i, s := range []string{"s1", "s2", "s3", "s4", strings.Repeat("x", 100), "s6", "s7"} {
 		drs = append(drs, testkit.DR(i+1, s, true))
 	}
@@ -460,7 +459,7 @@ func TestMarkdown_UnknownStatesBounded(t *testing.T) {
 	if !strings.Contains(md, want) {
 		t.Errorf("markdown lacks %q:\n%s", want, md)
 	}
-	drs = []planetscale.DeployRequest{testkit.DR(1, strings.Repeat("é", 100), true)}
+	drs = []check.DeployRequest{testkit.DR(1, strings.Repeat("é", 100), true)}
 	md = Markdown(check.Evaluate(drs, check.Filter{}, check.FailOnUnapproved), Report{Now: testkit.Now})
 	want = "> Unknown deployment state " + strings.Repeat("é", 64) + "…: treated"
 	if !strings.Contains(md, want) {

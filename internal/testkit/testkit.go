@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+	"github.com/deploy-request-gate/deploy-request-gate/check"
 )
 
 // Now is the time the tests run at.
@@ -17,8 +17,8 @@ var Now = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
 // DR is an open deploy request #n from feature-n into main, created three
 // hours before Now.
-func DR(n int, state string, approved bool) planetscale.DeployRequest {
-	return planetscale.DeployRequest{
+func DR(n int, state string, approved bool) check.DeployRequest {
+	return check.DeployRequest{
 		Number: n, Branch: "feature-" + strconv.Itoa(n), IntoBranch: "main", State: "open",
 		DeploymentState: state, Approved: approved,
 		HTMLURL:   fmt.Sprintf("https://app.planetscale.com/acme/shop/deploy-requests/%d", n),
