@@ -123,7 +123,7 @@ func (c *command) invoke(ctx context.Context, args []string, env Env) int {
 	fs := c.flagSet()
 	var common commonFlags
 	if c.scope != local {
-		common.register(fs, c.scope)
+		common.register(fs, c.scope, c.formatNames()...)
 	}
 	run := c.setup(fs)
 	if hasHelpFlag(args) { // help wins over any other flag, known or not
@@ -139,7 +139,11 @@ func (c *command) invoke(ctx context.Context, args []string, env Env) int {
 		fmt.Fprint(env.Stdout, c.help())
 		return ExitOK
 	case err != nil:
-		return c.usageError(env, flagMessage(err))
+		msg := flagMessage(err)
+		if undefined, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+			msg += didYouMeanFlag(fs, undefined)
+		}
+		return c.usageError(env, msg)
 	}
 	words := fs.Args()
 	if max := c.maxWords(); len(words) > max {

@@ -83,7 +83,7 @@ func (c *command) help() string {
 	fs := c.flagSet()
 	var common commonFlags
 	if c.scope != local {
-		common.register(fs, c.scope)
+		common.register(fs, c.scope, c.formatNames()...)
 	}
 	c.setup(fs)
 	var b strings.Builder
@@ -145,8 +145,26 @@ func didYouMean(name string) string {
 	for _, c := range commands() {
 		names = append(names, c.name)
 	}
-	if m := closest(name, names, 1); len(m) > 0 {
+	return didYouMeanWord(name, names)
+}
+
+// didYouMeanWord suggests the one of candidates closest to a mistyped
+// word: " (did you mean json?)", or "".
+func didYouMeanWord(word string, candidates []string) string {
+	if m := closest(word, candidates, 1); len(m) > 0 {
 		return fmt.Sprintf(" (did you mean %s?)", m[0])
+	}
+	return ""
+}
+
+// didYouMeanFlag suggests the flag of fs closest to the unknown flag arg
+// ("--orgg" or "-orgg=acme"): " (did you mean --org?)", or "".
+func didYouMeanFlag(fs *flag.FlagSet, arg string) string {
+	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	if m := closest(name, names, 1); len(m) > 0 {
+		return fmt.Sprintf(" (did you mean --%s?)", m[0])
 	}
 	return ""
 }
