@@ -80,7 +80,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 			fmt.Fprint(env.Stdout, usage())
 			return ExitOK
 		}
-		if len(args) == 1 && args[0] == "--version" {
+		if len(args) == 1 && (args[0] == "--version" || args[0] == "-v") {
 			return Main(ctx, []string{"version"}, env)
 		}
 		stderr.printf("deploy-request-gate: no command given\n\n%s", shortUsage())
@@ -150,6 +150,14 @@ func (c *command) invoke(ctx context.Context, args []string, env Env) int {
 		return c.usageError(env, fmt.Sprintf("unexpected argument %q", words[max]))
 	}
 	s := &session{env: env, cmd: c, stdout: &printer{w: env.Stdout}, stderr: &printer{w: env.Stderr}}
+	if c.scope != local && isTerminal(env.Stderr, env.getenv) {
+		s.progress = newProgress(env.Stderr)
+		defer s.progress.done()
+		s.stderr.w = s.progress.writer(env.Stderr)
+		if isTerminal(env.Stdout, env.getenv) {
+			s.stdout.w = s.progress.writer(env.Stdout)
+		}
+	}
 	if c.scope != local {
 		if problems := s.resolve(&common, words); len(problems) > 0 {
 			s.stderr.printf("%s\n", problemList("deploy-request-gate "+c.name, problems, s.width()))

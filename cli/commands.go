@@ -37,6 +37,10 @@ type command struct {
 	// diagnoses marks the doctor, which reports a bad token as a finding
 	// instead of refusing to run.
 	diagnoses bool
+	// synopsis replaces the usage line's words after the binary's name.
+	synopsis string
+	// words is how many words a local command takes.
+	words int
 	// formats are the values --format takes; nil means defaultFormats.
 	formats []string
 	// setup registers the command's own flags and returns what runs it
@@ -188,6 +192,20 @@ from elsewhere (a container), serve HTTPS with --tls-cert and point SSL_CERT_FIL
 			setup: sandboxSetup,
 		},
 		{
+			name: "completion", scope: local, words: 1, synopsis: "completion bash|zsh|fish",
+			summary: "print the shell completion script for bash, zsh or fish",
+			about: `Prints a script that makes the shell complete the commands, their flags and the values of
+--format, --fail-on and --scenario. Each script's first lines say how to load it for one shell or for
+every shell.`,
+			examples: []string{
+				"source <(deploy-request-gate completion bash)",
+				"deploy-request-gate completion zsh > \"${fpath[1]}/_deploy-request-gate\"",
+				"deploy-request-gate completion fish > ~/.config/fish/completions/deploy-request-gate.fish",
+			},
+			exits: "0 printed; 2 bad usage.",
+			setup: completionSetup,
+		},
+		{
 			name: "version", scope: local,
 			summary:  "print the version",
 			about:    "Prints the version; --verbose adds the commit, whether the tree was modified, the Go version and the platform.",
@@ -230,6 +248,9 @@ func (c *command) flagSet() *flag.FlagSet {
 // maxWords is how many words (not flags) the command takes: DATABASE for
 // the commands that read one database.
 func (c *command) maxWords() int {
+	if c.words > 0 {
+		return c.words
+	}
 	if c.scope == database || c.scope == optionalDatabase {
 		return 1
 	}

@@ -29,8 +29,8 @@ func paragraphs(text string, width int) string {
 func usage() string {
 	var b strings.Builder
 	b.WriteString("deploy-request-gate keeps unapproved PlanetScale schema changes out of your main branch.\n\n")
-	b.WriteString("Usage:\n  deploy-request-gate                run the gate as a GitHub Action (inputs from INPUT_* variables)\n")
-	b.WriteString("  deploy-request-gate COMMAND [flags]\n\nCommands:\n")
+	b.WriteString("Usage:\n  deploy-request-gate                run the gate as a GitHub Action (in a workflow; inputs from INPUT_* variables)\n")
+	b.WriteString("  deploy-request-gate COMMAND [flags]\n  deploy-request-gate -v, --version  print the version\n\nCommands:\n")
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-16s %s\n", c.name, c.summary)
 	}
@@ -66,6 +66,9 @@ func shortUsage() string {
 
 // usageLine is the command's synopsis.
 func (c *command) usageLine() string {
+	if c.synopsis != "" {
+		return "deploy-request-gate " + c.synopsis
+	}
 	line := "deploy-request-gate " + c.name
 	switch c.scope {
 	case database:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"time"
@@ -28,6 +29,9 @@ type session struct {
 	// names where it came from.
 	credErr   error
 	tokenFrom string
+	// progress is the progress line on a terminal's stderr, nil when
+	// stderr is not a terminal.
+	progress *progress
 }
 
 // setRedactor makes both streams remove every form of the secrets. The
@@ -74,15 +78,22 @@ func (s *session) now() time.Time { return s.env.now() }
 // client returns a client for the API with the session's settings; retries
 // are told on stderr.
 func (s *session) client() (*planetscale.Client, error) {
-	c, err := planetscale.NewClient(
+	opts := []planetscale.Option{
 		planetscale.WithBaseURL(s.cfg.APIURL),
 		planetscale.WithPageConcurrency(planetscale.MaxPageConcurrency),
 		planetscale.WithCredentials(s.cfg.Credentials),
 		planetscale.WithUserAgent(userAgent(s.env)),
 		planetscale.WithRetryNotify(func(e planetscale.RetryEvent) {
+			if s.progress != nil {
+				s.progress.retry()
+			}
 			s.stderr.printf("%s\n", wrap(fmt.Sprintf("PlanetScale API: attempt %d failed (%s); retrying in %s", e.Attempt, e.Err, e.Wait.Round(10*time.Millisecond)), s.width(), "  "))
 		}),
-	)
+	}
+	if s.progress != nil {
+		opts = append(opts, planetscale.WithHTTPTransport(s.progress.transport(http.DefaultTransport)))
+	}
+	c, err := planetscale.NewClient(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("set up the PlanetScale client: %w", err)
 	}
