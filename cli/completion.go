@@ -246,8 +246,9 @@ complete -c deploy-request-gate -s h -l help -d 'show the help'
 			_, usage := flag.UnquoteUsage(f)
 			line := fmt.Sprintf("complete -c deploy-request-gate %s -l %s", cond, f.Name)
 			switch v := spec.valuesFor(c.name, f); {
-			case len(v) > 0:
-				line += " -x -a " + fishQuote(strings.Join(v, " "))
+			case len(v) > 0: // the values on a line of their own, so the flag's description is not theirs
+				fmt.Fprintf(&b, "%s -x -a %s\n", line, fishQuote(strings.Join(v, " ")))
+				line += " -x"
 			case f.Name == "markdown" || f.Name == "tls-cert":
 				line += " -r -F"
 			case takesArg(f):
