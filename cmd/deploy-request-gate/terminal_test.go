@@ -202,4 +202,3 @@ func TestCLI_Completion(t *testing.T) {
 		t.Errorf("completion tcsh: exit %d\n%s", r.code, r.stderr)
 	}
 }
-
