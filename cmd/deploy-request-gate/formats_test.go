@@ -100,3 +100,17 @@ func TestCLI_FormatAndFlagSuggestions(t *testing.T) {
 		}
 	}
 }
+
+// TestCLI_DemoUnknownScenario: the list of scenarios an unknown one gets
+// names every scenario demo plays, pull-request included.
+func TestCLI_DemoUnknownScenario(t *testing.T) {
+	t.Parallel()
+	r := runCommand(t, nil, "demo", "--scenario", "bogus")
+	if r.code != 2 || !strings.Contains(r.stderr, `unknown scenario "bogus": choose one of unapproved, approved, rate-limited, not-found, bad-token, no-approval-required, pull-request (or a fault scenario:`) {
+		t.Errorf("exit %d\n%s", r.code, r.stderr)
+	}
+	r = runCommand(t, nil, "demo", "--scenario", "pull-reqest")
+	if r.code != 2 || !strings.Contains(r.stderr, "(did you mean pull-request?)") {
+		t.Errorf("exit %d\n%s", r.code, r.stderr)
+	}
+}
