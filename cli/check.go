@@ -56,7 +56,9 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 				numbers(v.Blocking(), 10), next.Format("15:04:05")), s.width(), "  "))
 		}
 	}
+	started := time.Now()
 	v, err := check.Wait(ctx, c, cfg, wait)
+	run := report.JUnitRun{Hostname: hostname(), Elapsed: time.Since(started)}
 	rep := report.Report{
 		Organization: cfg.Organization, Database: cfg.Database, Filter: cfg.Filter, Now: s.now(),
 		Redactor: s.redactor, Name: markdownFlagName,
@@ -65,18 +67,32 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 	if err != nil {
 		words, err := s.explain(ctx, c, read{what: "the deploy requests of " + s.where(), grant: "read_deploy_request"}, err)
 		s.stderr.printf("%s\n", wrap(fmt.Sprintf("deploy-request-gate check: could not decide, so the gate fails closed. %s\nError: %s", words, err), s.width(), ""))
-		o.writeMarkdown(s, report.FailureMarkdown(report.Failure{Lead: words, Error: s.redactor.Line(err.Error())}, rep))
+		failure := report.Failure{Lead: words, Error: s.redactor.Line(err.Error())}
+		o.writeMarkdown(s, report.FailureMarkdown(failure, rep))
+		switch s.format {
+		case "junit":
+			s.writeJUnit(report.JUnitFailure(failure, rep, run))
+		case "markdown":
+			s.stdout.printf("%s", report.FailureMarkdown(failure, rep))
+		}
 		return ExitError
 	}
 	if v.SettingsErr != nil {
 		s.stderr.printf("Could not read the database settings, so the report cannot say whether approval is required: %s\n", v.SettingsErr)
 	}
-	if s.json() {
+	switch s.format {
+	case "json":
 		if err := s.stdout.json(newVerdictJSON(v, cfg)); err != nil {
 			s.stderr.printf("deploy-request-gate check: %s\n", err)
 			return ExitError
 		}
-	} else {
+	case "junit":
+		if !s.writeJUnit(report.JUnit(v, rep, run)) {
+			return ExitError
+		}
+	case "markdown":
+		s.stdout.printf("%s", report.Markdown(v, rep))
+	default:
 		s.printVerdict(v, cfg)
 	}
 	if !o.writeMarkdown(s, report.Markdown(v, rep)) {
@@ -112,4 +128,24 @@ func numbers(entries []check.Entry, n int) string {
 		return strings.Join(out, ", ") + fmt.Sprintf(" and %d more", more)
 	}
 	return strings.Join(out, ", ")
+}
+
+// writeJUnit prints a JUnit report on stdout, or says why it could not be
+// made, and reports whether it printed it.
+func (s *session) writeJUnit(doc []byte, err error) bool {
+	if err != nil {
+		s.stderr.printf("deploy-request-gate check: %s\n", err)
+		return false
+	}
+	s.stdout.printf("%s", doc)
+	return true
+}
+
+// hostname is the machine's name for a JUnit report, "" when unknown.
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return ""
+	}
+	return h
 }

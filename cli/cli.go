@@ -82,7 +82,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 			fmt.Fprint(env.Stdout, usage())
 			return ExitOK
 		}
-		if len(args) == 1 && args[0] == "--version" {
+		if len(args) == 1 && (args[0] == "--version" || args[0] == "-v") {
 			return Main(ctx, []string{"version"}, env)
 		}
 		stderr.printf("deploy-request-gate: no command given\n\n%s", shortUsage())
@@ -125,7 +125,7 @@ func (c *command) invoke(ctx context.Context, args []string, env Env, redact *sa
 	fs := c.flagSet()
 	var common commonFlags
 	if c.scope != local {
-		common.register(fs, c.scope)
+		common.register(fs, c.scope, c.formatNames()...)
 	}
 	run := c.setup(fs)
 	if hasHelpFlag(args) { // help wins over any other flag, known or not
@@ -141,13 +141,25 @@ func (c *command) invoke(ctx context.Context, args []string, env Env, redact *sa
 		fmt.Fprint(env.Stdout, c.help())
 		return ExitOK
 	case err != nil:
-		return c.usageError(env, redact, flagMessage(err))
+		msg := flagMessage(err)
+		if undefined, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+			msg += didYouMeanFlag(fs, undefined)
+		}
+		return c.usageError(env, redact, msg)
 	}
 	words := fs.Args()
 	if max := c.maxWords(); len(words) > max {
 		return c.usageError(env, redact, fmt.Sprintf("unexpected argument %q", words[max]))
 	}
-	s := &session{env: env, cmd: c, stdout: &printer{w: env.Stdout}, stderr: &printer{w: env.Stderr}}
+	s := &session{env: env, cmd: c, stdout: &printer{w: env.Stdout}, stderr: &printer{w: env.Stderr}, argsRedactor: redact}
+	if c.scope != local && isTerminal(env.Stderr, env.getenv) {
+		s.progress = newProgress(env.Stderr)
+		defer s.progress.done()
+		s.stderr.w = s.progress.writer(env.Stderr)
+		if isTerminal(env.Stdout, env.getenv) {
+			s.stdout.w = s.progress.writer(env.Stdout)
+		}
+	}
 	if c.scope != local {
 		if problems := s.resolve(&common, words); len(problems) > 0 {
 			for i, p := range problems {

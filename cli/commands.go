@@ -37,6 +37,12 @@ type command struct {
 	// diagnoses marks the doctor, which reports a bad token as a finding
 	// instead of refusing to run.
 	diagnoses bool
+	// synopsis replaces the usage line's words after the binary's name.
+	synopsis string
+	// words is how many words a local command takes.
+	words int
+	// formats are the values --format takes; nil means defaultFormats.
+	formats []string
 	// setup registers the command's own flags and returns what runs it
 	// once they are parsed.
 	setup func(fs *flag.FlagSet) func(ctx context.Context, s *session) int
@@ -107,19 +113,22 @@ func commands() []*command {
 			setup: deployRequestsSetup,
 		},
 		{
-			name: "check", scope: database, exits: exitsCheck,
+			name: "check", scope: database, exits: exitsCheck, formats: []string{"table", "json", "junit", "markdown"},
 			summary: "the gate: fail while open deploy requests are not approved",
 			about: `The gate, as the GitHub Action runs it, for any CI (GitLab, Buildkite, CircleCI) or a pre-push hook:
 it lists every open deploy request of the database (every page), keeps those that match --branch and
 --into-branch, and fails while one of them is not approved (--fail-on unapproved, the default) or not
 deployed (--fail-on undeployed); --fail-on never only reports. It prints a one-line verdict and a table
-of the matched requests; --markdown FILE also writes the Markdown summary the action writes (for a GitLab
-merge request note, say). With --wait-timeout it checks again every --wait-interval until the gate
+of the matched requests; --format junit prints a JUnit XML report instead (a test case per matched
+request, a blocking one failing; one case in error when it cannot decide) for the test report of
+GitLab, Jenkins or CircleCI, and --format markdown the Markdown summary the action writes (for a
+Buildkite annotation or a GitLab merge request note); --markdown FILE also writes that summary. With --wait-timeout it checks again every --wait-interval until the gate
 passes or the time is up, for a job that waits for an approval. When it cannot decide (no token, a
 missing grant, the API failing) it exits 2: it fails closed.`,
 			examples: []string{
 				"deploy-request-gate check shop --org acme",
 				"deploy-request-gate check shop --org acme --into-branch main --markdown gate.md",
+				"deploy-request-gate check shop --org acme --format junit > deploy-requests.xml",
 				"deploy-request-gate check shop --org acme --wait-timeout 30m --wait-interval 1m",
 			},
 			setup: checkSetup,
@@ -183,6 +192,20 @@ from elsewhere (a container), serve HTTPS with --tls-cert and point SSL_CERT_FIL
 			setup: sandboxSetup,
 		},
 		{
+			name: "completion", scope: local, words: 1, synopsis: "completion bash|zsh|fish",
+			summary: "print the shell completion script for bash, zsh or fish",
+			about: `Prints a script that makes the shell complete the commands, their flags and the values of
+--format, --fail-on and --scenario. Each script's first lines say how to load it for one shell or for
+every shell.`,
+			examples: []string{
+				"source <(deploy-request-gate completion bash)",
+				"deploy-request-gate completion zsh > \"${fpath[1]}/_deploy-request-gate\"",
+				"deploy-request-gate completion fish > ~/.config/fish/completions/deploy-request-gate.fish",
+			},
+			exits: "0 printed; 2 bad usage.",
+			setup: completionSetup,
+		},
+		{
 			name: "version", scope: local,
 			summary:  "print the version",
 			about:    "Prints the version; --verbose adds the commit, whether the tree was modified, the Go version and the platform.",
@@ -190,6 +213,17 @@ from elsewhere (a container), serve HTTPS with --tls-cert and point SSL_CERT_FIL
 			setup:    versionSetup,
 		},
 	}
+}
+
+// defaultFormats are the output formats of a command that lists.
+var defaultFormats = []string{"table", "json"}
+
+// formatNames returns the values the command's --format takes.
+func (c *command) formatNames() []string {
+	if c.formats == nil {
+		return defaultFormats
+	}
+	return c.formats
 }
 
 // findCommand returns the named command, or nil.
@@ -214,6 +248,9 @@ func (c *command) flagSet() *flag.FlagSet {
 // maxWords is how many words (not flags) the command takes: DATABASE for
 // the commands that read one database.
 func (c *command) maxWords() int {
+	if c.words > 0 {
+		return c.words
+	}
 	if c.scope == database || c.scope == optionalDatabase {
 		return 1
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +39,10 @@ func demo(ctx context.Context, env Env, scenario string, flags map[string]string
 	}
 	if scenario == demoPRScenario {
 		return demoPullRequest(ctx, env)
+	}
+	if names, faults := demoScenarioNames(), sandbox.FaultScenarioNames(); !slices.Contains(names, scenario) && !slices.Contains(faults, scenario) {
+		return fmt.Errorf("unknown scenario %q%s: choose one of %s (or a fault scenario: %s)", scenario,
+			didYouMeanWord(scenario, slices.Concat(names, faults)), strings.Join(names, ", "), strings.Join(faults, ", "))
 	}
 	sc, err := sandbox.NewScenario(scenario, time.Now())
 	if err != nil {
@@ -106,13 +111,7 @@ func demo(ctx context.Context, env Env, scenario string, flags map[string]string
 		ExitError: "the step fails closed: the gate could not decide",
 	}[code]
 	section(out, fmt.Sprintf("Exit status %d: %s", code, verdict))
-	var others []string
-	for _, n := range sandbox.ScenarioNames() {
-		if n != sc.Name {
-			others = append(others, n)
-		}
-	}
-	others = append(others, demoPRScenario)
+	others := slices.DeleteFunc(demoScenarioNames(), func(n string) bool { return n == sc.Name })
 	fmt.Fprintf(out, "Other scenarios: --scenario %s. Policies: --fail-on unapproved|undeployed|never.\n", strings.Join(others, "|"))
 	return nil
 }
@@ -145,3 +144,7 @@ func demoRun(ctx context.Context, env Env, runner *runnersim.Runner) int {
 func section(w io.Writer, title string) {
 	fmt.Fprintf(w, "\n── %s %s\n", title, strings.Repeat("─", max(3, 72-len([]rune(title)))))
 }
+
+// demoScenarioNames are the scenarios demo plays besides the fault ones:
+// the sandbox's, then the pull request's.
+func demoScenarioNames() []string { return append(sandbox.ScenarioNames(), demoPRScenario) }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
@@ -21,8 +22,9 @@ type commonFlags struct {
 	token, tokenID string
 }
 
-// register adds the flags for a command of scope sc.
-func (f *commonFlags) register(fs *flag.FlagSet, sc scope) {
+// register adds the flags for a command of scope sc whose output may take
+// formats (table and json when none are given).
+func (f *commonFlags) register(fs *flag.FlagSet, sc scope, formats ...string) {
 	if sc >= organization {
 		fs.StringVar(&f.org, "org", "", "the PlanetScale `ORGANIZATION` (default $"+check.EnvOrganization+")")
 	}
@@ -32,7 +34,7 @@ func (f *commonFlags) register(fs *flag.FlagSet, sc scope) {
 	case optionalDatabase:
 		fs.StringVar(&f.database, "database", "", "also check this `DATABASE` (or give it as the first word after the command)")
 	}
-	fs.StringVar(&f.format, "format", "table", "output `FORMAT`: table (for people) or json (the API's objects, for scripts)")
+	fs.StringVar(&f.format, "format", "table", "output `FORMAT`: "+formatUsage(formats))
 	fs.StringVar(&f.apiURL, "api-url", "", "the API's `URL` (default $"+check.EnvAPIURL+", else "+planetscale.DefaultBaseURL+")")
 	fs.StringVar(&f.timeout, "timeout", "2m", "give up after this `DURATION`, retries included (2m, 90s or 120)")
 	fs.StringVar(&f.token, "service-token", "", "the service `TOKEN`: ID:TOKEN, or the token alone with --service-token-id (default $"+check.EnvServiceToken+")")
@@ -94,11 +96,10 @@ func (s *session) resolve(f *commonFlags, words []string) []string {
 			}
 		}
 	}
-	switch f.format {
-	case "table", "json":
+	if formats := s.cmd.formatNames(); slices.Contains(formats, f.format) {
 		s.format = f.format
-	default:
-		problems = append(problems, fmt.Sprintf("--format %q: use table or json", f.format))
+	} else {
+		problems = append(problems, fmt.Sprintf("--format %q: use %s%s", f.format, orList(formats), didYouMeanWord(f.format, formats)))
 	}
 	s.cfg.APIURL = firstSet(f.apiURL, getenv(check.EnvAPIURL), planetscale.DefaultBaseURL)
 	if _, err := planetscale.ParseBaseURL(s.cfg.APIURL); err != nil {
@@ -183,4 +184,35 @@ func markdownFlagName(s check.Setting) string {
 		return flagName(s)
 	}
 	return "`--" + string(s) + "`"
+}
+
+// formatDescriptions says what each output format is for, in the order
+// help lists them.
+var formatDescriptions = []struct{ name, about string }{
+	{"table", "for people"},
+	{"json", "the API's objects, for scripts"},
+	{"junit", "JUnit XML, a test case per deploy request, for GitLab, Jenkins, CircleCI"},
+	{"markdown", "the job summary, for a Buildkite annotation or a GitLab merge request note"},
+}
+
+// formatUsage describes formats for --format's help.
+func formatUsage(formats []string) string {
+	if len(formats) == 0 {
+		formats = defaultFormats
+	}
+	var parts []string
+	for _, d := range formatDescriptions {
+		if slices.Contains(formats, d.name) {
+			parts = append(parts, d.name+" ("+d.about+")")
+		}
+	}
+	return orList(parts)
+}
+
+// orList joins words as "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }

@@ -29,8 +29,8 @@ func paragraphs(text string, width int) string {
 func usage() string {
 	var b strings.Builder
 	b.WriteString("deploy-request-gate keeps unapproved PlanetScale schema changes out of your main branch.\n\n")
-	b.WriteString("Usage:\n  deploy-request-gate                run the gate as a GitHub Action (inputs from INPUT_* variables)\n")
-	b.WriteString("  deploy-request-gate COMMAND [flags]\n\nCommands:\n")
+	b.WriteString("Usage:\n  deploy-request-gate                run the gate as a GitHub Action (in a workflow; inputs from INPUT_* variables)\n")
+	b.WriteString("  deploy-request-gate COMMAND [flags]\n  deploy-request-gate -v, --version  print the version\n\nCommands:\n")
 	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-16s %s\n", c.name, c.summary)
 	}
@@ -66,6 +66,9 @@ func shortUsage() string {
 
 // usageLine is the command's synopsis.
 func (c *command) usageLine() string {
+	if c.synopsis != "" {
+		return "deploy-request-gate " + c.synopsis
+	}
 	line := "deploy-request-gate " + c.name
 	switch c.scope {
 	case database:
@@ -83,7 +86,7 @@ func (c *command) help() string {
 	fs := c.flagSet()
 	var common commonFlags
 	if c.scope != local {
-		common.register(fs, c.scope)
+		common.register(fs, c.scope, c.formatNames()...)
 	}
 	c.setup(fs)
 	var b strings.Builder
@@ -145,8 +148,26 @@ func didYouMean(name string) string {
 	for _, c := range commands() {
 		names = append(names, c.name)
 	}
-	if m := closest(name, names, 1); len(m) > 0 {
+	return didYouMeanWord(name, names)
+}
+
+// didYouMeanWord suggests the one of candidates closest to a mistyped
+// word: " (did you mean json?)", or "".
+func didYouMeanWord(word string, candidates []string) string {
+	if m := closest(word, candidates, 1); len(m) > 0 {
 		return fmt.Sprintf(" (did you mean %s?)", m[0])
+	}
+	return ""
+}
+
+// didYouMeanFlag suggests the flag of fs closest to the unknown flag arg
+// ("--orgg" or "-orgg=acme"): " (did you mean --org?)", or "".
+func didYouMeanFlag(fs *flag.FlagSet, arg string) string {
+	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	if m := closest(name, names, 1); len(m) > 0 {
+		return fmt.Sprintf(" (did you mean --%s?)", m[0])
 	}
 	return ""
 }

@@ -146,7 +146,7 @@ func TestMain_help(t *testing.T) {
 			}
 			fs := c.flagSet()
 			if c.scope != local {
-				new(commonFlags).register(fs, c.scope)
+				new(commonFlags).register(fs, c.scope, c.formatNames()...)
 			}
 			c.setup(fs)
 			fs.VisitAll(func(f *flag.Flag) {

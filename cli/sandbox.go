@@ -43,7 +43,7 @@ func serveSandbox(ctx context.Context, env Env, scenario, listen, certFile, host
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
-	host, port, _ := net.SplitHostPort(ln.Addr().String())
+	host, port := dialAddress(ln.Addr())
 	scheme := "http"
 	if certFile != "" {
 		names := splitList(hostList)
@@ -85,4 +85,15 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// dialAddress is the host and port to reach a listener at: a listener on
+// every address (0.0.0.0, ::) is reached on loopback, 127.0.0.1, the one
+// address the gate and the commands accept plain http on.
+func dialAddress(addr net.Addr) (host, port string) {
+	host, port, _ = net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return host, port
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"time"
@@ -19,6 +20,9 @@ type session struct {
 	cmd            *command
 	stdout, stderr *printer
 	redactor       *sanitize.Redactor
+	// argsRedactor hides every token the arguments or the environment
+	// hold, for usage errors raised before the settings are resolved.
+	argsRedactor *sanitize.Redactor
 	// cfg holds the organization, database, API URL, timeout and
 	// credentials, validated.
 	cfg    check.Config
@@ -28,6 +32,9 @@ type session struct {
 	// names where it came from.
 	credErr   error
 	tokenFrom string
+	// progress is the progress line on a terminal's stderr, nil when
+	// stderr is not a terminal.
+	progress *progress
 }
 
 // setRedactor makes both streams remove every form of the secrets. The
@@ -74,15 +81,22 @@ func (s *session) now() time.Time { return s.env.now() }
 // client returns a client for the API with the session's settings; retries
 // are told on stderr.
 func (s *session) client() (*planetscale.Client, error) {
-	c, err := planetscale.NewClient(
+	opts := []planetscale.Option{
 		planetscale.WithBaseURL(s.cfg.APIURL),
 		planetscale.WithPageConcurrency(planetscale.MaxPageConcurrency),
 		planetscale.WithCredentials(s.creds),
 		planetscale.WithUserAgent(userAgent(s.env)),
 		planetscale.WithRetryNotify(func(e planetscale.RetryEvent) {
+			if s.progress != nil {
+				s.progress.retry()
+			}
 			s.stderr.printf("%s\n", wrap(fmt.Sprintf("PlanetScale API: attempt %d failed (%s); retrying in %s", e.Attempt, e.Err, e.Wait.Round(10*time.Millisecond)), s.width(), "  "))
 		}),
-	)
+	}
+	if s.progress != nil {
+		opts = append(opts, planetscale.WithHTTPTransport(s.progress.transport(http.DefaultTransport)))
+	}
+	c, err := planetscale.NewClient(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("set up the PlanetScale client: %w", err)
 	}

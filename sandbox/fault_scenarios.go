@@ -113,7 +113,7 @@ func listShifts(now time.Time) *Server {
 		if rt := s.routes[r.Pattern]; rt == nil || rt.name != RouteDeployRequests {
 			return
 		}
-		if page, perPage, ok := pageSize(r.URL.Query(), s.maxPerPage); ok && page == 1 {
+		if page, perPage, ok := pageSize(r.URL.Query(), s.perPageCap(RouteDeployRequests)); ok && page == 1 {
 			arrange.Do(func() { s.editShop(func(drs []DeployRequest) { drs[min(perPage, 149)].Approved = false }) })
 		}
 	})

@@ -24,7 +24,7 @@ const (
 // keep the request's query. The server's paging bug, AfterPage hooks and
 // rewrites apply here, so they apply to every list.
 func servePage[T any](s *Server, w http.ResponseWriter, r *http.Request, name string, all []T, totals bool, render func(T) any) {
-	page, perPage, ok := pageSize(r.URL.Query(), s.maxPerPage)
+	page, perPage, ok := pageSize(r.URL.Query(), s.perPageCap(name))
 	if !ok {
 		writeError(w, http.StatusBadRequest, "bad_request", "Invalid page or per_page")
 		return

@@ -40,6 +40,7 @@ type Server struct {
 
 	// Set by options only, so read without the lock.
 	maxPerPage           int
+	routeMaxPerPage      map[string]int
 	paging               PagingBug
 	rewrites             []func(route string, body map[string]any) map[string]any
 	unknownTokenNotFound bool
@@ -64,6 +65,27 @@ func WithToken(t Token) Option { return func(s *Server) { s.tokens = append(s.to
 
 // WithMaxPerPage caps the page size below the API's 100, as a server may.
 func WithMaxPerPage(n int) Option { return func(s *Server) { s.maxPerPage = n } }
+
+// WithMaxPerPageOn caps the page size of one list (RouteDeployRequests, …)
+// below the server's cap; the other lists keep theirs. The demo serves its
+// deploy requests 12 a page so that a few dozen of them span pages, while
+// its other lists page as the API does.
+func WithMaxPerPageOn(route string, n int) Option {
+	return func(s *Server) {
+		if s.routeMaxPerPage == nil {
+			s.routeMaxPerPage = map[string]int{}
+		}
+		s.routeMaxPerPage[route] = n
+	}
+}
+
+// perPageCap is the largest page the server serves for route.
+func (s *Server) perPageCap(route string) int {
+	if n, ok := s.routeMaxPerPage[route]; ok {
+		return min(n, s.maxPerPage)
+	}
+	return s.maxPerPage
+}
 
 // WithPagingBug makes the server page wrongly, on every list.
 func WithPagingBug(b PagingBug) Option { return func(s *Server) { s.paging = b } }

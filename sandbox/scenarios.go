@@ -52,17 +52,17 @@ type scenarioSpec struct {
 var scenarioSpecs = []scenarioSpec{
 	{name: "unapproved", description: "36 open deploy requests over 3 pages, 2 of them unapproved (one at position 27, past the first 25); page 2 fails once with a 503 and is retried",
 		build: func(now time.Time) (*Server, string) {
-			s := demoServer(now, demoDatabase(now, approvalAsListed), DemoToken, WithMaxPerPage(12))
+			s := demoServer(now, demoDatabase(now, approvalAsListed), DemoToken, WithMaxPerPageOn(RouteDeployRequests, 12))
 			s.FailPageOnce(2, Unavailable)
 			return s, combined(DemoToken)
 		}},
 	{name: "approved", description: "the same database once every open deploy request is approved: the gate passes",
 		build: func(now time.Time) (*Server, string) {
-			return demoServer(now, demoDatabase(now, approvalAll), DemoToken, WithMaxPerPage(12)), combined(DemoToken)
+			return demoServer(now, demoDatabase(now, approvalAll), DemoToken, WithMaxPerPageOn(RouteDeployRequests, 12)), combined(DemoToken)
 		}},
 	{name: "rate-limited", description: "the API drops the first connection, then rate-limits twice (429, Retry-After: 1) before answering",
 		build: func(now time.Time) (*Server, string) {
-			s := demoServer(now, demoDatabase(now, approvalAsListed), DemoToken, WithMaxPerPage(12))
+			s := demoServer(now, demoDatabase(now, approvalAsListed), DemoToken, WithMaxPerPageOn(RouteDeployRequests, 12))
 			s.InjectFaults(Disconnect, RateLimitedFor("1"), RateLimitedFor("1"))
 			return s, combined(DemoToken)
 		}},
@@ -76,13 +76,13 @@ var scenarioSpecs = []scenarioSpec{
 		build: func(now time.Time) (*Server, string) {
 			revoked := DemoToken
 			revoked.Secret = "pscale_tkn_revokedSandboxSecret0002"
-			return demoServer(now, demoDatabase(now, approvalAsListed), DemoToken, WithMaxPerPage(12)), combined(revoked)
+			return demoServer(now, demoDatabase(now, approvalAsListed), DemoToken, WithMaxPerPageOn(RouteDeployRequests, 12)), combined(revoked)
 		}},
 	{name: "no-approval-required", description: "the database does not require approval (require_approval_for_deploy: false), so none of its 36 open deploy requests is approved: PlanetScale's most common case",
 		build: func(now time.Time) (*Server, string) {
 			db := demoDatabase(now, approvalNone)
 			db.RequireApproval = false
-			return demoServer(now, db, DemoToken, WithMaxPerPage(12)), combined(DemoToken)
+			return demoServer(now, db, DemoToken, WithMaxPerPageOn(RouteDeployRequests, 12)), combined(DemoToken)
 		}},
 }
 

@@ -288,3 +288,31 @@ func TestServer_Listen(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestScenario_pageSizes: the demo's deploy requests come 12 a page, so a
+// few dozen span pages; its other lists page as the API does, 25 by
+// default and up to 100 when per_page asks, so pscale branch list (100 a
+// page) sees every branch of shop in one page.
+func TestScenario_pageSizes(t *testing.T) {
+	t.Parallel()
+	_, f := scenario(t, "approved")
+	const branches = "/v1/organizations/acme/databases/shop/branches"
+	for _, tt := range []struct {
+		path      string
+		wantItems int
+		wantPer   float64
+	}{
+		{branches + "?per_page=100", 38, 100},
+		{branches, 25, 25},
+		{shopRequestsPath + "?state=open&per_page=100", 12, 12},
+		{shopRequestsPath + "?state=open", 12, 12},
+	} {
+		r := f.get(tt.path)
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: %d %s", tt.path, r.status, r.raw)
+		}
+		if got := len(r.items()); got != tt.wantItems || r.body["per_page"] != tt.wantPer {
+			t.Errorf("%s: %d items, per_page %v; want %d, %v", tt.path, got, r.body["per_page"], tt.wantItems, tt.wantPer)
+		}
+	}
+}

@@ -1,7 +1,8 @@
 // Command deploy-request-gate keeps unapproved PlanetScale schema changes
-// out of main. Run with no arguments it is the GitHub Action: it reads the
-// inputs from INPUT_* variables and exits 0 (pass), 1 (a deploy request
-// blocks) or 2 (it could not decide). With a command it is a command-line
+// out of main. Run with no arguments in a runner (or with its INPUT_*
+// variables set) it is the GitHub Action: it reads the inputs from INPUT_*
+// variables and exits 0 (pass), 1 (a deploy request blocks) or 2 (it could
+// not decide); at a terminal it prints the usage. With a command it is a command-line
 // tool; "deploy-request-gate help" lists the commands. The version comes
 // from package buildinfo.
 //
@@ -29,9 +30,13 @@ func main() {
 	os.Exit(code)
 }
 
-// run runs the GitHub Action with no arguments, else the command line, and
-// returns the exit status.
+// run runs the GitHub Action with no arguments (in a runner, or with its
+// INPUT_* variables set; else it prints the usage), the command line with a
+// command, and returns the exit status.
 func run(ctx context.Context, args []string) int {
+	if len(args) == 0 && !cli.RunsAction(os.Getenv) {
+		return cli.NoArgs(cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}) // a person at a terminal, not a runner
+	}
 	if len(args) == 0 {
 		return runAction(ctx, os.Getenv, os.Stdout, "deploy-request-gate/"+buildinfo.Version())
 	}
