@@ -43,6 +43,9 @@ type Deployment struct {
 	State       string `json:"state"`
 	Deployable  bool   `json:"deployable"`
 	AutoCutover bool   `json:"auto_cutover"`
+	// Operations are deploy_operations as the list item carries them;
+	// possibly none even when the change has some (see OperationsOf).
+	Operations []Operation `json:"deploy_operations"`
 }
 
 // Deployable reports whether PlanetScale says the request can be deployed.
