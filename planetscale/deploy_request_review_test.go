@@ -161,16 +161,28 @@ func TestClient_ListOperations_strict(t *testing.T) {
 		want    string
 	}{
 		{"operation_without_can_drop_data", sandbox.RouteOperations, func(it map[string]any) { delete(it, "can_drop_data") },
-			func(c *planetscale.Client) error { _, err := c.ListOperations(t.Context(), testOrg, testDB, 205); return err },
+			func(c *planetscale.Client) error {
+				_, err := c.ListOperations(t.Context(), testOrg, testDB, 205)
+				return err
+			},
 			`"can_drop_data" is missing`},
 		{"operation_can_drop_data_as_string", sandbox.RouteOperations, func(it map[string]any) { it["can_drop_data"] = "false" },
-			func(c *planetscale.Client) error { _, err := c.ListOperations(t.Context(), testOrg, testDB, 205); return err },
+			func(c *planetscale.Client) error {
+				_, err := c.ListOperations(t.Context(), testOrg, testDB, 205)
+				return err
+			},
 			`"can_drop_data" is a string`},
 		{"review_state_null", sandbox.RouteReviews, func(it map[string]any) { it["state"] = nil },
-			func(c *planetscale.Client) error { _, err := c.ListReviews(t.Context(), testOrg, testDB, 206); return err },
+			func(c *planetscale.Client) error {
+				_, err := c.ListReviews(t.Context(), testOrg, testDB, 206)
+				return err
+			},
 			`"state" is null`},
 		{"deployment_of_another_request", sandbox.RouteDeployment, func(it map[string]any) { it["deploy_request_number"] = 1 },
-			func(c *planetscale.Client) error { _, err := c.GetDeployment(t.Context(), testOrg, testDB, 210); return err },
+			func(c *planetscale.Client) error {
+				_, err := c.GetDeployment(t.Context(), testOrg, testDB, 210)
+				return err
+			},
 			"deployment of deploy request #1"},
 	}
 	for _, tt := range tests {
