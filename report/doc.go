@@ -1,6 +1,9 @@
 // Package report renders the gate's verdict, or why it could not decide, as
 // GitHub Markdown: the job summary, the pull request comment and the
-// command line's --markdown file. Everything it did not write itself (API
+// command line's --markdown file, and the review card of a deploy request
+// (card.go: its DDL in fences nothing inside can close, data-loss
+// warnings, lint errors, approvals, what could not be read), fitted into
+// GitHub's size limits blocking cards first (FitCards). Everything it did not write itself (API
 // text, branch names, inputs) is first cleared of known secrets, then
 // escaped. It uses no front end's wording: the caller names settings.
 package report
