@@ -45,7 +45,8 @@ type Deployment struct {
 	AutoCutover bool   `json:"auto_cutover"`
 	// Operations are deploy_operations as the list item carries them;
 	// possibly none even when the change has some (see OperationsOf).
-	Operations []Operation `json:"deploy_operations"`
+	// Left out of JSON output when empty.
+	Operations []Operation `json:"deploy_operations,omitempty"`
 }
 
 // Deployable reports whether PlanetScale says the request can be deployed.

@@ -65,7 +65,6 @@ func deploymentJSON(db Database, dr DeployRequest, inList bool) map[string]any {
 		"deploy_operation_summaries":   []any{},
 		"preceding_deployments":        []any{},
 		"table_locked":                 false,
-		"locked_table_name":            nil,
 		"instant_ddl":                  false,
 		"instant_ddl_eligible":         dr.InstantDDLEligible,
 		"queue_paused":                 dr.QueuePaused,
