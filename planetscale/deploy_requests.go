@@ -43,6 +43,10 @@ type Deployment struct {
 	State       string `json:"state"`
 	Deployable  bool   `json:"deployable"`
 	AutoCutover bool   `json:"auto_cutover"`
+	// Operations are deploy_operations as the list item carries them;
+	// possibly none even when the change has some (see OperationsOf).
+	// Left out of JSON output when empty.
+	Operations []Operation `json:"deploy_operations,omitempty"`
 }
 
 // Deployable reports whether PlanetScale says the request can be deployed.

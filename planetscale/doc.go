@@ -34,6 +34,9 @@
 //     out; it wraps the last failure, so the matches above still apply.
 //   - *CredentialError, ErrNoCredentials: a token that cannot be used.
 //   - *PagingError, *PageError, *ItemError: a list that did not add up.
+//   - *DetailError: a failed read of one deploy request's operations,
+//     deployment or reviews (deploy_request_review.go); it wraps one of the
+//     above and, for a 404, names the grant the token may lack.
 //
 // Every error text is one line: outside text (API bodies, headers,
 // transport and TLS errors) passes through package sanitize when the error

@@ -53,10 +53,18 @@ func (c *Client) ApprovalRequired(ctx context.Context, org, database string) (bo
 func (d DeployRequest) Gate() check.DeployRequest {
 	return check.DeployRequest{
 		ID: d.ID, Number: d.Number, Branch: d.Branch, IntoBranch: d.IntoBranch, Approved: d.Approved,
-		State: d.State, DeploymentState: d.DeploymentState, Deployment: (*check.Deployment)(d.Deployment),
+		State: d.State, DeploymentState: d.DeploymentState, Deployment: d.Deployment.gate(),
 		Notes: d.Notes, HTMLURL: d.HTMLURL, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
 		ClosedAt: d.ClosedAt, DeployedAt: d.DeployedAt,
 	}
+}
+
+// gate returns the deployment as the gate sees it; nil stays nil.
+func (d *Deployment) gate() *check.Deployment {
+	if d == nil {
+		return nil
+	}
+	return &check.Deployment{State: d.State, Deployable: d.Deployable, AutoCutover: d.AutoCutover}
 }
 
 // AnswerStatus returns the answer's status code and text, "404 Not Found".

@@ -1,9 +1,12 @@
 // Package report renders the gate's verdict, or why it could not decide, as
 // GitHub Markdown (the job summary, the pull request comment, the command
-// line's --markdown file and --format markdown) and as JUnit XML for other
-// CIs' test reports (--format junit). Everything it did not write itself (API
-// text, branch names, inputs) is first cleared of known secrets, then of
-// control and bidirectional characters by the one sanitizer (sanitize.Line,
-// as log lines are), then escaped. It uses no front end's wording: the caller
-// names settings.
+// line's --markdown file and --format markdown, and the review card of a
+// deploy request: card.go, its DDL in fences nothing inside can close,
+// data-loss warnings, lint errors, approvals, what could not be read, fitted
+// into GitHub's size limits blocking cards first by FitCards) and as JUnit
+// XML for other CIs' test reports (--format junit). Everything it did not
+// write itself (API text, branch names, inputs) is first cleared of known
+// secrets, then of control and bidirectional characters by the one sanitizer
+// (sanitize.Line, as log lines are), then escaped. It uses no front end's
+// wording: the caller names settings.
 package report

@@ -15,11 +15,17 @@
 //	GET /v1/organizations/{org}/databases/{db}/branches            list (q, production)
 //	GET /v1/organizations/{org}/databases/{db}/deploy-requests     list (state, branch, into_branch)
 //	GET /v1/organizations/{org}/databases/{db}/deploy-requests/{number}
+//	GET …/deploy-requests/{number}/deployment
+//	GET …/deploy-requests/{number}/operations                      list, no totals
+//	GET …/deploy-requests/{number}/reviews                         list, no totals
 //
 // Objects carry the fields, nulls and extras of the real API: databases with
 // a region object (slug, display_name, provider, location, enabled, …),
 // deploy requests with actor, deployment.actor and, in state "error",
-// deployment.lint_errors. A test copies planetscale-go's request shapes and
+// deployment.lint_errors. A deploy request's Operations, Reviews,
+// LintErrors and deployment flags (instant DDL, a paused queue) are served
+// in its deployment (deploy_operations in the list item too, unless
+// OmitListOperations) and on the per-request routes (review.go). A test copies planetscale-go's request shapes and
 // struct tags to keep them so.
 //
 // # Paging
@@ -43,7 +49,8 @@
 //
 // # Faults and hooks
 //
-// InjectFaults queues answers for the next requests on any route;
+// InjectFaults queues answers for the next requests on any route,
+// FailRoute for the next requests on one route;
 // FailPageOnce fails the first request for a page of any list; a PagingBug
 // breaks every list's paging. OnRequest and AfterPage hooks run on each
 // request and after each list page is chosen, so a test can change the data
@@ -59,5 +66,8 @@
 // token). FaultScenarioNames are the misbehaving APIs, one per way a gate
 // could pass wrongly or leak: list-shifts, duplicate-numbers,
 // missing-numbers, page-echo, ends-early, no-next-page-key, case-keys,
-// missing-into-branch, echoes-token and control-chars.
+// missing-into-branch, echoes-token and control-chars. CardScenarioNames
+// serve the review card's reads: review (one deploy request for each
+// deploy-order case) and hostile-card (outside text built to break a
+// card, a 100 KB statement).
 package sandbox

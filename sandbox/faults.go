@@ -86,9 +86,26 @@ func (s *Server) FailPageOnce(n int, f Fault) {
 	s.pageFaults[n] = f
 }
 
-// nextFault picks the fault for a request to route rt, if any: a page
-// fault for a list page first, then the queue. s.mu must be held.
+// FailRoute queues faults for one route (RouteOperations, …): each of the
+// next requests to it gets the next fault instead of its real answer.
+func (s *Server) FailRoute(route string, f ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.routeFaults == nil {
+		s.routeFaults = map[string][]Fault{}
+	}
+	s.routeFaults[route] = append(s.routeFaults[route], f...)
+}
+
+// nextFault picks the fault for a request to route rt, if any: the
+// route's queue (FailRoute) first, then a page fault for a list page, then
+// the queue. s.mu must be held.
 func (s *Server) nextFault(rt *route, r *http.Request) (Fault, bool) {
+	if rt != nil && len(s.routeFaults[rt.name]) > 0 {
+		f := s.routeFaults[rt.name][0]
+		s.routeFaults[rt.name] = s.routeFaults[rt.name][1:]
+		return f, true
+	}
 	if rt != nil && rt.list {
 		if page, ok := pageParam(r.URL.Query().Get("page")); ok {
 			if f, ok := s.pageFaults[page]; ok {

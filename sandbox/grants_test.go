@@ -40,6 +40,13 @@ func TestServer_Grants(t *testing.T) {
 		{"deploy_requests_with_read_database", grant("acme/shop", "read_database", "read_branch"), org + "/databases/shop/deploy-requests", 404},
 		{"deploy_request_with_read_deploy_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop/deploy-requests/1", 200},
 		{"deploy_request_with_create_deploy_request", grant("acme/shop", "create_deploy_request"), org + "/databases/shop/deploy-requests/1", 404},
+		{"deployment_with_read_deploy_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop/deploy-requests/1/deployment", 200},
+		{"deployment_with_read_database", grant("acme/shop", "read_database", "read_branch"), org + "/databases/shop/deploy-requests/1/deployment", 404},
+		{"operations_with_read_deploy_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop/deploy-requests/1/operations", 200},
+		{"operations_with_approve_deploy_request", grant("acme/shop", "approve_deploy_request"), org + "/databases/shop/deploy-requests/1/operations", 404},
+		{"reviews_with_read_deploy_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop/deploy-requests/1/reviews", 200},
+		{"reviews_with_read_database", grant("acme/shop", "read_database"), org + "/databases/shop/deploy-requests/1/reviews", 404},
+		{"reviews_of_unknown_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop/deploy-requests/9999/reviews", 404},
 		{"deploy_requests_of_unknown_database", grant("acme/nope", "read_deploy_request"), org + "/databases/nope/deploy-requests", 404},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

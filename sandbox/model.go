@@ -61,6 +61,59 @@ type DeployRequest struct {
 	CreatedAt time.Time
 	// OmitDeployment leaves the "deployment" object out of the JSON.
 	OmitDeployment bool
+	// Operations are served in deployment.deploy_operations and by the
+	// operations list, in this order; none while PlanetScale computes the
+	// change (DeploymentState "pending").
+	Operations []Operation
+	// OmitListOperations serves deployment.deploy_operations empty in the
+	// deploy request list (the single request, its deployment and its
+	// operations list still carry them), to make a client read them per
+	// request.
+	OmitListOperations bool
+	// Reviews are served by the reviews list, in this order.
+	Reviews []Review
+	// LintErrors are served in deployment.lint_errors; nil serves the
+	// default: one lint error in state "error", none otherwise.
+	LintErrors []LintError
+	// The deployment's flags, served as deployment.instant_ddl_eligible,
+	// queue_paused, queue_pause_reason (null when empty) and
+	// deploy_check_errors (null when empty).
+	InstantDDLEligible bool
+	QueuePaused        bool
+	QueuePauseReason   string
+	DeployCheckErrors  string
+}
+
+// Operation is one deploy operation of a deploy request.
+type Operation struct {
+	// Keyspace defaults to the database's name.
+	Keyspace string
+	Table    string
+	// Name is served as operation_name: "CREATE", "ALTER" or "DROP".
+	Name        string
+	DDL         string
+	CanDropData bool
+	// RecentlyUsed serves table_recently_used, with table_recently_used_at
+	// an hour before the request was made.
+	RecentlyUsed bool
+}
+
+// Review is one review of a deploy request.
+type Review struct {
+	// State is "approved" or "commented".
+	State string
+	// By is the reviewer's display name.
+	By   string
+	Body string
+	At   time.Time
+}
+
+// LintError is one schema lint error of a deployment.
+type LintError struct {
+	Code        string // lint_error, such as "NO_UNIQUE_KEY"
+	Table       string
+	Description string
+	DocsURL     string
 }
 
 // Token is a service token the sandbox accepts.
@@ -78,7 +131,8 @@ type DeployRequest struct {
 //   - get a database: any database access on it (the API accepts a long
 //     list: read_database, read_branch, read_deploy_request, …);
 //   - list branches: read_branch (or create/delete/connect branch accesses);
-//   - list or get deploy requests: read_deploy_request.
+//   - list or get deploy requests, and get a deploy request's deployment,
+//     operations or reviews: read_deploy_request.
 //
 // A missing grant is answered 404 {"code":"not_found","message":"Not Found"},
 // as the real API does; an unknown token is answered 401.

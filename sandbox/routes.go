@@ -16,6 +16,9 @@ const (
 	RouteBranches       = "branches"        // GET …/databases/{db}/branches
 	RouteDeployRequests = "deploy-requests" // GET …/databases/{db}/deploy-requests
 	RouteDeployRequest  = "deploy-request"  // GET …/databases/{db}/deploy-requests/{number}
+	RouteDeployment     = "deployment"      // GET …/deploy-requests/{number}/deployment
+	RouteOperations     = "operations"      // GET …/deploy-requests/{number}/operations
+	RouteReviews        = "reviews"         // GET …/deploy-requests/{number}/reviews
 )
 
 // route is one endpoint of the API.
@@ -37,6 +40,9 @@ var routeTable = []route{
 	{RouteBranches, dbPattern + "/branches", true, (*Server).listBranches},
 	{RouteDeployRequests, dbPattern + "/deploy-requests", true, (*Server).listDeployRequests},
 	{RouteDeployRequest, dbPattern + "/deploy-requests/{number}", false, (*Server).getDeployRequest},
+	{RouteDeployment, dbPattern + "/deploy-requests/{number}/deployment", false, (*Server).getDeployment},
+	{RouteOperations, dbPattern + "/deploy-requests/{number}/operations", true, (*Server).listOperations},
+	{RouteReviews, dbPattern + "/deploy-requests/{number}/reviews", true, (*Server).listReviews},
 }
 
 // newMux routes the table on a ServeMux with Go 1.22 patterns.
@@ -180,17 +186,10 @@ func (s *Server) listDeployRequests(w http.ResponseWriter, r *http.Request, t To
 }
 
 func (s *Server) getDeployRequest(w http.ResponseWriter, r *http.Request, t Token) {
-	db, ok := s.database(w, r, t, deployRequestReadAccesses)
-	if !ok {
-		return
+	if db, dr, ok := s.deployRequest(w, r, t); ok {
+		dr.OmitListOperations = false // only the list leaves them out
+		s.writeObject(w, RouteDeployRequest, deployRequestJSON(db, dr))
 	}
-	n, err := strconv.Atoi(r.PathValue("number"))
-	i := slices.IndexFunc(db.DeployRequests, func(dr DeployRequest) bool { return dr.Number == n })
-	if err != nil || i < 0 {
-		writeNotFound(w)
-		return
-	}
-	s.writeObject(w, RouteDeployRequest, deployRequestJSON(db, db.DeployRequests[i]))
 }
 
 // matchState applies the API's state filter: open, closed or deployed.

@@ -34,9 +34,11 @@ type Server struct {
 	tokens     []Token
 	faults     []Fault
 	pageFaults map[int]Fault
-	requests   []Request
-	onRequest  []func(n int, r *http.Request)
-	afterPage  []func(ServedPage)
+	// routeFaults holds FailRoute's queues by route name.
+	routeFaults map[string][]Fault
+	requests    []Request
+	onRequest   []func(n int, r *http.Request)
+	afterPage   []func(ServedPage)
 
 	// Set by options only, so read without the lock.
 	maxPerPage           int

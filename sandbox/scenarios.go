@@ -107,15 +107,15 @@ func specNames(specs []scenarioSpec) []string {
 // NewScenario builds the named scenario, demo or fault, with deploy request
 // ages relative to now.
 func NewScenario(name string, now time.Time) (*Scenario, error) {
-	for _, spec := range slices.Concat(scenarioSpecs, faultScenarioSpecs) {
+	for _, spec := range slices.Concat(scenarioSpecs, faultScenarioSpecs, cardScenarioSpecs) {
 		if spec.name == name {
 			s, token := spec.build(now)
 			return &Scenario{Name: name, Description: spec.description, Server: s, ServiceToken: token,
 				Inputs: spec.inputs}, nil
 		}
 	}
-	return nil, fmt.Errorf("unknown scenario %q: choose one of %s (or a fault scenario: %s)", name,
-		strings.Join(ScenarioNames(), ", "), strings.Join(FaultScenarioNames(), ", "))
+	return nil, fmt.Errorf("unknown scenario %q: choose one of %s (or a fault scenario: %s; or a review card scenario: %s)", name,
+		strings.Join(ScenarioNames(), ", "), strings.Join(FaultScenarioNames(), ", "), strings.Join(CardScenarioNames(), ", "))
 }
 
 // demoServer serves the demo organization: shop (the database the gate

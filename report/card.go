@@ -1,0 +1,297 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
+)
+
+// CommentLimit is the most characters GitHub allows in an issue or pull
+// request comment.
+const CommentLimit = 65536
+
+// Card sizes: a statement longer than MaxStatement characters is cut in
+// the card (the deploy request's page has it whole); a schema change with
+// more than collapseOperations operations, or more than collapseChars
+// characters of DDL, is shown in a collapsed <details>.
+const (
+	MaxStatement       = 4000
+	collapseOperations = 3
+	collapseChars      = 1200
+)
+
+// cardText makes outside text safe for a card's Markdown: secrets removed,
+// control and bidi characters stripped (sanitize.Line), then escaped.
+func (r Report) cardText(s string) string {
+	return EscapeMarkdown(sanitize.Line(r.Redactor.Redact(s)))
+}
+
+// CardMarkdown renders the review card of one deploy request: its verdict
+// and, under fail-on: deploy-order, the rule that applied; a data-loss
+// warning per operation that can drop data; whether it is deployable, its
+// instant-DDL eligibility and a paused deploy queue; lint errors with
+// their docs links; who approved it and when; its DDL, one statement per
+// operation grouped by table (collapsed when long); and what could not be
+// read, and why. Outside text is cleared of secrets, sanitized and escaped;
+// DDL sits in code fences longer than any backtick run inside it.
+func CardMarkdown(c check.Card, r Report) string {
+	var b strings.Builder
+	icon, verdict := "✅", "passes"
+	switch {
+	case c.Order != nil && c.Order.Outcome == check.OrderUndecided:
+		icon, verdict = "⛔", "cannot be decided"
+	case c.Blocking:
+		icon, verdict = "❌", "blocks"
+	case c.Order != nil && c.Order.Outcome == check.OrderWarn:
+		icon, verdict = "⚠️", "passes with a warning"
+	}
+	fmt.Fprintf(&b, "### %s %s · %s → %s\n\n", icon, safeLink("#"+strconv.Itoa(c.Number), r.Redactor.Redact(c.URL)),
+		r.cardText(c.Branch), r.cardText(c.IntoBranch))
+	fmt.Fprintf(&b, "It **%s**", verdict)
+	if c.Order != nil {
+		fmt.Fprintf(&b, " under `fail-on: deploy-order` (rule `%s`): %s", c.Order.Rule, c.Order.Why)
+	} else {
+		b.WriteString(".")
+	}
+	fmt.Fprintf(&b, " Deployment state: %s.\n", r.cardText(c.DeploymentState))
+
+	if c.OperationsRead {
+		var drops []string
+		for _, op := range c.Operations {
+			if op.CanDropData {
+				drops = append(drops, fmt.Sprintf("> - %s on table **%s** can drop data.\n", opName(op, r), r.cardText(op.Table)))
+			}
+		}
+		if len(drops) > 0 {
+			b.WriteString("\n> [!WARNING]\n> **Data loss:** deploy it only after the code that stopped using this data has shipped.\n")
+			b.WriteString(strings.Join(drops, ""))
+		}
+	}
+
+	if d := c.Deployment; d != nil {
+		queue := "running"
+		if d.QueuePaused {
+			queue = "⏸️ paused"
+			if d.QueuePauseReason != "" {
+				queue += ": " + r.cardText(d.QueuePauseReason)
+			}
+		}
+		fmt.Fprintf(&b, "\n| Deployable | Instant DDL | Deploy queue |\n|---|---|---|\n| %s | %s | %s |\n",
+			yesNo(d.Deployable, "yes", "no"), yesNo(d.InstantDDLEligible, "eligible", "not eligible"), queue)
+		if d.DeployCheckErrors != "" {
+			fmt.Fprintf(&b, "\n**Deploy check errors:** %s\n", r.cardText(d.DeployCheckErrors))
+		}
+		if len(d.LintErrors) > 0 {
+			b.WriteString("\n**Lint errors**\n\n")
+			for _, l := range d.LintErrors {
+				line := "- **" + r.cardText(l.Code) + "**"
+				if l.Table != "" {
+					line += " on table **" + r.cardText(l.Table) + "**"
+				}
+				if l.Description != "" {
+					line += ": " + r.cardText(l.Description)
+				}
+				if docs := safeLink("docs", r.Redactor.Redact(l.DocsURL)); docs != "docs" {
+					line += " (" + docs + ")"
+				}
+				b.WriteString(line + "\n")
+			}
+		}
+	}
+
+	if c.ReviewsRead {
+		approvals := c.Approvals()
+		switch {
+		case len(approvals) > 0:
+			var who []string
+			for _, a := range approvals {
+				w := r.cardText(a.By)
+				if !a.At.IsZero() {
+					w += " on " + a.At.UTC().Format("2006-01-02 15:04 UTC")
+				}
+				who = append(who, w)
+			}
+			fmt.Fprintf(&b, "\n**Approved by** %s.\n", strings.Join(who, "; "))
+		case c.Approved:
+			b.WriteString("\n**Approved**, by no review PlanetScale lists.\n")
+		default:
+			fmt.Fprintf(&b, "\n**Not approved** (%s).\n", countNoun(len(c.Reviews), "review"))
+		}
+	}
+
+	if c.OperationsRead {
+		b.WriteString(ddlSection(c.Operations, r))
+	}
+
+	if len(c.Unread) > 0 {
+		b.WriteString("\n**Could not read:**\n\n")
+		for _, u := range c.Unread {
+			line := "- the " + u.What + ": " + r.cardText(u.Why)
+			if u.Grant != "" {
+				line += " (a 404: the service token may lack **" + r.cardText(u.Grant) + "** on the database)"
+			}
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}
+
+// opName words an operation for the data-loss warning.
+func opName(op check.Operation, r Report) string {
+	if op.Name == "" {
+		return "An operation"
+	}
+	return "**" + r.cardText(op.Name) + "**"
+}
+
+// ddlSection renders the operations' DDL grouped by table, in the order
+// the tables first appear; collapsed when long.
+func ddlSection(ops []check.Operation, r Report) string {
+	if len(ops) == 0 {
+		return "\n**Schema change:** no operations yet.\n"
+	}
+	var tables []string
+	byTable := map[string][]string{}
+	size := 0
+	for _, op := range ops {
+		if _, ok := byTable[op.Table]; !ok {
+			tables = append(tables, op.Table)
+		}
+		stmt := codeText(r.Redactor.Redact(op.DDL))
+		size += len(stmt)
+		byTable[op.Table] = append(byTable[op.Table], cutStatement(stmt))
+	}
+	var body strings.Builder
+	for _, t := range tables {
+		fmt.Fprintf(&body, "\n**%s**\n\n", r.cardText(t))
+		body.WriteString(codeBlock("sql", strings.Join(byTable[t], "\n\n")))
+	}
+	title := fmt.Sprintf("Schema change: %s on %s", countNoun(len(ops), "operation"), countNoun(len(tables), "table"))
+	if len(ops) > collapseOperations || size > collapseChars {
+		return "\n<details><summary>" + title + "</summary>\n" + body.String() + "\n</details>\n"
+	}
+	return "\n**" + title + "**\n" + body.String()
+}
+
+// codeText makes a statement safe for a code block: secrets already
+// removed, each line sanitized (control and bidi characters become
+// spaces) and CRLF made LF.
+func codeText(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(sanitize.Line(l), " ")
+	}
+	return strings.Trim(strings.Join(lines, "\n"), "\n")
+}
+
+// cutStatement cuts a statement longer than MaxStatement characters.
+func cutStatement(s string) string {
+	n := utf8.RuneCountInString(s)
+	if n <= MaxStatement {
+		return s
+	}
+	return string([]rune(s)[:MaxStatement]) + fmt.Sprintf("\n-- … %d more characters: the deploy request's page on PlanetScale shows the whole statement", n-MaxStatement)
+}
+
+// codeBlock fences text so that nothing in it can close the fence: the
+// fence is one backtick longer than the longest run of backticks inside
+// (at least three).
+func codeBlock(info, text string) string {
+	fence := strings.Repeat("`", max(3, longestRun(text, '`')+1))
+	return fence + info + "\n" + text + "\n" + fence + "\n"
+}
+
+// longestRun returns the length of the longest run of c in s.
+func longestRun(s string, c byte) int {
+	longest, run := 0, 0
+	for i := range len(s) {
+		if s[i] == c {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	return longest
+}
+
+func yesNo(v bool, yes, no string) string {
+	if v {
+		return yes
+	}
+	return no
+}
+
+// countNoun returns "1 operation", "2 operations".
+func countNoun(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// Size counts a text's size the way a GitHub limit does.
+type Size func(string) int
+
+// Characters counts characters, as the comment limit does; Bytes counts
+// bytes, as the job summary's does.
+var (
+	Characters Size = utf8.RuneCountInString
+	Bytes      Size = func(s string) int { return len(s) }
+)
+
+// FitCards renders the cards of deploy requests, blocking ones first,
+// within limit (measured by size) together with the rest of the text
+// (room already used). A card that does not fit is left out whole, and a
+// last line says how many were left out and which; when not even that
+// line fits, the result is empty.
+func FitCards(cards []check.Card, r Report, room, limit int, size Size) string {
+	ordered := slices.Clone(cards)
+	slices.SortStableFunc(ordered, func(a, b check.Card) int {
+		switch {
+		case a.Blocking == b.Blocking:
+			return 0
+		case a.Blocking:
+			return -1
+		}
+		return 1
+	})
+	var b strings.Builder
+	used := room
+	var left []string
+	for _, c := range ordered {
+		md := "\n" + CardMarkdown(c, r)
+		// Keep room for the line that says what was left out.
+		if len(left) == 0 && used+size(md)+leftOutRoom <= limit {
+			b.WriteString(md)
+			used += size(md)
+			continue
+		}
+		left = append(left, "#"+strconv.Itoa(c.Number))
+	}
+	if len(left) > 0 {
+		line := fmt.Sprintf("\n_Left out to stay within GitHub's size limit: the cards of %s (%s); each deploy request's page on PlanetScale shows it whole._\n",
+			countNoun(len(left), "deploy request"), shortList(left))
+		if used+size(line) > limit {
+			return ""
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// leftOutRoom is kept free for the left-out line.
+const leftOutRoom = 400
+
+// shortList joins items, naming at most ten.
+func shortList(items []string) string {
+	if len(items) <= 10 {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:10], ", ") + fmt.Sprintf(" and %d more", len(items)-10)
+}
