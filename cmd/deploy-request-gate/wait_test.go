@@ -309,3 +309,43 @@ func listAsked(w *waitRun) bool {
 	}
 	return false
 }
+
+// TestGate_CancelledWhileReporting: a signal that comes once the gate has
+// decided, while GitHub holds its final status back (a secondary rate limit
+// asking for 2 s), leaves the status write a few seconds of its own: the
+// decided status replaces pending, and the run ends as decided.
+func TestGate_CancelledWhileReporting(t *testing.T) {
+	t.Parallel()
+	w := newWaitRun(t, "1m")
+	w.ps.InjectFaults(sandbox.Fault{Delay: time.Second}) // page 1 answers late: time to arm GitHub's fault
+	p := startGate(t, w.in, w.env...)
+	statusWrites := func() int {
+		n := 0
+		for _, r := range w.gh.Requests() {
+			if r.Endpoint == ghsandbox.CreateStatus {
+				n++
+			}
+		}
+		return n
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	armed := false
+	for statusWrites() < 2 {
+		if states, _ := w.statuses(); !armed && len(states) == 1 {
+			w.gh.Inject(ghsandbox.SecondaryRateLimit("2").On(ghsandbox.CreateStatus))
+			armed = true
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the gate never wrote its final status")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	run := p.wait()
+	if run.exitCode != 0 || run.outputs["result"] != "pass" {
+		t.Fatalf("exit code = %d, result = %q; want 0, pass (decided before the signal)\n%s", run.exitCode, run.outputs["result"], run.stdout)
+	}
+	w.requireStatuses(t, "pending", "success")
+}
