@@ -44,10 +44,11 @@ func (g *gate) cancelled(ctx context.Context, gh *ghreport.Client, in inputs, r 
 	st := ghreport.Status{State: ghreport.StateError, Context: in.github.statusContext, TargetURL: target.RunURL, Description: cancelledDescription}
 	if err := gh.SetStatus(fresh, target.Owner, target.Repo, target.SHA, st); err != nil {
 		g.warn("Could not set the commit status", err)
-		return res
+	} else {
+		g.infof("Set commit status %q to %s on %s: %s", st.Context, st.State, ghreport.ShortSHA(target.SHA), st.Description)
+		_ = writeOutputs(g.a, []Output{{"status-sha", target.SHA}})
 	}
-	g.infof("Set commit status %q to %s on %s: %s", st.Context, st.State, ghreport.ShortSHA(target.SHA), st.Description)
-	_ = writeOutputs(g.a, []Output{{"status-sha", target.SHA}})
+	g.infof("%s made", report.Plural(gh.Requests(), "GitHub request", "GitHub requests"))
 	return res
 }
 
