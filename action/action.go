@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
@@ -133,6 +136,10 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 			g.infof("Check %d: %s still %s; next check at %s (in %s)", round, numbers(v.Blocking()),
 				map[bool]string{true: "blocks", false: "block"}[len(v.Blocking()) == 1], next.UTC().Format("15:04:05 UTC"), httpretry.FormatWait(time.Until(next)))
 		}
+		waitOpts.NotYet = func(round int, p check.Problem, next time.Time) {
+			g.infof("Check %d could not decide (%s: %s); not yet, the wait goes on: next check at %s (in %s)", round, p.Code,
+				p.Err, next.UTC().Format("15:04:05 UTC"), httpretry.FormatWait(time.Until(next)))
+		}
 	}
 	if in.github.wait > 0 {
 		g.pending(ctx, gh, in)
@@ -141,6 +148,9 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 	r.Now = g.now()
 	g.a.Debugf("%s made (rate budget: %g a second in bursts of %d, shared by every call of this run)",
 		report.Plural(int(client.Requests()), "PlanetScale API request", "PlanetScale API requests"), planetscale.DefaultRateLimit, planetscale.DefaultRateBurst)
+	if err != nil && ctx.Err() != nil {
+		return g.cancelled(ctx, gh, in, r)
+	}
 	if err != nil {
 		p := check.Explain(err, cfg)
 		f := report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()}
@@ -168,11 +178,15 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 }
 
 // postToGitHub reports the outcome to the pull request under its own
-// deadline, and sets the status-sha output.
+// deadline, and sets the status-sha output. A job cancelled meanwhile
+// leaves it cancelBudget to finish, so that a decided outcome still
+// replaces a pending status.
 func (g *gate) postToGitHub(ctx context.Context, gh *ghreport.Client, in inputs, r report.Report, o outcome) {
 	if gh == nil {
 		return
 	}
+	ctx, stop := withGrace(ctx, cancelBudget)
+	defer stop()
 	ctx, cancel := githubContext(ctx, in)
 	defer cancel()
 	if sha := g.reportToGitHub(ctx, gh, in, r, o); sha != "" {
@@ -248,7 +262,12 @@ func (g *gate) fail(r report.Report, f report.Failure) Result {
 // Main runs the action and returns the exit status. A bug that panics still
 // ends as one error annotation and exit status 2 (the gate fails closed),
 // not a stack trace.
+//
+// SIGINT and SIGTERM (a cancelled or timed-out job) cancel the run: see
+// cancelled.
 func Main(ctx context.Context, opts Options) (code int) {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	defer func() {
 		if p := recover(); p != nil {
 			code = ResultError.ExitCode()

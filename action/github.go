@@ -189,6 +189,7 @@ func (g *gate) pending(ctx context.Context, gh *ghreport.Client, in inputs) {
 	if gh == nil || in.github.statusContext == "" {
 		return
 	}
+	job := ctx
 	ctx, cancel := githubContext(ctx, in)
 	defer cancel()
 	target, err := ghreport.ParseEvent(g.a.Getenv)
@@ -197,7 +198,7 @@ func (g *gate) pending(ctx context.Context, gh *ghreport.Client, in inputs) {
 	}
 	st := ghreport.Status{State: ghreport.StatePending, Context: in.github.statusContext, TargetURL: target.RunURL,
 		Description: ghreport.CutDescription("Waiting up to " + httpretry.FormatWait(in.github.wait) + " for the deploy requests to be approved")}
-	if err := gh.SetStatus(ctx, target.Owner, target.Repo, target.SHA, st); err != nil {
-		g.warn("Could not set the commit status", err)
+	if err := gh.SetStatus(ctx, target.Owner, target.Repo, target.SHA, st); err != nil && job.Err() == nil {
+		g.warn("Could not set the commit status", err) // a cancelled job says so at its end
 	}
 }

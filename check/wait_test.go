@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -33,6 +34,15 @@ func (s *scriptedLister) ApprovalRequired(context.Context, string, string) (bool
 	return true, nil
 }
 
+// Errors of one check, as the client returns them.
+var (
+	listChanged  = fmt.Errorf("the list kept changing while it was read: %w", ErrListChanged)
+	serverError  = &gaveUp{err: &answer{code: 503, status: "503 Service Unavailable"}}
+	noAnswer     = &gaveUp{err: ErrNoAnswer}
+	unauthorized = &answer{code: 401, status: "401 Unauthorized"}
+	notFound     = &answer{code: 404, status: "404 Not Found"}
+)
+
 func TestWait(t *testing.T) {
 	t.Parallel()
 	blocked := []DeployRequest{featureDR(1, "ready", false)}
@@ -53,8 +63,20 @@ func TestWait(t *testing.T) {
 			WaitOptions{}, false, false, 1, 0},
 		{"ends_when_the_next_check_would_be_too_late", &scriptedLister{answers: [][]DeployRequest{blocked}},
 			WaitOptions{For: time.Millisecond, Interval: time.Hour}, false, false, 1, 0},
-		{"an_error_ends_the_wait", &scriptedLister{answers: [][]DeployRequest{blocked, nil}, errs: []error{nil, errors.New("boom")}},
+		{"a_permanent_error_ends_the_wait", &scriptedLister{answers: [][]DeployRequest{blocked, nil}, errs: []error{nil, errors.New("boom")}},
 			WaitOptions{For: time.Hour, Interval: time.Millisecond}, false, true, 2, 1},
+		{"a_revoked_token_ends_the_wait_at_once", &scriptedLister{answers: [][]DeployRequest{nil, approved}, errs: []error{unauthorized}},
+			WaitOptions{For: time.Hour, Interval: time.Millisecond}, false, true, 1, 0},
+		{"a_missing_grant_ends_the_wait_at_once", &scriptedLister{answers: [][]DeployRequest{blocked, nil, approved}, errs: []error{nil, notFound}},
+			WaitOptions{For: time.Hour, Interval: time.Millisecond}, false, true, 2, 1},
+		{"a_list_that_changed_is_not_yet", &scriptedLister{answers: [][]DeployRequest{nil, blocked, nil, approved}, errs: []error{listChanged, nil, listChanged}},
+			WaitOptions{For: time.Hour, Interval: time.Millisecond}, true, false, 4, 3},
+		{"server_errors_and_no_answer_are_not_yet", &scriptedLister{answers: [][]DeployRequest{nil, nil, approved}, errs: []error{serverError, noAnswer}},
+			WaitOptions{For: time.Hour, Interval: time.Millisecond}, true, false, 3, 2},
+		{"the_last_check_undecided_ends_in_its_error", &scriptedLister{answers: [][]DeployRequest{blocked, nil}, errs: []error{nil, listChanged}},
+			WaitOptions{For: 30 * time.Millisecond, Interval: 20 * time.Millisecond}, false, true, 2, 1},
+		{"undecided_without_a_wait_is_an_error", &scriptedLister{answers: [][]DeployRequest{nil, approved}, errs: []error{listChanged}},
+			WaitOptions{}, false, true, 1, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,6 +86,12 @@ func TestWait(t *testing.T) {
 				rounds++
 				if round != rounds || v.Passed() || next.IsZero() {
 					t.Errorf("round %d (want %d): passed %v, next %v", round, rounds, v.Passed(), next)
+				}
+			}
+			tt.opts.NotYet = func(round int, p Problem, next time.Time) {
+				rounds++
+				if round != rounds || !Transient(p) || p.Err == nil || next.IsZero() {
+					t.Errorf("not yet %d (want %d): %+v, next %v", round, rounds, p, next)
 				}
 			}
 			v, err := Wait(t.Context(), tt.lister, cfg, tt.opts)
@@ -85,6 +113,16 @@ func TestWait(t *testing.T) {
 		_, err := Wait(ctx, l, cfg, WaitOptions{For: time.Hour, Interval: time.Minute, Round: func(int, Verdict, time.Time) { cancel() }})
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	})
+	t.Run("cancel_during_an_undecided_check_is_not_transient", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		l := &scriptedLister{answers: [][]DeployRequest{nil}, errs: []error{serverError}}
+		_, err := Wait(ctx, l, cfg, WaitOptions{For: time.Hour, Interval: time.Millisecond})
+		if !errors.Is(err, context.Canceled) || l.calls != 1 {
+			t.Errorf("err = %v after %d checks, want context.Canceled after 1", err, l.calls)
 		}
 	})
 }

@@ -55,6 +55,10 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 				report.Plural(len(v.Blocking()), "deploy request still blocks", "deploy requests still block"),
 				numbers(v.Blocking(), 10), next.Format("15:04:05")), s.width(), "  "))
 		}
+		wait.NotYet = func(round int, p check.Problem, next time.Time) {
+			s.stderr.printf("%s\n", wrap(fmt.Sprintf("Check %d could not decide (%s: %s); not yet. Next check at %s.", round, p.Code,
+				s.redactor.Line(p.Err.Error()), next.Format("15:04:05")), s.width(), "  "))
+		}
 	}
 	started := time.Now()
 	v, err := check.Wait(ctx, c, cfg, wait)

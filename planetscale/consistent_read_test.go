@@ -1,10 +1,12 @@
 package planetscale_test
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 )
@@ -27,6 +29,17 @@ func beforeCall(n int, change func(a *fakeAPI)) fakeOption {
 // first of page 2 and not approved, slides onto page 1.
 func closeOnPage1(n int) fakeOption {
 	return beforeCall(n, func(a *fakeAPI) { a.remove(100) })
+}
+
+// closeNewest closes the newest request before each of the answers
+// numbered calls: page 2 starts one request later each time.
+func closeNewest(calls ...int) fakeOption {
+	return withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
+		if slices.Contains(calls, c.N) {
+			a.remove(a.drs[0].Number)
+		}
+		return nil
+	})
 }
 
 // beforeEachRead changes the list before each read after the first of a
@@ -107,16 +120,16 @@ func TestListDeployRequests_listMoves(t *testing.T) {
 			name:      "approval_flips_before_every_walk",
 			n:         150,
 			opts:      []fakeOption{beforeEachRead(2, func(a *fakeAPI, _ int) { a.find(120).Approved = !a.find(120).Approved })},
-			wantPages: "1,2,1,2,1,2",
+			wantPages: reads(8, "1,2"),
 			wantErr:   true,
 		},
 		{
 			name: "deployment_state_changes_before_every_walk",
 			n:    150,
 			opts: []fakeOption{beforeEachRead(2, func(a *fakeAPI, read int) {
-				a.find(3).DeploymentState = []string{"ready", "queued", "in_progress"}[read-1]
+				a.find(3).DeploymentState = []string{"ready", "queued", "submitting", "in_progress"}[read%4]
 			})},
-			wantPages: "1,2,1,2,1,2",
+			wantPages: reads(8, "1,2"),
 			wantErr:   true,
 		},
 		{
@@ -128,16 +141,37 @@ func TestListDeployRequests_listMoves(t *testing.T) {
 				}
 				return nil
 			})},
-			wantPages: "1,2,1,2,1,2",
+			wantPages: reads(8, "1,2"),
 			wantErr:   true,
 		},
 		{
-			// Walk 2 is torn, walk 3 has no walk to agree with.
+			// Walk 2 is torn (it misses #50), walk 3 differs from it, walk
+			// 4 agrees with walk 3.
 			name:      "close_during_second_walk_no_total",
 			n:         150,
 			opts:      []fakeOption{withoutTotal(), closeOnPage1(4)},
-			wantPages: "1,2,1,2,1,2",
-			wantErr:   true,
+			wantPages: reads(4, "1,2"),
+		},
+		{
+			// Two changes in a row: the newest request closes inside walk
+			// 1 and the next newest inside walk 2, each shifting page 2:
+			// walks 3 and 4 agree.
+			name:      "closes_in_walks_1_and_2_no_total",
+			n:         150,
+			opts:      []fakeOption{withoutTotal(), closeNewest(2, 4)},
+			wantPages: reads(4, "1,2"),
+		},
+		{
+			// #7's approval flips before walks 2 to 7: walks 7 and 8, the
+			// last the bound allows, agree.
+			name: "changes_until_the_last_two_walks",
+			n:    150,
+			opts: []fakeOption{beforeEachRead(2, func(a *fakeAPI, read int) {
+				if read < 8 {
+					a.find(7).Approved = !a.find(7).Approved
+				}
+			})},
+			wantPages: reads(8, "1,2"),
 		},
 		{
 			name:      "approval_flips_between_walks_once",
@@ -172,6 +206,30 @@ func TestListDeployRequests_listMoves(t *testing.T) {
 			checkPagesAsked(t, pages, api.pages(), tt.wantPages, "")
 		})
 	}
+}
+
+// TestListDeployRequests_listMovesUntilTheDeadline: a list that changes
+// before every read, read slowly, ends with ErrListChanged when the time
+// runs out before the bound of reads: the list never held still while
+// there was time.
+func TestListDeployRequests_listMovesUntilTheDeadline(t *testing.T) {
+	t.Parallel()
+	flipAndDelay := withBefore(func(a *fakeAPI, c fakeCall) *fakeAnswer {
+		if c.N > 1 && c.Page == 1 {
+			a.find(120).Approved = !a.find(120).Approved
+		}
+		time.Sleep(100 * time.Millisecond) // 8 reads of 2 pages take 1.6 s
+		return nil
+	})
+	forEachFake(t, "flips_before_every_read", 150, []fakeOption{flipAndDelay}, func(t *testing.T, _ int, _ *fakeAPI, c *planetscale.Client) {
+		ctx, cancel := context.WithTimeout(t.Context(), 700*time.Millisecond)
+		defer cancel()
+		_, err := c.ListDeployRequests(ctx, testOrg, testDB, planetscale.ListDeployRequestsOptions{State: "open"})
+		wantListChanged(t, err)
+		if !strings.Contains(err.Error(), "the time ran out during read") {
+			t.Errorf("error = %q, want it to say the time ran out", err)
+		}
+	})
 }
 
 // wantListChanged checks that err says the list kept changing.

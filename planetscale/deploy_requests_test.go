@@ -364,7 +364,7 @@ func TestListDeployRequests_badPages(t *testing.T) {
 }
 
 // TestListDeployRequests_listChanges changes total_count during a read:
-// that read does not count, and the list is read again, at most three
+// that read does not count, and the list is read again, at most eight
 // times in all.
 func TestListDeployRequests_listChanges(t *testing.T) {
 	t.Parallel()
@@ -395,7 +395,7 @@ func TestListDeployRequests_listChanges(t *testing.T) {
 			name:         "keeps_changing",
 			total:        func(n int) int { return 100 + n },
 			wantErr:      true,
-			wantRequests: 6,
+			wantRequests: 16,
 		},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -210,3 +211,9 @@ func discardLog() *log.Logger { return log.New(io.Discard, "", 0) }
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// reads returns the pages asked for by n reads of a list whose pages are
+// pages: reads(2, "1,2") is "1,2,1,2".
+func reads(n int, pages string) string {
+	return strings.TrimSuffix(strings.Repeat(pages+",", n), ",")
+}

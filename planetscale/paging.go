@@ -15,8 +15,10 @@ import (
 // PerPage is the page size asked of list endpoints: the API's maximum.
 const PerPage = 100
 
-// maxWalks bounds how often ListAll reads a list that will not hold still.
-const maxWalks = 3
+// maxWalks bounds how often ListAll reads a list that will not hold still:
+// enough that one change, or a few in a row, landing during any read still
+// leaves two reads in a row that agree.
+const maxWalks = 8
 
 // ListSpec says how ListAll checks and identifies the items of one list.
 type ListSpec[T any] struct {
@@ -55,8 +57,11 @@ func (s *ListSpec[T]) conflict(key, fingerprint1, fingerprint2 string) error {
 //   - A list whose first page is its last is read at once: done.
 //   - A longer list counts only when two walks in a row agree on the keys of
 //     its items and on each item's fingerprint (spec.Key). Otherwise it is
-//     walked again, at most three times in all, then ListAll fails with a
-//     *PagingError matching ErrListChanged. The later walk is returned.
+//     walked again, until two in a row agree, at most maxWalks (8) times in
+//     all; then ListAll fails with a *PagingError matching ErrListChanged.
+//     So does a walk that runs out of ctx's time after an earlier walk
+//     did not count: the list did not hold still while there was time to
+//     read it. The later walk of the two that agree is returned.
 //   - A walk does not count (it is walked again) when one item comes twice
 //     with the same fingerprint, or total_count differs between its pages:
 //     the list moved while it was read.
@@ -95,6 +100,13 @@ func ListAll[T any](ctx context.Context, c *Client, path string, query url.Value
 	for n := 1; n <= maxWalks; n++ {
 		w, err := walkOnce(ctx, c, path, q, n, &spec, &plan)
 		if err != nil {
+			if len(reasons) > 0 && outOfTime(ctx, err) {
+				return nil, &PagingError{
+					Problem: fmt.Sprintf("%v: the time ran out during read %d, and no two reads in a row before it agreed (%s; read %d: %s)",
+						ErrListChanged, n, strings.Join(reasons, "; "), n, sanitize.Line(err.Error())),
+					Err: ErrListChanged,
+				}
+			}
 			return nil, err
 		}
 		switch {
@@ -118,4 +130,16 @@ func ListAll[T any](ctx context.Context, c *Client, path string, query url.Value
 		Problem: fmt.Sprintf("%v: %d reads of the whole list never gave two in a row that agree (%s)", ErrListChanged, maxWalks, strings.Join(reasons, "; ")),
 		Err:     ErrListChanged,
 	}
+}
+
+// outOfTime reports whether err ended a walk because ctx's deadline came
+// (no answer in time, or no time left for a retry) rather than because the
+// API answered with an error.
+func outOfTime(ctx context.Context, err error) bool {
+	var (
+		gaveUp *GaveUpError
+		apiErr *APIError
+	)
+	timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.As(err, &gaveUp) && gaveUp.Deadline
+	return timedOut && !errors.As(err, &apiErr)
 }

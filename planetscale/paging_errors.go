@@ -11,8 +11,8 @@ import (
 // Sentinel errors of list walks, matched with errors.Is.
 var (
 	// ErrListChanged: the list changed while it was read, so the read
-	// cannot be trusted. A *PagingError carries it when three reads never
-	// gave two in a row that agree. A *PageError matches it when a page was
+	// cannot be trusted. A *PagingError carries it when eight reads never
+	// gave two in a row that agree, or the time ran out before two did. A *PageError matches it when a page was
 	// refused with 401, 403 or 404 after an earlier page of the list was
 	// read: the list or the access to it changed mid-read, which says
 	// nothing about missing grants. Such a *PageError also matches

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync"
 )
 
 // ServedPage describes a list page the server is serving.
@@ -90,4 +91,75 @@ func withTrailingKey(m map[string]any, key string, v any) json.RawMessage {
 		sep = nil
 	}
 	return slices.Concat(bytes.TrimSuffix(head, []byte("}")), sep, k, []byte(":"), val, []byte("}"))
+}
+
+// OnListRequest adds a hook the server calls for every request for a page
+// of the list route names (RouteDeployRequests, RouteDatabases, …), with n
+// counting those requests alone from 1 over the server's life, whatever
+// page, query or token they carry. Like OnRequest's hooks it runs before
+// any fault and before the answer, so a change it makes shows in this very
+// page and in every later answer. It plays a list that changes at a chosen
+// moment of a client's read: with pages of 12, the third page of the first
+// read of a 30-request list is request 3, and, when reads agree, the first
+// page of a second check is request 7.
+func (s *Server) OnListRequest(route string, hook func(n int)) {
+	var mu sync.Mutex
+	count := 0
+	s.OnRequest(func(_ int, r *http.Request) {
+		rt := s.routes[r.Pattern]
+		if rt == nil || !rt.list || rt.name != route {
+			return
+		}
+		mu.Lock()
+		count++
+		n := count
+		mu.Unlock()
+		hook(n)
+	})
+}
+
+// ChangeAt lands change when the server receives the nth request for a
+// page of the list route (counted as OnListRequest counts them), before
+// that request is answered: an approval or a deployment moving on at a
+// chosen page of a chosen read.
+func (s *Server) ChangeAt(route string, n int, change func(*Server)) {
+	s.OnListRequest(route, func(got int) {
+		if got == n {
+			change(s)
+		}
+	})
+}
+
+// ApproveDeployRequest returns a change (for ChangeAt) that approves
+// deploy request number of org/database.
+func ApproveDeployRequest(org, database string, number int) func(*Server) {
+	return editDeployRequest(org, database, number, func(dr *DeployRequest) { dr.Approved = true })
+}
+
+// MoveDeployment returns a change (for ChangeAt) that moves the deployment
+// of deploy request number of org/database on to deploymentState. At
+// "complete" the request closes too, as PlanetScale closes a deployed
+// request: it leaves the open list, and the pages after it shift.
+func MoveDeployment(org, database string, number int, deploymentState string) func(*Server) {
+	return editDeployRequest(org, database, number, func(dr *DeployRequest) {
+		dr.DeploymentState = deploymentState
+		if deploymentState == "complete" {
+			dr.State = "closed"
+		}
+	})
+}
+
+// editDeployRequest returns a change that edits deploy request number of
+// org/database in place.
+func editDeployRequest(org, database string, number int, edit func(*DeployRequest)) func(*Server) {
+	return func(s *Server) {
+		_ = s.UpdateDeployRequests(org, database, func(drs []DeployRequest) []DeployRequest {
+			for i := range drs {
+				if drs[i].Number == number {
+					edit(&drs[i])
+				}
+			}
+			return drs
+		})
+	}
 }

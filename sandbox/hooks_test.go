@@ -122,3 +122,34 @@ func TestServer_RewriteRawItems(t *testing.T) {
 		t.Errorf("body = %s, want the raw item as given", r.raw)
 	}
 }
+
+// TestServer_ChangeAt: a change lands at the nth request for a page of the
+// chosen list, before it is answered; other routes do not count.
+func TestServer_ChangeAt(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.s.ChangeAt(sandbox.RouteDeployRequests, 2, sandbox.ApproveDeployRequest("acme", "shop", 1))
+	f.s.ChangeAt(sandbox.RouteDeployRequests, 3, sandbox.MoveDeployment("acme", "shop", 2, "queued"))
+	f.s.ChangeAt(sandbox.RouteDeployRequests, 4, sandbox.MoveDeployment("acme", "shop", 1, "complete"))
+	const list = "/v1/organizations/acme/databases/shop/deploy-requests?state=open&per_page=5"
+	item := func(r response, number int) map[string]any {
+		for _, it := range r.items() {
+			if it["number"] == float64(number) {
+				return it
+			}
+		}
+		return nil
+	}
+	first := f.get(list)
+	f.get("/v1/organizations/acme/databases/shop") // not a page of the list: not counted
+	second, third, fourth := f.get(list), f.get(list), f.get(list)
+	if item(first, 1)["approved"] != false || item(second, 1)["approved"] != true {
+		t.Errorf("#1 approved: %v in request 1, %v in request 2; want false, then true", item(first, 1)["approved"], item(second, 1)["approved"])
+	}
+	if got := item(third, 2)["deployment_state"]; got != "queued" || item(second, 2)["deployment_state"] != "ready" {
+		t.Errorf("#2 deployment_state in request 3 = %v, want queued (ready before)", got)
+	}
+	if item(fourth, 1) != nil || item(third, 1) == nil {
+		t.Errorf("#1 is still open after its deployment completed: %v", fourth.numbers())
+	}
+}

@@ -70,6 +70,15 @@ func faultCases() []faultCase {
 		{name: "approval_lost_between_reads", exit: 1, blocks: "20",
 			fault: "150 open approved requests; after the first read of page 2, #20 loses its approval",
 			serve: serveSandbox(openList(150), afterListPage(2, func(s *sandbox.Server) { setApproved(s, 20, false) }))},
+		{name: "approval_inside_read_1", exit: 0, cause: "30 open deploy requests matched and none blocks",
+			fault: "30 open requests on pages of 12; #28, on page 1, is approved as page 2 of the first read is asked for",
+			serve: serveMovingList(28, 3, map[int]func(*sandbox.Server){2: sandbox.ApproveDeployRequest(testOrg, testDatabase, 28)})},
+		{name: "deployment_completes_inside_read_2", exit: 1, blocks: "3",
+			fault: "30 open requests on pages of 12, #3 unapproved; the deployment of #30 completes (it closes and the later pages shift) at the 5th page asked, inside the second read",
+			serve: serveMovingList(3, 3, map[int]func(*sandbox.Server){5: complete(30)})},
+		{name: "two_changes_in_a_row", exit: 1, blocks: "3",
+			fault: "as above, and #30 completes inside the first read, #29 inside the second",
+			serve: serveMovingList(3, 3, map[int]func(*sandbox.Server){2: complete(30), 5: complete(29)})},
 		{name: "list_keeps_changing", exit: 2, cause: "the list kept changing while it was read",
 			fault: "150 open requests; #5 flips between approved and not on every read",
 			serve: serveSandbox(openList(150), afterListPage(2, func(s *sandbox.Server) { setApproved(s, 5, !approved(s, 5)) }))},
@@ -344,6 +353,24 @@ func serveSandbox(drs []sandbox.DeployRequest, setup func(*sandbox.Server), extr
 			setup(api)
 		}
 		return faultAPI{url: url, check: check}
+	}
+}
+
+// serveMovingList serves 30 open requests on pages of 12, all approved but
+// unapproved, with changes landing at the nth request for a page of the
+// list, and checks that the gate read the list at least reads times (so
+// that the changes landed inside its reads).
+func serveMovingList(unapproved, reads int, changes map[int]func(*sandbox.Server)) func(t *testing.T) faultAPI {
+	return func(t *testing.T) faultAPI {
+		api, url := newAPI(t, true, openList(30, unapproved), sandbox.WithMaxPerPage(12))
+		for n, change := range changes {
+			api.ChangeAt(sandbox.RouteDeployRequests, n, change)
+		}
+		return faultAPI{url: url, check: func(t *testing.T, _ gateRun) {
+			if got := len(testkit.ListPages(t, api.Requests(), testOrg, testDatabase)); got < 3*reads {
+				t.Errorf("the gate asked for %d pages, want at least %d reads of 3: the change did not land inside a read", got, reads)
+			}
+		}}
 	}
 }
 
@@ -787,9 +814,18 @@ is approved; otherwise it exits 2 and names the cause (it fails closed).
 
 - **Consistent read.** A list of more than one page counts only when two reads
   in a row agree on its numbers and on each request's ` + "`approved`, `state`," + `
-  ` + "`deployment_state`" + ` and branches; after three reads it stops with "the list
+  ` + "`deployment_state`" + ` and branches. It is read again until two do, so an
+  approval or a deployment landing during any read is waited out; after eight
+  reads, or when ` + "`timeout`" + ` runs out before two agree, it stops with "the list
   kept changing while it was read". A later page refused with 401, 403 or 404
   is such a change, not a missing grant.
+- **Wait mode.** With ` + "`wait-timeout`" + `, a check that could not decide for a
+  passing cause (` + "`list-changed`, `rate-limited`, `server-error`, `no-answer`," + `
+  ` + "`unreachable`, `cut-off`" + `) is "not yet": one log line, the status stays
+  ` + "`pending`" + `, the next check comes; the wait ends as error only when its last
+  check could not decide. Any other cause (401, a missing grant, an answer the
+  gate cannot read) ends it at once. SIGINT or SIGTERM ends a wait or a check
+  with ` + "`result=error`" + `, exit 2 and the status ` + "`error`" + `, never ` + "`pending`" + `.
 - **Numbers and ends.** Every item needs a positive ` + "`number`" + `. One number with
   two different copies, a page of numbers already read that names a next page,
   items that do not add up to ` + "`total_count`" + `, a page other than the one asked

@@ -103,6 +103,21 @@ type gateRun struct {
 // an empty working directory and nothing else in the environment.
 func runGate(t *testing.T, inputs map[string]string, extraEnv ...string) gateRun {
 	t.Helper()
+	return startGate(t, inputs, extraEnv...).wait()
+}
+
+// gateProcess is a run of the built binary under way.
+type gateProcess struct {
+	t              *testing.T
+	cmd            *exec.Cmd
+	stdout, stderr *bytes.Buffer
+	files          map[string]string
+}
+
+// startGate starts the built binary as runGate runs it; wait collects what
+// it left behind.
+func startGate(t *testing.T, inputs map[string]string, extraEnv ...string) *gateProcess {
+	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
 		"GITHUB_OUTPUT":       filepath.Join(dir, "file_commands", "set_output"),
@@ -147,10 +162,20 @@ func runGate(t *testing.T, inputs map[string]string, extraEnv ...string) gateRun
 	cmd := exec.Command(gateBinary)
 	cmd.Env = env
 	cmd.Dir = workdir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	run := gateRun{stdout: stdout.String(), stderr: stderr.String()}
+	p := &gateProcess{t: t, cmd: cmd, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, files: files}
+	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start the binary: %v", err)
+	}
+	return p
+}
+
+// wait waits for the binary to end and returns what it left behind.
+func (p *gateProcess) wait() gateRun {
+	t, files := p.t, p.files
+	t.Helper()
+	err := p.cmd.Wait()
+	run := gateRun{stdout: p.stdout.String(), stderr: p.stderr.String()}
 	var exitErr *exec.ExitError
 	switch {
 	case errors.As(err, &exitErr):
