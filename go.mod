@@ -8,4 +8,7 @@ require (
 	github.com/sethvargo/go-retry v0.3.0
 )
 
-require github.com/google/go-querystring v1.1.0 // indirect
+require (
+	github.com/go-json-experiment/json v1.27.2 // indirect
+	github.com/google/go-querystring v1.1.0 // indirect
+)
