@@ -403,7 +403,7 @@ func kindName(k jsontext.Kind) string {
 
 // isInteger reports whether a number literal has no fraction or exponent.
 func isInteger(raw []byte) bool {
-	return bytes.IndexAny(raw, ".eE") < 0
+	return !bytes.ContainsAny(raw, ".eE")
 }
 
 // quoteText returns s quoted and escaped, cut to 64 characters: keys and

@@ -141,10 +141,13 @@ func TestDecodeStrict(t *testing.T) {
 func TestDecodeStrict_decodes(t *testing.T) {
 	t.Parallel()
 
-	in := []byte(`{"region":"eu","id":7,"one":{"name":"a"},"many":[{"name":"b"}],"next":{"id":8},"when":"2026-11-01T09:00:00Z"}`)
+	in := []byte(`{"hidden":1,"Skipped":"x","region":"eu","id":7,"one":{"name":"a"},"many":[{"name":"b"}],"next":{"id":8},"when":"2026-11-01T09:00:00Z"}`)
 	var got, want strictOuter
 	if err := decodeStrict(in, &got); err != nil {
 		t.Fatalf("decodeStrict() error = %v", err)
+	}
+	if got.hidden != 0 || got.Skipped != "" {
+		t.Errorf("decodeStrict() set an unexported or skipped field: %+v", got)
 	}
 	if err := json.Unmarshal(in, &want); err != nil {
 		t.Fatal(err)
