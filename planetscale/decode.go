@@ -65,8 +65,12 @@ func decodeStrictValue(raw []byte, dst reflect.Value, required []string) error {
 	si := structInfoOf(dst.Type())
 	d := newStrictDecoder(raw, false)
 	if si.decodesItself {
-		// Check the keys, then let the type decode itself (strictly: see
+		// Read it whole (its syntax first, as a page's item is read), check
+		// the keys, then let the type decode itself (strictly: see
 		// decodeKeepingRaw).
+		if _, err := newStrictDecoder(raw, false).dec.ReadValue(); err != nil {
+			return d.describe(err, "")
+		}
 		if err := d.object(reflect.Value{}, si, required, ""); err != nil {
 			return err
 		}

@@ -410,3 +410,40 @@ func TestDecodeStrict_unsupportedOption(t *testing.T) {
 		t.Errorf("decodeStrict() error = %v, want one naming the option", err)
 	}
 }
+
+// TestDecodeStrict_typesThatKeepRaw checks the types that keep their JSON
+// (their own UnmarshalJSON): the same rules hold, nested objects included,
+// and Raw is the object as sent.
+func TestDecodeStrict_typesThatKeepRaw(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name string
+		in   string
+		want string // the error, "" for none
+	}{
+		{name: "database", in: `{"name":"shop","region":{"slug":"us-east"},"future":{"x":1}}`},
+		{name: "nested_in_another_case", in: `{"name":"shop","region":{"Slug":"us-east"}}`, want: `region: key "Slug" differs from the field "slug" only in case`},
+		{name: "embedded_in_another_case", in: `{"Name":"shop"}`, want: `key "Name" differs from the field "name" only in case`},
+		{name: "required_missing", in: `{"id":"x"}`, want: `field "name" is missing`},
+		{name: "required_null", in: `{"name":null}`, want: `field "name" is null`},
+		{name: "key_twice_nested", in: `{"name":"shop","region":{"slug":"a","slug":"b"}}`, want: `region: key "slug" appears twice`},
+		{name: "wrong_kind", in: `{"name":"shop","require_approval_for_deploy":"yes"}`, want: `cannot decode field "require_approval_for_deploy"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			var db Database
+			err := decodeStrict([]byte(tt.in), &db, "name")
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("decodeStrict(%s) error = %v", tt.in, err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("decodeStrict(%s) error = %v, want one saying %q", tt.in, err, tt.want)
+			case tt.want == "" && (string(db.Raw) != tt.in || db.Name != "shop" || db.Region.Slug != "us-east"):
+				t.Errorf("decodeStrict(%s) = %+v", tt.in, db)
+			}
+		})
+	}
+}
