@@ -153,17 +153,16 @@ func (d *strictDecoder) object(dst reflect.Value, si *structInfo, required []str
 		if err != nil {
 			return d.describe(err, at)
 		}
-		i, known := si.byName[string(name)]
-		if !known {
-			if field := si.caseVariant(name); field != "" && !d.lenient {
-				return problemf("%skey %s differs from the field %q only in case", at, quoteText(string(name)), field)
+		f, variant := si.field(name)
+		if f == nil {
+			if variant != "" && !d.lenient {
+				return problemf("%skey %s differs from the field %q only in case", at, quoteText(string(name)), variant)
 			}
 			if err := d.skip(); err != nil {
 				return d.describe(err, at)
 			}
 			continue
 		}
-		f := &si.fields[i]
 		for j, r := range required {
 			if r == f.name {
 				found |= 1 << j

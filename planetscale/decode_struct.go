@@ -17,8 +17,8 @@ import (
 type structInfo struct {
 	fields []fieldInfo
 	byName map[string]int // index in fields
-	// lower maps each ASCII name, lower-cased, to the name.
-	lower map[string]string
+	// lower maps each ASCII name, lower-cased, to its index in fields.
+	lower map[string]int
 	// nonASCII is set when a name holds a byte past ASCII.
 	nonASCII bool
 	// decodesItself is set when the type has its own UnmarshalJSON,
@@ -99,7 +99,7 @@ func buildStructInfo(t reflect.Type, building map[reflect.Type]*structInfo) *str
 	if si, ok := building[t]; ok {
 		return si
 	}
-	si := &structInfo{byName: map[string]int{}, lower: map[string]string{}, decodesItself: decodesItself(t)}
+	si := &structInfo{byName: map[string]int{}, lower: map[string]int{}, decodesItself: decodesItself(t)}
 	building[t] = si
 	depthOf := map[string]int{}
 	seen := map[reflect.Type]bool{t: true}
@@ -157,9 +157,9 @@ func buildStructInfo(t reflect.Type, building map[reflect.Type]*structInfo) *str
 		}
 	}
 	add(t, nil)
-	for _, f := range si.fields {
+	for i, f := range si.fields {
 		if isASCII(f.name) {
-			si.lower[strings.ToLower(f.name)] = f.name
+			si.lower[strings.ToLower(f.name)] = i
 		}
 	}
 	return si
@@ -242,16 +242,14 @@ func fieldByIndex(v reflect.Value, index []int) reflect.Value {
 	return v
 }
 
-// caseVariant returns the field name that key matches only without regard
-// to case (under Unicode simple folding, as strings.EqualFold), or "". An
-// ASCII key folds only to ASCII: it is looked up lower-cased, without a
-// copy for the usual short key.
-func (si *structInfo) caseVariant(key []byte) string {
-	if isASCII(string(key)) && !si.nonASCII {
+// field finds key's field: the field named key, or else the name of the
+// field that key matches only without regard to case (under Unicode simple
+// folding, as strings.EqualFold), or neither. An ASCII key, in a struct of
+// ASCII names, is looked up once, lower-cased (without a copy for the usual
+// short key): most keys of an item are unknown ones.
+func (si *structInfo) field(key []byte) (f *fieldInfo, variant string) {
+	if !si.nonASCII && isASCII(string(key)) && len(key) <= 64 {
 		var buf [64]byte
-		if len(key) > len(buf) {
-			return si.lower[strings.ToLower(string(key))]
-		}
 		lower := buf[:len(key)]
 		for i, c := range key {
 			if 'A' <= c && c <= 'Z' {
@@ -259,14 +257,24 @@ func (si *structInfo) caseVariant(key []byte) string {
 			}
 			lower[i] = c
 		}
-		return si.lower[string(lower)]
+		i, ok := si.lower[string(lower)]
+		switch {
+		case !ok:
+			return nil, ""
+		case si.fields[i].name == string(key):
+			return &si.fields[i], ""
+		}
+		return nil, si.fields[i].name
+	}
+	if i, ok := si.byName[string(key)]; ok {
+		return &si.fields[i], ""
 	}
 	for _, f := range si.fields {
 		if strings.EqualFold(string(key), f.name) {
-			return f.name
+			return nil, f.name
 		}
 	}
-	return ""
+	return nil, ""
 }
 
 func isASCII(s string) bool {
