@@ -8,8 +8,10 @@
 // NewClient, get), baseurl.go (the API address and paths), request.go (one
 // attempt: send, read within a size cap, decode, classify), retry.go (the
 // retry policy, Retry-After), errors.go and network.go (the error types),
-// auth.go (credentials), paging*.go and decode_*.go (list walks, strict
-// decoding), resource.go (reading one object) and one file per resource.
+// auth.go (credentials), paging*.go (list walks), decode*.go (strict
+// decoding on encoding/json/v2, github.com/go-json-experiment/json),
+// limiter.go (the rate budget, on golang.org/x/time/rate), resource.go
+// (reading one object) and one file per resource.
 //
 // Callers branch on errors with errors.Is and errors.As, never on texts:
 //
