@@ -136,7 +136,7 @@ func stepWith(lines []string, step string) (map[string]bool, error) {
 		step := stepLines(lines[start:], keyIndent)
 		with := childKeys(step, keyIndent, "with")
 		if with == nil {
-			return nil, fmt.Errorf("step %q has no with:", m[0])
+			return nil, fmt.Errorf("step %q has no \"with\" key", m[0])
 		}
 		return with, nil
 	}

@@ -93,3 +93,22 @@ func benchDecide(b *testing.B, c *planetscale.Client, cfg check.Config, once boo
 	}
 	return nil
 }
+
+// BenchmarkDecodePage decodes and checks one full page of the deploy
+// request list (100 items of about 1.8 KiB, as the sandbox renders them):
+// the strict decoding of its envelope and of every item, and the keys the
+// walk compares, with no HTTP around it.
+func BenchmarkDecodePage(b *testing.B) {
+	page := renderList(b, planetscale.PerPage).pages[0]
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		drs, err := planetscale.CheckDeployRequestPage(1, page)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(drs) != planetscale.PerPage {
+			b.Fatalf("decoded %d items, want %d", len(drs), planetscale.PerPage)
+		}
+	}
+}

@@ -8,13 +8,13 @@
 // NewClient, get), baseurl.go (the API address and paths), request.go and
 // response_body.go (one attempt: send, read within a size cap, decode,
 // classify), retry.go (the retry policy, Retry-After), limiter.go (the
-// client-wide rate budget), errors.go, network.go and paging_errors.go (the
+// client-wide rate budget, on golang.org/x/time/rate), errors.go, network.go and paging_errors.go (the
 // error types), auth.go (credentials), paging.go (ListAll: whole and
 // consistent list reads), paging_walk.go, paging_page.go,
 // paging_concurrent.go, paging_totals.go and paging_trace.go (one walk over
 // the pages, one page, pages read concurrently, the reported totals,
-// ListTrace), consistent_read.go (comparing two walks), decode_*.go (strict
-// decoding), resource.go (reading one object), one file per resource
+// ListTrace), consistent_read.go (comparing two walks), decode*.go (strict
+// decoding on encoding/json/v2, github.com/go-json-experiment/json), resource.go (reading one object), one file per resource
 // (organizations.go, databases.go, branches.go, deploy_requests.go,
 // deploy_request_get.go), and gate.go, the adapter to the gate: the Client
 // is a check.Lister and the errors match check's causes.

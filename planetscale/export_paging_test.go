@@ -17,3 +17,14 @@ func ReadOpenOnce(ctx context.Context, c *Client, org, database string) ([]Deplo
 	}
 	return w.items, nil
 }
+
+// CheckDeployRequestPage decodes and checks raw as page n of the deploy
+// request list, as a walk does with each page it reads, and returns its
+// items: what BenchmarkDecodePage measures.
+func CheckDeployRequestPage(n int, raw []byte) ([]DeployRequest, error) {
+	p, err := checkPage(n, raw, &deployRequestList)
+	if err != nil {
+		return nil, err
+	}
+	return p.items, nil
+}

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
 )
 
@@ -67,7 +69,7 @@ type pacer struct {
 
 func newPacer(p pacing) *pacer {
 	return &pacer{
-		limiter:  limiter{rate: p.rate, burst: float64(p.burst), tokens: float64(p.burst)},
+		limiter:  limiter{bucket: newBucket(p.rate, p.burst)},
 		inFlight: make(chan struct{}, MaxPageConcurrency),
 		pages:    p.pages,
 	}
@@ -145,21 +147,26 @@ func (c *Client) slowDown(ctx context.Context, err error) {
 	c.pace.pause(until)
 }
 
-// limiter is a token bucket: tokens accrue at rate a second up to burst,
-// each request takes one, and a request that finds none waits for the next.
-// A pause (after a 429) holds every request back until it ends and leaves
-// the bucket at most afterPause tokens, so that requests start again with
-// one round of pages at once, then at the steady rate, not in a burst.
-// rate 0 means no budget; pauses still hold.
+// newBucket returns the token bucket of a rate budget: tokens accrue at
+// perSecond a second up to burst, the bucket starts full, and each request
+// takes one. perSecond 0 is no budget.
+func newBucket(perSecond float64, burst int) *rate.Limiter {
+	if perSecond == 0 {
+		return rate.NewLimiter(rate.Inf, burst)
+	}
+	return rate.NewLimiter(rate.Limit(perSecond), burst)
+}
+
+// limiter is the client's rate budget, a token bucket (golang.org/x/time/rate),
+// and the pause a 429 asks for: a pause holds every request back until it
+// ends and leaves the bucket at most afterPause tokens, so that requests
+// start again with one round of pages at once, then at the steady rate,
+// not in a burst. Pauses hold with no budget too.
 type limiter struct {
-	mu    sync.Mutex
-	rate  float64
-	burst float64
-	// tokens is what the bucket held at last; below 0 while requests wait
-	// for tokens not yet there.
-	tokens float64
-	last   time.Time
-	// notBefore is when the latest pause ends.
+	bucket *rate.Limiter
+	mu     sync.Mutex
+	// notBefore is when the latest pause ends. No request takes a token
+	// for a time before it, so the bucket's clock never goes back.
 	notBefore time.Time
 }
 
@@ -192,48 +199,32 @@ func (l *limiter) wait(ctx context.Context) (waited bool, err error) {
 }
 
 // reserve takes a token for a request that would go at now and returns
-// when it may go. l.mu must be held.
+// when it may go. The token is not given back if the request gives up
+// (giving it back would set the bucket's clock back). l.mu must be held.
 func (l *limiter) reserve(now time.Time) time.Time {
 	start := now
 	if l.notBefore.After(start) {
 		start = l.notBefore
 	}
-	if l.rate == 0 {
-		return start
-	}
-	l.advance(start)
-	l.tokens--
-	if l.tokens >= 0 {
-		return start
-	}
-	return l.last.Add(time.Duration(-l.tokens / l.rate * float64(time.Second)))
-}
-
-// advance adds the tokens accrued up to t. l.mu must be held.
-func (l *limiter) advance(t time.Time) {
-	if l.last.IsZero() {
-		l.last = t
-		return
-	}
-	if t.After(l.last) {
-		l.tokens = min(l.burst, l.tokens+t.Sub(l.last).Seconds()*l.rate)
-		l.last = t
-	}
+	r := l.bucket.ReserveN(start, 1) // never refused: a burst is at least 1
+	return start.Add(r.DelayFrom(start))
 }
 
 // afterPause is the most tokens the bucket holds when a pause ends.
 const afterPause = MaxPageConcurrency
 
 // pause holds every request back until until, and all but empties the
-// bucket.
+// bucket: what it would hold then, less afterPause, is taken at until.
 func (l *limiter) pause(until time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if until.After(l.notBefore) {
 		l.notBefore = until
 	}
-	if l.rate != 0 {
-		l.advance(until)
-		l.tokens = min(l.tokens, afterPause)
+	if l.bucket.Limit() == rate.Inf {
+		return
+	}
+	if n := int(l.bucket.TokensAt(l.notBefore)) - afterPause; n > 0 {
+		l.bucket.ReserveN(l.notBefore, n)
 	}
 }

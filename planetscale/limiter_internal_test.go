@@ -157,3 +157,28 @@ func TestClient_slowDown(t *testing.T) {
 		})
 	}
 }
+
+// TestPacer_defaultBudget: the default client draws on a bucket of
+// DefaultRateLimit tokens a second with bursts of DefaultRateBurst, full at
+// the start; WithRateLimit(0, …) is no budget.
+func TestPacer_defaultBudget(t *testing.T) {
+	t.Parallel()
+
+	c, err := NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := c.pace.bucket
+	if b.Limit() != 3 || b.Burst() != 200 || b.Tokens() < 199 {
+		t.Errorf("default bucket: %v a second, burst %d, %v tokens; want 3, 200, full", b.Limit(), b.Burst(), b.Tokens())
+	}
+	off, err := NewClient(WithRateLimit(0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 1000 {
+		if at := off.pace.reserve(time.Now()); time.Until(at) > 0 {
+			t.Fatalf("no budget: a request waits %s", time.Until(at))
+		}
+	}
+}

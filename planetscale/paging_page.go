@@ -1,54 +1,10 @@
 package planetscale
 
 import (
-	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"reflect"
-	"slices"
 )
-
-// listEnvelope is the envelope of every page-based list answer. next_page
-// stays raw to tell a null (the last page) from a missing key; total_pages
-// and per_page stay raw too, read only to fetch pages at once (see
-// pageCount), so that a walk one page after another never fails on them.
-type listEnvelope struct {
-	Data        json.RawMessage `json:"data"`
-	CurrentPage *int            `json:"current_page"`
-	NextPage    json.RawMessage `json:"next_page"`
-	TotalCount  *int            `json:"total_count"`
-	TotalPages  json.RawMessage `json:"total_pages"`
-	PerPage     json.RawMessage `json:"per_page"`
-}
-
-// decodeEnvelope reads a list page's envelope as strictly as decodeStrict
-// would (no key twice, no field's name in another case) but leaves its
-// data undecoded: Data and NextPage are slices of raw, not copies. raw is a
-// JSON document, as Client.get hands it over.
-func decodeEnvelope(raw []byte) (listEnvelope, error) {
-	var (
-		env       listEnvelope
-		decodeErr error
-	)
-	s := &scanner{data: raw}
-	err := s.object(fieldsOf(reflect.TypeFor[listEnvelope]()), nil, "", func(name string, value []byte) {
-		switch name {
-		case "data":
-			env.Data = value
-		case "next_page":
-			env.NextPage = value
-		case "total_pages":
-			env.TotalPages = value
-		case "per_page":
-			env.PerPage = value
-		case "current_page":
-			decodeErr = cmp.Or(decodeErr, json.Unmarshal(value, &env.CurrentPage))
-		case "total_count":
-			decodeErr = cmp.Or(decodeErr, json.Unmarshal(value, &env.TotalCount))
-		}
-	}, reflect.Value{})
-	return env, cmp.Or(err, s.end(), decodeErr)
-}
 
 // listPage is one page of a list, checked on its own.
 type listPage[T any] struct {
@@ -74,17 +30,25 @@ type itemKey struct{ key, fingerprint string }
 // not negative, and every item strictly decoded with a valid key, no key
 // twice on the page. Errors are to be wrapped in a *PageError for page n.
 func checkPage[T any](n int, raw []byte, spec *ListSpec[T]) (*listPage[T], error) {
-	env, err := decodeEnvelope(raw)
-	if err != nil {
+	env, items, err := decodePage[T](raw, spec.Required, false)
+	var failed *itemFailure
+	if errors.As(err, &failed) {
+		// Read the page again leniently: the envelope's checks come first,
+		// and the failed item is named as far as it can be read.
+		var lenientErr error
+		if env, items, lenientErr = decodePage[T](raw, spec.Required, true); lenientErr != nil || failed.index >= len(items) {
+			return nil, &ItemError{Index: failed.index + 1, Item: spec.Noun, Problem: failed.err.Error()}
+		}
+	} else if err != nil {
 		return nil, fmt.Errorf("%w: not a list page: %v", ErrUnexpectedResponse, err)
 	}
-	if env.Data == nil || string(env.Data) == "null" { // RawMessage keeps a JSON null as "null"
+	if env.Data == nil || !env.Data.seen {
 		return nil, fmt.Errorf("%w: it has no \"data\" list", ErrUnexpectedResponse)
 	}
 	if env.CurrentPage != nil && *env.CurrentPage != n {
 		return nil, &PagingError{Problem: fmt.Sprintf("asked for page %d but the API answered with page %d", n, *env.CurrentPage)}
 	}
-	p := &listPage[T]{total: -1, totalPages: slices.Clone(env.TotalPages), perPage: slices.Clone(env.PerPage)}
+	p := &listPage[T]{total: -1, totalPages: json.RawMessage(env.TotalPages), perPage: json.RawMessage(env.PerPage)}
 	switch next := string(env.NextPage); {
 	case next == "":
 		return nil, &PagingError{Problem: "the answer has no next_page, so it cannot tell whether more pages follow (a next_page_url is not followed)"}
@@ -106,30 +70,27 @@ func checkPage[T any](n int, raw []byte, spec *ListSpec[T]) (*listPage[T], error
 		}
 		p.total = *env.TotalCount
 	}
-	if err := p.decodeItems(env.Data, spec); err != nil {
+	if err := p.keyItems(items, failed, spec); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// decodeItems decodes each item of the data array strictly and keys it.
-func (p *listPage[T]) decodeItems(data []byte, spec *ListSpec[T]) error {
-	raws, err := splitArray(data)
-	if err != nil {
-		return fmt.Errorf("%w: \"data\" is not a list", ErrUnexpectedResponse)
-	}
-	p.items = make([]T, len(raws))
-	p.keys = make([]itemKey, len(raws))
-	onPage := make(map[string]int, len(raws))
-	for i, raw := range raws {
-		decodeErr := decodeItem(raw, &p.items[i], spec.Required...)
-		key, fingerprint, keyErr := spec.Key(p.items[i])
+// keyItems keys each decoded item, in order up to the one that failed, if
+// any: the first item that is malformed or has no valid key is an
+// *ItemError, a key twice on the page a *PagingError.
+func (p *listPage[T]) keyItems(items []T, failed *itemFailure, spec *ListSpec[T]) error {
+	p.items = items
+	p.keys = make([]itemKey, len(items))
+	onPage := make(map[string]int, len(items))
+	for i := range items {
+		key, fingerprint, keyErr := spec.Key(items[i])
 		if keyErr != nil {
 			key = ""
 		}
 		switch {
-		case decodeErr != nil:
-			return &ItemError{Index: i + 1, Item: itemName(spec.Noun, key), Problem: decodeErr.Error()}
+		case failed != nil && failed.index == i:
+			return &ItemError{Index: i + 1, Item: itemName(spec.Noun, key), Problem: failed.err.Error()}
 		case keyErr != nil:
 			return &ItemError{Index: i + 1, Item: itemName(spec.Noun, key), Problem: keyErr.Error()}
 		}

@@ -24,9 +24,10 @@ func (c *Client) getObject(ctx context.Context, path string, v any, required ...
 }
 
 // decodeKeepingRaw decodes data into v, the plain form of a type whose
-// UnmarshalJSON calls it, and keeps a copy of data in raw.
+// UnmarshalJSON calls it, strictly (see decodeStrict), and keeps a copy of
+// data in raw.
 func decodeKeepingRaw(data []byte, v any, raw *json.RawMessage) error {
-	if err := json.Unmarshal(data, v); err != nil {
+	if err := decodeStrict(data, v); err != nil {
 		return err
 	}
 	*raw = bytes.Clone(data)
