@@ -36,11 +36,11 @@ func (s *scriptedLister) ApprovalRequired(context.Context, string, string) (bool
 
 // Errors of one check, as the client returns them.
 var (
-	listChanged  = fmt.Errorf("the list kept changing while it was read: %w", ErrListChanged)
-	serverError  = &gaveUp{err: &answer{code: 503, status: "503 Service Unavailable"}}
-	noAnswer     = &gaveUp{err: ErrNoAnswer}
-	unauthorized = &answer{code: 401, status: "401 Unauthorized"}
-	notFound     = &answer{code: 404, status: "404 Not Found"}
+	errListChanged  = fmt.Errorf("the list kept changing while it was read: %w", ErrListChanged)
+	errServer       = &gaveUp{err: &answer{code: 503, status: "503 Service Unavailable"}}
+	errNoAnswerYet  = &gaveUp{err: ErrNoAnswer}
+	errUnauthorized = &answer{code: 401, status: "401 Unauthorized"}
+	errNotFound     = &answer{code: 404, status: "404 Not Found"}
 )
 
 func TestWait(t *testing.T) {
@@ -65,17 +65,17 @@ func TestWait(t *testing.T) {
 			WaitOptions{For: time.Millisecond, Interval: time.Hour}, false, false, 1, 0},
 		{"a_permanent_error_ends_the_wait", &scriptedLister{answers: [][]DeployRequest{blocked, nil}, errs: []error{nil, errors.New("boom")}},
 			WaitOptions{For: time.Hour, Interval: time.Millisecond}, false, true, 2, 1},
-		{"a_revoked_token_ends_the_wait_at_once", &scriptedLister{answers: [][]DeployRequest{nil, approved}, errs: []error{unauthorized}},
+		{"a_revoked_token_ends_the_wait_at_once", &scriptedLister{answers: [][]DeployRequest{nil, approved}, errs: []error{errUnauthorized}},
 			WaitOptions{For: time.Hour, Interval: time.Millisecond}, false, true, 1, 0},
-		{"a_missing_grant_ends_the_wait_at_once", &scriptedLister{answers: [][]DeployRequest{blocked, nil, approved}, errs: []error{nil, notFound}},
+		{"a_missing_grant_ends_the_wait_at_once", &scriptedLister{answers: [][]DeployRequest{blocked, nil, approved}, errs: []error{nil, errNotFound}},
 			WaitOptions{For: time.Hour, Interval: time.Millisecond}, false, true, 2, 1},
-		{"a_list_that_changed_is_not_yet", &scriptedLister{answers: [][]DeployRequest{nil, blocked, nil, approved}, errs: []error{listChanged, nil, listChanged}},
+		{"a_list_that_changed_is_not_yet", &scriptedLister{answers: [][]DeployRequest{nil, blocked, nil, approved}, errs: []error{errListChanged, nil, errListChanged}},
 			WaitOptions{For: time.Hour, Interval: time.Millisecond}, true, false, 4, 3},
-		{"server_errors_and_no_answer_are_not_yet", &scriptedLister{answers: [][]DeployRequest{nil, nil, approved}, errs: []error{serverError, noAnswer}},
+		{"server_errors_and_no_answer_are_not_yet", &scriptedLister{answers: [][]DeployRequest{nil, nil, approved}, errs: []error{errServer, errNoAnswerYet}},
 			WaitOptions{For: time.Hour, Interval: time.Millisecond}, true, false, 3, 2},
-		{"the_last_check_undecided_ends_in_its_error", &scriptedLister{answers: [][]DeployRequest{blocked, nil}, errs: []error{nil, listChanged}},
+		{"the_last_check_undecided_ends_in_its_error", &scriptedLister{answers: [][]DeployRequest{blocked, nil}, errs: []error{nil, errListChanged}},
 			WaitOptions{For: 30 * time.Millisecond, Interval: 20 * time.Millisecond}, false, true, 2, 1},
-		{"undecided_without_a_wait_is_an_error", &scriptedLister{answers: [][]DeployRequest{nil, approved}, errs: []error{listChanged}},
+		{"undecided_without_a_wait_is_an_error", &scriptedLister{answers: [][]DeployRequest{nil, approved}, errs: []error{errListChanged}},
 			WaitOptions{}, false, true, 1, 0},
 	}
 	for _, tt := range tests {
@@ -119,7 +119,7 @@ func TestWait(t *testing.T) {
 		t.Parallel()
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
-		l := &scriptedLister{answers: [][]DeployRequest{nil}, errs: []error{serverError}}
+		l := &scriptedLister{answers: [][]DeployRequest{nil}, errs: []error{errServer}}
 		_, err := Wait(ctx, l, cfg, WaitOptions{For: time.Hour, Interval: time.Millisecond})
 		if !errors.Is(err, context.Canceled) || l.calls != 1 {
 			t.Errorf("err = %v after %d checks, want context.Canceled after 1", err, l.calls)

@@ -86,8 +86,10 @@ func decodeCursor(c string) (int, bool) {
 func pageSize(connection string, first, last *int32) (int, error) {
 	switch {
 	case first == nil && last == nil:
+		//lint:ignore ST1005 GitHub's own message, word for word
 		return 0, fmt.Errorf("You must provide a `first` or `last` value to properly paginate the `%s` connection.", connection)
 	case first != nil && last != nil:
+		//lint:ignore ST1005 GitHub's own message, word for word
 		return 0, fmt.Errorf("Passing both `first` and `last` to paginate the `%s` connection is not supported.", connection)
 	}
 	n, arg := first, "first"
@@ -95,6 +97,7 @@ func pageSize(connection string, first, last *int32) (int, error) {
 		n, arg = last, "last"
 	}
 	if *n < 0 || *n > 100 {
+		//lint:ignore ST1005 GitHub's own message, word for word
 		return 0, fmt.Errorf("Requesting %d records on the `%s` connection exceeds the `%s` limit of 100 records.", *n, connection, arg)
 	}
 	return int(*n), nil
@@ -122,6 +125,7 @@ func (r *gqlRepo) PullRequests(args pullsArgs) (*gqlPullConn, error) {
 	if args.After != nil {
 		n, ok := decodeCursor(*args.After)
 		if !ok {
+			//lint:ignore ST1005 GitHub's own message, word for word
 			return nil, fmt.Errorf("`%s` does not appear to be a valid cursor.", *args.After)
 		}
 		after = n

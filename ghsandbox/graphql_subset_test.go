@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	graphql "github.com/graph-gophers/graphql-go"
-	"github.com/graph-gophers/graphql-go/types"
+	"github.com/graph-gophers/graphql-go/ast"
 )
 
 // The subset check. GitHub's full schema (npm @octokit/graphql-schema,
@@ -37,27 +37,27 @@ const subsetFile = "testdata/github-schema-subset.txt"
 // some implementations); they change no name or type.
 var deprecated = regexp.MustCompile(`@deprecated(\(\s*reason:\s*"(?:[^"\\]|\\.)*"\s*\))?`)
 
-func parseSDL(t *testing.T, sdl string) *types.Schema {
+func parseSDL(t *testing.T, sdl string) *ast.Schema {
 	t.Helper()
 	s, err := graphql.ParseSchema(deprecated.ReplaceAllString(sdl, ""), nil)
 	if err != nil {
 		t.Fatalf("parse schema: %v", err)
 	}
-	return s.ASTSchema()
+	return s.AST()
 }
 
 // signatures lists, sorted, one line per type, field (with its arguments
 // and type), input field and enum value of the named types of s, keeping
 // only the fields of only (nil: all).
-func signatures(t *testing.T, s *types.Schema, names []string, only map[string][]string) []string {
+func signatures(t *testing.T, s *ast.Schema, names []string, only map[string][]string) []string {
 	t.Helper()
 	var out []string
 	keep := func(typ, field string) bool { return only == nil || slices.Contains(only[typ], field) }
 	for _, name := range names {
 		switch d := s.Types[name].(type) {
-		case *types.ScalarTypeDefinition:
+		case *ast.ScalarTypeDefinition:
 			out = append(out, "scalar "+name)
-		case *types.ObjectTypeDefinition:
+		case *ast.ObjectTypeDefinition:
 			out = append(out, "type "+name)
 			for _, f := range d.Fields {
 				if !keep(name, f.Name) {
@@ -73,14 +73,14 @@ func signatures(t *testing.T, s *types.Schema, names []string, only map[string][
 				}
 				out = append(out, fmt.Sprintf("type %s.%s(%s): %s", name, f.Name, strings.Join(args, ", "), f.Type.String()))
 			}
-		case *types.InputObject:
+		case *ast.InputObject:
 			out = append(out, "input "+name)
 			for _, f := range d.Values {
 				if keep(name, f.Name.Name) {
 					out = append(out, fmt.Sprintf("input %s.%s: %s", name, f.Name.Name, f.Type.String()))
 				}
 			}
-		case *types.EnumTypeDefinition:
+		case *ast.EnumTypeDefinition:
 			out = append(out, "enum "+name)
 			for _, v := range d.EnumValuesDefinition {
 				if keep(name, v.EnumValue) {
@@ -98,7 +98,7 @@ func signatures(t *testing.T, s *types.Schema, names []string, only map[string][
 }
 
 // subsetShape is the served subset's type names and, per type, its fields.
-func subsetShape(t *testing.T) (*types.Schema, []string, map[string][]string) {
+func subsetShape(t *testing.T) (*ast.Schema, []string, map[string][]string) {
 	sub := parseSDL(t, SchemaSDL)
 	var names []string
 	only := map[string][]string{}
@@ -108,15 +108,15 @@ func subsetShape(t *testing.T) (*types.Schema, []string, map[string][]string) {
 		}
 		names = append(names, name)
 		switch d := d.(type) {
-		case *types.ObjectTypeDefinition:
+		case *ast.ObjectTypeDefinition:
 			for _, f := range d.Fields {
 				only[name] = append(only[name], f.Name)
 			}
-		case *types.InputObject:
+		case *ast.InputObject:
 			for _, f := range d.Values {
 				only[name] = append(only[name], f.Name.Name)
 			}
-		case *types.EnumTypeDefinition:
+		case *ast.EnumTypeDefinition:
 			for _, v := range d.EnumValuesDefinition {
 				only[name] = append(only[name], v.EnumValue)
 			}
@@ -127,7 +127,7 @@ func subsetShape(t *testing.T) (*types.Schema, []string, map[string][]string) {
 }
 
 // TestSchemaSubset checks that every type, field, argument and enum value
-// the sandbox serves is GitHub's, with GitHub's types.
+// the sandbox serves is GitHub's, with GitHub's ast.
 func TestSchemaSubset(t *testing.T) {
 	sub, names, only := subsetShape(t)
 	served := signatures(t, sub, names, nil)
