@@ -108,6 +108,9 @@ func Run(ctx context.Context, opts Options) Result {
 	if in.github.mode == modeSync {
 		return g.sync(ctx, in)
 	}
+	if len(in.databases) > 1 {
+		return g.gateDatabases(ctx, in)
+	}
 	return g.gate(ctx, in)
 }
 

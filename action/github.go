@@ -142,9 +142,17 @@ func (g *gate) upsertComment(ctx context.Context, gh *ghreport.Client, in inputs
 	if o.err == nil {
 		body = report.Markdown(o.verdict, r)
 	}
+	return g.writeComment(ctx, gh, in, owner, repo, number, runURL, ghreport.Marker(r.Organization, r.Database), body, o.passed())
+}
+
+// writeComment writes body as the sticky comment with marker on pull
+// request number, by the comment input's rules; a failure is one warning
+// (ok false).
+func (g *gate) writeComment(ctx context.Context, gh *ghreport.Client, in inputs, owner, repo string, number int, runURL string,
+	marker, body string, passed bool) (res ghreport.CommentResult, ok bool) {
 	res, err := gh.UpsertComment(ctx, owner, repo, number, ghreport.Comment{
-		Marker: ghreport.Marker(r.Organization, r.Database), Body: body, Same: report.SameContent,
-		Policy: in.github.comment, Passed: o.passed(),
+		Marker: marker, Body: body, Same: report.SameContent,
+		Policy: in.github.comment, Passed: passed,
 		Tail: func([]string) string {
 			return fmt.Sprintf("\n_…cut to fit GitHub's size limit: see [the workflow run](%s)._\n", runURL)
 		},

@@ -45,7 +45,7 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 		}
 		repos = []string{g.a.Getenv("GITHUB_REPOSITORY")}
 	}
-	statusContext := in.github.statusContextFor(cfg.Database)
+	statusContext := in.github.statusContextFor(cfg.Database, false)
 	g.infof("Sync: listing open deploy requests of %s/%s and open pull requests of %s (status context %q)",
 		cfg.Organization, cfg.Database, strings.Join(repos, ", "), statusContext)
 	drs, err := client.OpenDeployRequests(ctx, cfg.Organization, cfg.Database, check.ListOptions{Filter: check.Filter{IntoBranch: cfg.Filter.IntoBranch}})
