@@ -57,7 +57,7 @@ func DatabasesMarkdown(sections []DatabaseSection, r Report) string {
 	case errs > 0:
 		fmt.Fprintf(&b, "## ⚠️ Could not check %d of %s\n\n", errs, Plural(n, "database", "databases"))
 	case fails > 0:
-		fmt.Fprintf(&b, "## ❌ %d of %s blocked by deploy requests\n\n", fails, Plural(n, "database is", "databases are"))
+		fmt.Fprintf(&b, "## ❌ %d of %d databases %s blocked by deploy requests\n\n", fails, n, map[bool]string{true: "is", false: "are"}[fails == 1])
 	default:
 		fmt.Fprintf(&b, "## ✅ No deploy request blocks this change in any of the %d databases\n\n", n)
 	}
@@ -91,7 +91,7 @@ func DatabasesMarkdown(sections []DatabaseSection, r Report) string {
 			md = Markdown(s.Verdict, sr)
 		}
 		if i := strings.LastIndex(md, footerStart); i >= 0 {
-			md = md[:i+1]
+			md = strings.TrimRight(md[:i], "\n") + "\n"
 		}
 		md = strings.TrimPrefix(md, "## ")
 		fmt.Fprintf(&b, "\n### %s · %s", r.text(sr.Database), md)
