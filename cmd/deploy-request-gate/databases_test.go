@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/deploy-request-gate/deploy-request-gate/ghsandbox"
@@ -203,3 +205,69 @@ func TestDatabases_OneDatabaseUnchanged(t *testing.T) {
 	}
 }
 
+
+// TestDatabases_SyncTwo: one sync run over shop and billing: one listing
+// each, statuses under planetscale/shop and planetscale/billing on the
+// pull requests whose branch has a request there, and one comment per
+// pull request whose status changed, with both databases in it.
+func TestDatabases_SyncTwo(t *testing.T) {
+	t.Parallel()
+	ps, url := multiAPI(t)
+	var lists atomic.Int64
+	ps.OnRequest(func(_ int, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/deploy-requests") {
+			lists.Add(1)
+		}
+	})
+	gh := ghsandbox.New(ghsandbox.WithPrefix("/api/v3"), ghsandbox.WithRepo(e2eRepo), ghsandbox.WithToken(ghsandbox.Token{Value: e2eGitHubToken}))
+	gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead})
+	gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 8, HeadRef: "other", HeadSHA: prSHA(8)})
+	srv := httptest.NewServer(gh)
+	t.Cleanup(srv.Close)
+	env := []string{"GITHUB_EVENT_NAME=schedule", "GITHUB_SHA=" + e2eMerge, "GITHUB_REPOSITORY=" + e2eRepo,
+		"GITHUB_API_URL=" + srv.URL + "/api/v3", "GITHUB_SERVER_URL=https://github.com", "GITHUB_RUN_ID=4242"}
+	in := baseInputs(url)
+	in["database"] = "shop\nbilling"
+	in["mode"] = "sync"
+	in["github-token"] = e2eGitHubToken
+	in["comment"] = "on-failure"
+	run := runGate(t, in, env...)
+	checkNoGitHubToken(t, run, gh, 7)
+	if run.exitCode != 0 {
+		t.Fatalf("exit code = %d, want 0\n%s", run.exitCode, run.stdout)
+	}
+	if n := lists.Load(); n != 2 {
+		t.Errorf("%d deploy request listings, want one per database", n)
+	}
+	if st, ok := gh.LatestStatus(e2eRepo, e2eHead, "planetscale/shop"); !ok || st.State != "failure" {
+		t.Errorf("planetscale/shop on #7 = %+v (found %v), want failure", st, ok)
+	}
+	if st, ok := gh.LatestStatus(e2eRepo, e2eHead, "planetscale/billing"); !ok || st.State != "success" {
+		t.Errorf("planetscale/billing on #7 = %+v (found %v), want success", st, ok)
+	}
+	if sts := gh.Statuses(e2eRepo, prSHA(8)); len(sts) != 0 {
+		t.Errorf("#8 (no deploy request) got statuses %+v", sts)
+	}
+	c := gh.Comments(e2eRepo, 7)
+	if len(c) != 1 || !strings.HasPrefix(c[0].Body, "<!-- deploy-request-gate:acme/billing,shop -->") ||
+		!strings.Contains(c[0].Body, "| acme/shop | ❌ fail |") || !strings.Contains(c[0].Body, "| acme/billing | ✅ pass |") {
+		t.Errorf("comments on #7 = %+v, want one over both databases", c)
+	}
+	for _, s := range []string{"## 🔄 Synced `planetscale/shop`", "## 🔄 Synced `planetscale/billing`"} {
+		if !strings.Contains(run.summary, s) {
+			t.Errorf("summary lacks %q:\n%s", s, run.summary)
+		}
+	}
+
+	// Again: nothing changed, nothing written.
+	before := len(gh.Requests())
+	run = runGate(t, in, env...)
+	for _, q := range gh.Requests()[before:] {
+		if q.Endpoint != ghsandbox.GraphQL && q.Method != http.MethodGet {
+			t.Errorf("second sync wrote: %+v", q)
+		}
+	}
+	if run.exitCode != 0 {
+		t.Errorf("second sync: exit %d", run.exitCode)
+	}
+}
