@@ -168,7 +168,7 @@ func (g *gate) postDatabasesToGitHub(ctx context.Context, gh *ghreport.Client, i
 	}
 	ctx, cancel := githubContext(ctx, in)
 	defer cancel()
-	target, err := ghreport.ParseEvent(g.a.Getenv)
+	target, err := g.event()
 	if err != nil {
 		g.warn("Could not tell which commit to report on", err)
 		return
@@ -209,5 +209,11 @@ func (g *gate) postDatabasesToGitHub(ctx context.Context, gh *ghreport.Client, i
 	}
 }
 
-// withRecheckNote is md as is; the /recheck note is added by recheck.go.
-func (g *gate) withRecheckNote(md string, _ Result) string { return md }
+// withRecheckNote adds the /recheck note to md when the run is for a pull
+// request that does not pass.
+func (g *gate) withRecheckNote(md string, res Result) string {
+	if res == ResultPass || !g.onPullRequest() {
+		return md
+	}
+	return report.WithNote(md, recheckNote)
+}

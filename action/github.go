@@ -98,7 +98,7 @@ func (g *gate) reportToGitHub(ctx context.Context, gh *ghreport.Client, in input
 	if gh == nil || (in.github.statusContext == "" && in.github.comment == ghreport.CommentNever) {
 		return ""
 	}
-	target, err := ghreport.ParseEvent(g.a.Getenv)
+	target, err := g.event()
 	if err != nil {
 		g.warn("Could not tell which commit to report on", err)
 		return ""
@@ -141,6 +141,9 @@ func (g *gate) upsertComment(ctx context.Context, gh *ghreport.Client, in inputs
 	body := report.FailureMarkdown(o.failure, r)
 	if o.err == nil {
 		body = report.Markdown(o.verdict, r)
+	}
+	if !o.passed() {
+		body = report.WithNote(body, recheckNote)
 	}
 	return g.writeComment(ctx, gh, in, owner, repo, number, runURL, ghreport.Marker(r.Organization, r.Database), body, o.passed())
 }
@@ -199,7 +202,7 @@ func (g *gate) pending(ctx context.Context, gh *ghreport.Client, in inputs) {
 	}
 	ctx, cancel := githubContext(ctx, in)
 	defer cancel()
-	target, err := ghreport.ParseEvent(g.a.Getenv)
+	target, err := g.event()
 	if err != nil {
 		return // reportToGitHub warns about it at the end
 	}

@@ -41,7 +41,7 @@ func newDatabaseOutput(o outcome) databaseOutput {
 func databasesJSON(names []string, outcomes []outcome) string {
 	parts := make([]string, len(names))
 	for i, name := range names {
-		k, _ := json.Marshal(name)                          // a string: cannot fail
+		k, _ := json.Marshal(name)                           // a string: cannot fail
 		v, _ := json.Marshal(newDatabaseOutput(outcomes[i])) // strings and ints
 		parts[i] = string(k) + ":" + string(v)
 	}

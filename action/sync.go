@@ -162,9 +162,9 @@ type syncRun struct {
 	// comments gathers, over several databases, the verdicts of each
 	// pull request whose status changed, for the one comment per pull
 	// request written at the end (nil: one database, commented at once).
-	comments      *syncComments
-	drs           []check.DeployRequest
-	branches      []string
+	comments *syncComments
+	drs      []check.DeployRequest
+	branches []string
 	// several is set when the run syncs more than one repository: each log
 	// line then names its repository.
 	several bool

@@ -205,7 +205,6 @@ func TestDatabases_OneDatabaseUnchanged(t *testing.T) {
 	}
 }
 
-
 // TestDatabases_SyncTwo: one sync run over shop and billing: one listing
 // each, statuses under planetscale/shop and planetscale/billing on the
 // pull requests whose branch has a request there, and one comment per
