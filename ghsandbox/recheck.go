@@ -105,7 +105,7 @@ func IssueCommentEvent(repo string, number int, isPull bool, id int64, login, as
 	}
 	b, _ := json.Marshal(map[string]any{ // maps of strings, ints and bools: cannot fail
 		"action": "created", "issue": issue,
-		"comment": map[string]any{"id": id, "body": body, "user": user(login), "author_association": association},
+		"comment":    map[string]any{"id": id, "body": body, "user": user(login), "author_association": association},
 		"repository": map[string]any{"full_name": repo},
 	})
 	return string(b)
