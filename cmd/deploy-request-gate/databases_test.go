@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/deploy-request-gate/deploy-request-gate/ghsandbox"
+	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
 
@@ -268,5 +269,28 @@ func TestDatabases_SyncTwo(t *testing.T) {
 	}
 	if run.exitCode != 0 {
 		t.Errorf("second sync: exit %d", run.exitCode)
+	}
+}
+
+// TestDatabases_CLICheck: check over shop (blocked), billing (passing)
+// and ledger (unreadable): exit 2, one JUnit testsuite per database,
+// ledger's one error case, valid against the schema.
+func TestDatabases_CLICheck(t *testing.T) {
+	t.Parallel()
+	_, url := multiAPI(t)
+	r := runCommand(t, commandEnv(url, tokenID+":"+tokenSecret), "check", "shop,billing,ledger", "--format", "junit")
+	if r.code != 2 {
+		t.Fatalf("exit %d, want 2\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	suites := testkit.CheckJUnit(t, []byte(r.stdout))
+	if len(suites) != 3 || suites[0].Failures != 1 || suites[1].Failures != 0 || suites[1].Tests != 1 || suites[2].Errors != 1 {
+		t.Fatalf("want three suites (shop failing, billing passing, ledger in error): %+v", suites)
+	}
+	if !strings.Contains(r.stderr, "ledger: could not decide") || !strings.Contains(r.stderr, "--database ledger") {
+		t.Errorf("stderr does not name ledger and its grant:\n%s", r.stderr)
+	}
+	r = runCommand(t, commandEnv(url, tokenID+":"+tokenSecret), "check", "shop,billing")
+	if r.code != 1 || !strings.Contains(r.stdout, "acme/shop:\n") || !strings.Contains(r.stdout, "\nacme/billing:\n") {
+		t.Errorf("exit %d, want 1 with a part per database:\n%s", r.code, r.stdout)
 	}
 }
