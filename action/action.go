@@ -75,6 +75,9 @@ type gate struct {
 	warned map[string]bool
 	now    func() time.Time
 	opts   Options
+	// target, when set, replaces the event's commit and pull request (a
+	// /recheck read them from the API).
+	target *ghreport.Target
 }
 
 // Run is the whole action: it reads the inputs (masking the tokens first,
@@ -110,6 +113,12 @@ func Run(ctx context.Context, opts Options) Result {
 	}
 	if in.github.mode == modeSync {
 		return g.sync(ctx, in)
+	}
+	if g.a.Getenv("GITHUB_EVENT_NAME") == "issue_comment" {
+		return g.recheck(ctx, in)
+	}
+	if len(in.databases) > 1 {
+		return g.gateDatabases(ctx, in)
 	}
 	return g.gate(ctx, in)
 }

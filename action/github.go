@@ -98,7 +98,7 @@ func (g *gate) reportToGitHub(ctx context.Context, gh *ghreport.Client, in input
 	if gh == nil || (in.github.statusContext == "" && in.github.comment == ghreport.CommentNever) {
 		return ""
 	}
-	target, err := ghreport.ParseEvent(g.a.Getenv)
+	target, err := g.event()
 	if err != nil {
 		g.warn("Could not tell which commit to report on", err)
 		return ""
@@ -142,9 +142,20 @@ func (g *gate) upsertComment(ctx context.Context, gh *ghreport.Client, in inputs
 	if o.err == nil {
 		body = report.Markdown(o.verdict, r)
 	}
+	if !o.passed() {
+		body = report.WithNote(body, recheckNote)
+	}
+	return g.writeComment(ctx, gh, in, owner, repo, number, runURL, ghreport.Marker(r.Organization, r.Database), body, o.passed())
+}
+
+// writeComment writes body as the sticky comment with marker on pull
+// request number, by the comment input's rules; a failure is one warning
+// (ok false).
+func (g *gate) writeComment(ctx context.Context, gh *ghreport.Client, in inputs, owner, repo string, number int, runURL string,
+	marker, body string, passed bool) (res ghreport.CommentResult, ok bool) {
 	res, err := gh.UpsertComment(ctx, owner, repo, number, ghreport.Comment{
-		Marker: ghreport.Marker(r.Organization, r.Database), Body: body, Same: report.SameContent,
-		Policy: in.github.comment, Passed: o.passed(),
+		Marker: marker, Body: body, Same: report.SameContent,
+		Policy: in.github.comment, Passed: passed,
 		Tail: func([]string) string {
 			return fmt.Sprintf("\n_…cut to fit GitHub's size limit: see [the workflow run](%s)._\n", runURL)
 		},
@@ -192,7 +203,7 @@ func (g *gate) pending(ctx context.Context, gh *ghreport.Client, in inputs) {
 	job := ctx
 	ctx, cancel := githubContext(ctx, in)
 	defer cancel()
-	target, err := ghreport.ParseEvent(g.a.Getenv)
+	target, err := g.event()
 	if err != nil {
 		return // reportToGitHub warns about it at the end
 	}

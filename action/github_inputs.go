@@ -74,10 +74,34 @@ func loadGitHubInputs(a *githubactions.Action, minInterval time.Duration, proble
 	return in
 }
 
-// statusContextFor is the context of the statuses posted for a database.
-func (in githubInputs) statusContextFor(database string) string {
-	if in.statusContext != "" {
-		return in.statusContext
+// databasePlaceholder in status-context is replaced by each database's name.
+const databasePlaceholder = "{database}"
+
+// defaultStatusContext is status-context's default in sync mode, and in
+// gate mode over several databases (gate mode over one sets no status
+// unless status-context is given).
+const defaultStatusContext = "planetscale/" + databasePlaceholder
+
+// statusContextFor is the context of the statuses posted for a database:
+// status-context with {database} replaced by its name; empty gives
+// planetscale/<database> in sync mode and when several is set, else ""
+// (no status).
+func (in githubInputs) statusContextFor(database string, several bool) string {
+	c := in.statusContext
+	if c == "" {
+		if in.mode != modeSync && !several {
+			return ""
+		}
+		c = defaultStatusContext
 	}
-	return "planetscale/" + database
+	return strings.ReplaceAll(c, databasePlaceholder, database)
+}
+
+// checkStatusContext refuses a status-context that would give several
+// databases the same status.
+func (in githubInputs) checkStatusContext(databases int, problems *[]string) {
+	if databases > 1 && in.statusContext != "" && !strings.Contains(in.statusContext, databasePlaceholder) {
+		*problems = append(*problems, fmt.Sprintf(`input "status-context" is %q, the same for each of the %d databases, so their statuses would overwrite each other: put %s in it (such as planetscale/%s), or leave it empty for that default`,
+			in.statusContext, databases, databasePlaceholder, databasePlaceholder))
+	}
 }

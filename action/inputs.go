@@ -3,6 +3,7 @@ package action
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,6 +52,10 @@ type inputs struct {
 	// which kind the gate explains problems for.
 	creds  planetscale.Credentials
 	github githubInputs
+	// databases are the database input's names, each once, in the order
+	// given; cfg.Database is the first. Several make a run over several
+	// databases (see databases.go).
+	databases []string
 }
 
 // LoadConfig reads and validates the inputs, and returns the gate's
@@ -83,10 +88,13 @@ func maskSecrets(a *githubactions.Action, secrets []string) {
 // an *InputError. The token was read (and its secrets masked) before.
 func loadInputs(a *githubactions.Action, t token, minInterval time.Duration) (inputs, error) {
 	var problems []string
+	databases := splitDatabases(a.GetInput("database"))
 	cfg := check.Config{
 		Organization: a.GetInput("organization"),
-		Database:     a.GetInput("database"),
 		Filter:       check.Filter{Branch: a.GetInput("branch"), IntoBranch: a.GetInput("into-branch")},
+	}
+	if len(databases) > 0 {
+		cfg.Database = databases[0]
 	}
 	if cfg.Organization == "" {
 		problems = append(problems, `input "organization" is required: set it under "with:" to your PlanetScale organization (the first part of app.planetscale.com/<organization>/<database>)`)
@@ -94,7 +102,14 @@ func loadInputs(a *githubactions.Action, t token, minInterval time.Duration) (in
 	if cfg.Database == "" {
 		problems = append(problems, `input "database" is required: set it under "with:" to the database name (the second part of app.planetscale.com/<organization>/<database>)`)
 	}
-	for _, in := range []struct{ name, value string }{{"organization", cfg.Organization}, {"database", cfg.Database}} {
+	names := []struct{ name, value string }{{"organization", cfg.Organization}}
+	for _, db := range databases {
+		names = append(names, struct{ name, value string }{"database", db})
+	}
+	if len(databases) > maxDatabases {
+		problems = append(problems, fmt.Sprintf(`input "database" lists %d databases, more than %d: split them over several steps`, len(databases), maxDatabases))
+	}
+	for _, in := range names {
 		if in.value != "" && check.ValidateName(in.value) != nil {
 			problems = append(problems, fmt.Sprintf(`input %q is %q: give the bare name as PlanetScale shows it (no slashes, spaces, "?" or "#")`, in.name, in.value))
 		}
@@ -126,10 +141,15 @@ func loadInputs(a *githubactions.Action, t token, minInterval time.Duration) (in
 		problems = append(problems, `input "timeout": `+err.Error())
 	}
 	gh := loadGitHubInputs(a, minInterval, &problems)
+	gh.checkStatusContext(len(databases), &problems)
 	if len(problems) > 0 {
 		return inputs{}, &InputError{Problems: problems}
 	}
-	return inputs{cfg: cfg, creds: creds, github: gh}, nil
+	if len(databases) == 1 {
+		// One database: status-context as given, {database} filled in.
+		gh.statusContext = gh.statusContextFor(cfg.Database, false)
+	}
+	return inputs{cfg: cfg, creds: creds, github: gh, databases: databases}, nil
 }
 
 // inputOrEnv returns the input, or the env variable when the input is empty,
@@ -160,4 +180,20 @@ func settingName(s check.Setting) string {
 		return "re-run the job"
 	}
 	return "the `" + string(s) + "` input"
+}
+
+// maxDatabases bounds the database input: each database is one listing
+// (and, in wait mode, one per check) within the one rate budget.
+const maxDatabases = 20
+
+// splitDatabases reads the database input: names separated by newlines or
+// commas, blanks dropped, each once in the order given.
+func splitDatabases(raw string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+		if f = strings.TrimSpace(f); f != "" && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }

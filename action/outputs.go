@@ -74,16 +74,7 @@ func deployRequestsJSON(v check.Verdict, redact func(string) string, limit int) 
 	size := 2 // the brackets
 	add := func(e check.Entry) {
 		dr := e.DeployRequest
-		created := ""
-		if !dr.CreatedAt.IsZero() {
-			created = dr.CreatedAt.UTC().Format(time.RFC3339)
-		}
-		b, _ := json.Marshal(deployRequestOutput{ // strings, ints and bools: cannot fail
-			Number: dr.Number, Branch: redact(dr.Branch), IntoBranch: redact(dr.IntoBranch),
-			readiness: readiness{Approved: dr.Approved, State: redact(dr.State),
-				DeploymentState: redact(dr.DeploymentState), Deployable: dr.Deployable()},
-			HTMLURL: redact(dr.HTMLURL), CreatedAt: created, Blocking: e.Blocking,
-		})
+		b, _ := json.Marshal(newDeployRequestOutput(e, redact)) // strings, ints and bools: cannot fail
 		if size+len(b)+1 > limit {
 			return
 		}
@@ -105,6 +96,21 @@ func deployRequestsJSON(v check.Verdict, redact func(string) string, limit int) 
 		}
 	}
 	return "[" + strings.Join(parts, ",") + "]"
+}
+
+// newDeployRequestOutput is e as an item of the deploy-requests output.
+func newDeployRequestOutput(e check.Entry, redact func(string) string) deployRequestOutput {
+	dr := e.DeployRequest
+	created := ""
+	if !dr.CreatedAt.IsZero() {
+		created = dr.CreatedAt.UTC().Format(time.RFC3339)
+	}
+	return deployRequestOutput{
+		Number: dr.Number, Branch: redact(dr.Branch), IntoBranch: redact(dr.IntoBranch),
+		readiness: readiness{Approved: dr.Approved, State: redact(dr.State),
+			DeploymentState: redact(dr.DeploymentState), Deployable: dr.Deployable()},
+		HTMLURL: redact(dr.HTMLURL), CreatedAt: created, Blocking: e.Blocking,
+	}
 }
 
 // writeOutputs sets the step outputs. Outside a runner (no GITHUB_OUTPUT)

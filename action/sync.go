@@ -10,6 +10,7 @@ import (
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/report"
 )
 
@@ -45,41 +46,39 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 		}
 		repos = []string{g.a.Getenv("GITHUB_REPOSITORY")}
 	}
-	statusContext := in.github.statusContextFor(cfg.Database)
-	g.infof("Sync: listing open deploy requests of %s/%s and open pull requests of %s (status context %q)",
-		cfg.Organization, cfg.Database, strings.Join(repos, ", "), statusContext)
-	drs, err := client.OpenDeployRequests(ctx, cfg.Organization, cfg.Database, check.ListOptions{Filter: check.Filter{IntoBranch: cfg.Filter.IntoBranch}})
-	if err != nil {
-		p := check.Explain(err, cfg)
-		return g.fail(r, report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()})
-	}
-	var branches []string
-	for _, dr := range drs {
-		if !slices.Contains(branches, dr.Branch) {
-			branches = append(branches, dr.Branch)
-		}
-	}
-	s := syncRun{g: g, gh: gh, in: in, statusContext: statusContext, drs: drs, branches: branches, target: g.syncTargetURL(), several: len(repos) > 1}
+	several := len(in.databases) > 1
 	var (
-		sections []report.SyncSection
 		total    int
 		failures []error
+		summary  []string
+		comments = newSyncComments()
 	)
-	for _, full := range repos {
-		sec, err := s.repo(ctx, full)
-		total += len(sec.Rows)
-		sections = append(sections, sec)
-		if err != nil {
-			failures = append(failures, err)
+	for _, db := range in.databases {
+		dcfg := cfg
+		dcfg.Database = db
+		s := syncRun{g: g, gh: gh, in: in, cfg: dcfg, statusContext: in.github.statusContextFor(db, several),
+			target: g.syncTargetURL(), several: len(repos) > 1}
+		if several {
+			s.comments = comments
 		}
+		n, md, errs := s.database(ctx, client, repos)
+		if len(errs) == 1 && errors.Is(errs[0], errSyncRead) {
+			return ResultError
+		}
+		total = max(total, n)
+		failures = append(failures, errs...)
+		summary = append(summary, md)
 	}
 	r.Now = g.now()
+	if several {
+		comments.write(ctx, g, gh, in)
+	}
 	result := "pass"
 	if len(failures) > 0 {
 		result = ResultError.String()
 	}
 	_ = writeOutputs(g.a, []Output{{"result", result}, {"total", fmt.Sprint(total)}})
-	_ = writeSummary(g.a, report.SyncReposMarkdown(sections, statusContext, r))
+	_ = writeSummary(g.a, strings.Join(summary, "\n"))
 	for _, err := range failures {
 		g.warn("Sync could not set every status", err)
 	}
@@ -94,6 +93,49 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 	}
 	return ResultPass
 }
+
+// database syncs one database's status context: one listing of its deploy
+// requests, then each repository. It returns how many open pull requests
+// it saw, its summary and what went wrong.
+func (s syncRun) database(ctx context.Context, client *planetscale.Client, repos []string) (total int, summary string, failures []error) {
+	g, cfg := s.g, s.cfg
+	r := g.report(cfg)
+	g.infof("Sync: listing open deploy requests of %s/%s and open pull requests of %s (status context %q)",
+		cfg.Organization, cfg.Database, strings.Join(repos, ", "), s.statusContext)
+	drs, err := client.OpenDeployRequests(ctx, cfg.Organization, cfg.Database, check.ListOptions{Filter: check.Filter{IntoBranch: cfg.Filter.IntoBranch}})
+	if err != nil {
+		p := check.Explain(err, cfg)
+		f := report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()}
+		r.Now = g.now()
+		if len(s.in.databases) == 1 {
+			g.fail(r, f)
+			return 0, "", []error{errSyncRead}
+		}
+		g.couldNotDecide(cfg, f)
+		return 0, report.FailureMarkdown(f, r), []error{fmt.Errorf("%s/%s: no status of context %q set: %w", cfg.Organization, cfg.Database, s.statusContext, err)}
+	}
+	for _, dr := range drs {
+		if !slices.Contains(s.branches, dr.Branch) {
+			s.branches = append(s.branches, dr.Branch)
+		}
+	}
+	s.drs = drs
+	var sections []report.SyncSection
+	for _, full := range repos {
+		sec, err := s.repo(ctx, full)
+		total += len(sec.Rows)
+		sections = append(sections, sec)
+		if err != nil {
+			failures = append(failures, err)
+		}
+	}
+	r.Now = g.now()
+	return total, report.SyncReposMarkdown(sections, s.statusContext, r), failures
+}
+
+// errSyncRead marks a single-database sync whose listing failed: its
+// result, summary and annotation are written already.
+var errSyncRead = errors.New("could not list the deploy requests")
 
 // budgetWords says what is left of GitHub's rate limits.
 func budgetWords(b ghreport.Budget) string {
@@ -115,9 +157,14 @@ type syncRun struct {
 	g             *gate
 	gh            *ghreport.Client
 	in            inputs
+	cfg           check.Config
 	statusContext string
-	drs           []check.DeployRequest
-	branches      []string
+	// comments gathers, over several databases, the verdicts of each
+	// pull request whose status changed, for the one comment per pull
+	// request written at the end (nil: one database, commented at once).
+	comments *syncComments
+	drs      []check.DeployRequest
+	branches []string
 	// several is set when the run syncs more than one repository: each log
 	// line then names its repository.
 	several bool
@@ -170,7 +217,7 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 		return row, nil
 	}
 	match, ok := ghreport.MatchBranch(pr.HeadRef, in.github.branchPrefix, s.branches)
-	cfg := in.cfg
+	cfg := s.cfg
 	cfg.Filter.Branch = pr.HeadRef
 	var (
 		st ghreport.Status
@@ -191,6 +238,9 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 		v = check.Evaluate(s.drs, cfg.Filter, cfg.FailOn)
 		st = outcome{verdict: v}.status(s.statusContext, s.target)
 	} else {
+		if s.comments != nil {
+			s.comments.add(owner, repo, pr.PullRequest, cfg, v, false)
+		}
 		if !found || current.State == ghreport.StateSuccess {
 			row.Description = "no open deploy request for this branch"
 			line("left alone: no open deploy request for this branch")
@@ -201,6 +251,9 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 	}
 	row.State, row.Description = string(st.State), st.Description
 	if found && current.State == st.State && current.Description == st.Description && current.TargetURL == st.TargetURL {
+		if s.comments != nil && ok {
+			s.comments.add(owner, repo, pr.PullRequest, cfg, v, false)
+		}
 		line(fmt.Sprintf("unchanged (%s: %s), not written again", st.State, st.Description))
 		return row, nil
 	}
@@ -211,6 +264,10 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 		return row, err
 	}
 	line(fmt.Sprintf("%s: %s", st.State, st.Description))
+	if s.comments != nil {
+		s.comments.add(owner, repo, pr.PullRequest, cfg, v, true)
+		return row, nil
+	}
 	g.syncComment(ctx, s.gh, in, owner, repo, pr.PullRequest, cfg, v)
 	return row, nil
 }

@@ -60,6 +60,9 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 				s.redactor.Line(p.Err.Error()), next.Format("15:04:05")), s.width(), "  "))
 		}
 	}
+	if dbs := splitDatabases(cfg.Database); len(dbs) > 1 {
+		return o.runDatabases(ctx, s, c, cfg, wait, dbs)
+	}
 	started := time.Now()
 	v, err := check.Wait(ctx, c, cfg, wait)
 	run := report.JUnitRun{Hostname: hostname(), Elapsed: time.Since(started)}

@@ -26,6 +26,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc(string(EditComment), s.write(s.commentWrite(s.editComment)))
 	s.mux.HandleFunc(string(GetUser), s.getUser)
 	s.mux.HandleFunc(string(ListPulls), s.read(s.listPulls))
+	s.mux.HandleFunc(string(GetPull), s.read(s.getPull))
+	s.mux.HandleFunc(string(CreateReaction), s.write(s.commentWrite(s.createReaction)))
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { writeMessage(w, http.StatusNotFound, "Not Found") })
 }
 

@@ -54,6 +54,8 @@ type repoState struct {
 	pulls       map[int]PullRequest
 	comments    map[int][]Comment
 	statuses    map[string][]Status // by SHA, oldest first
+	// reactions are the reactions on issue comments, by comment id.
+	reactions map[int64][]Reaction
 }
 
 // repo returns the state of "owner/name", making it when create is set;

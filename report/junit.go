@@ -67,6 +67,11 @@ type (
 // text is cleared of secrets and of control and bidirectional characters,
 // and encoding/xml escapes the rest, so any branch name gives valid XML.
 func JUnit(v check.Verdict, r Report, run JUnitRun) ([]byte, error) {
+	return marshalJUnit(junitVerdict(v, r, run))
+}
+
+// junitVerdict is the test suite of one database's verdict.
+func junitVerdict(v check.Verdict, r Report, run JUnitRun) junitSuite {
 	s := r.junitSuite(run)
 	s.Properties = append(s.Properties, junitProperty{"fail-on", string(v.Policy)})
 	s.SystemOut = r.plain(strings.ReplaceAll(strings.TrimPrefix(Headline(v, r), "## "), "`", "")) + "\n" + r.plain(plainScope(v, r)) + "\n"
@@ -85,12 +90,17 @@ func JUnit(v check.Verdict, r Report, run JUnitRun) ([]byte, error) {
 		s.Cases = append(s.Cases, c)
 	}
 	s.Tests = len(s.Cases)
-	return marshalJUnit(s)
+	return s
 }
 
 // JUnitFailure renders a run that could not decide as a JUnit XML report
 // with one test case in error, so the CI shows it as broken, not as passed.
 func JUnitFailure(f Failure, r Report, run JUnitRun) ([]byte, error) {
+	return marshalJUnit(junitFailure(f, r, run))
+}
+
+// junitFailure is the test suite of a database the gate could not decide for.
+func junitFailure(f Failure, r Report, run JUnitRun) junitSuite {
 	s := r.junitSuite(run)
 	lines := []string{f.Lead}
 	lines = append(lines, f.Items...)
@@ -107,7 +117,22 @@ func JUnitFailure(f Failure, r Report, run JUnitRun) ([]byte, error) {
 	}}
 	s.Tests, s.Errors = 1, 1
 	s.SystemOut = "Could not check deploy requests\n"
-	return marshalJUnit(s)
+	return s
+}
+
+// JUnitDatabases renders a run over several databases as one JUnit XML
+// report: one testsuite per database, numbered by its id, in order.
+func JUnitDatabases(sections []DatabaseSection, run JUnitRun) ([]byte, error) {
+	suites := make([]junitSuite, len(sections))
+	for i, sec := range sections {
+		if sec.Failure != nil {
+			suites[i] = junitFailure(*sec.Failure, sec.Report, run)
+		} else {
+			suites[i] = junitVerdict(sec.Verdict, sec.Report, run)
+		}
+		suites[i].ID = i
+	}
+	return marshalJUnit(suites...)
 }
 
 // junitSuite starts the database's test suite.
@@ -175,8 +200,8 @@ func firstLine(s string) string {
 	return line
 }
 
-func marshalJUnit(s junitSuite) ([]byte, error) {
-	b, err := xml.MarshalIndent(junitSuites{Suites: []junitSuite{s}}, "", "  ")
+func marshalJUnit(s ...junitSuite) ([]byte, error) {
+	b, err := xml.MarshalIndent(junitSuites{Suites: s}, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encode the JUnit report: %w", err)
 	}

@@ -1,0 +1,219 @@
+package action
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
+	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
+	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+	"github.com/deploy-request-gate/deploy-request-gate/report"
+)
+
+// dbRun is one database of a gate run over several.
+type dbRun struct {
+	cfg check.Config
+	// statusContext is its status's context ("" when none is posted).
+	statusContext string
+	// o is its outcome: a verdict, or why the gate could not decide.
+	o outcome
+}
+
+// result is the database's result.
+func (d dbRun) result() Result {
+	switch {
+	case d.o.err != nil:
+		return ResultError
+	case !d.o.verdict.Passed():
+		return ResultFail
+	}
+	return ResultPass
+}
+
+// section is the database's part of the summary and the comment.
+func (d dbRun) section(r report.Report) report.DatabaseSection {
+	r.Database = d.cfg.Database
+	s := report.DatabaseSection{Report: r, Verdict: d.o.verdict}
+	if d.o.err != nil {
+		f := d.o.failure
+		s.Failure = &f
+	}
+	return s
+}
+
+// gateDatabases is gate mode over several databases: each is the
+// single-database check (waiting when asked), all at once through the one
+// PlanetScale client and so within its one rate budget. A database the
+// token cannot read is an error for that database, never skipped. The
+// result is the worst (error, then fail, then pass); the outputs add up
+// all databases and the databases output has each one; the summary and
+// the one sticky comment have a section per database; each database gets
+// its own commit status.
+func (g *gate) gateDatabases(ctx context.Context, in inputs) Result {
+	r := g.report(in.cfg)
+	r.Database = strings.Join(in.databases, ", ")
+	client, err := g.client(in.cfg, in.creds)
+	if err != nil {
+		return g.fail(r, report.Failure{Lead: g.redactor.Line(err.Error())})
+	}
+	gh, err := g.githubClient(in)
+	if err != nil {
+		g.warn("No GitHub status or comment", err)
+	}
+	runs := make([]dbRun, len(in.databases))
+	for i, db := range in.databases {
+		runs[i].cfg = in.cfg
+		runs[i].cfg.Database = db
+		runs[i].statusContext = in.github.statusContextFor(db, true)
+	}
+	g.infof("Listing open deploy requests of %s in %s at %s (fail-on: %s, timeout: %s)",
+		report.Plural(len(runs), "database", "databases")+" ("+strings.Join(in.databases, ", ")+")", in.cfg.Organization, in.cfg.APIURL, in.cfg.FailOn, in.cfg.Timeout)
+	if in.github.wait > 0 {
+		g.infof("Waiting up to %s for approval, checking every %s (each check has its own timeout, %s)", in.github.wait, in.github.interval, in.cfg.Timeout)
+		for _, d := range runs {
+			g.pendingContext(ctx, gh, in, d.statusContext)
+		}
+	}
+	var wg sync.WaitGroup
+	for i := range runs {
+		wg.Add(1)
+		go func(d *dbRun) {
+			defer wg.Done()
+			d.o = g.checkDatabase(ctx, client, in, d.cfg)
+		}(&runs[i])
+	}
+	wg.Wait()
+	r.Now = g.now()
+	g.a.Debugf("%s made (rate budget: %g a second in bursts of %d, shared by every call of this run)",
+		report.Plural(int(client.Requests()), "PlanetScale API request", "PlanetScale API requests"), planetscale.DefaultRateLimit, planetscale.DefaultRateBurst)
+
+	worst := ResultPass
+	sections := make([]report.DatabaseSection, len(runs))
+	for i, d := range runs {
+		worst = max(worst, d.result())
+		sections[i] = d.section(r)
+		if d.o.err != nil {
+			g.couldNotDecide(d.cfg, d.o.failure)
+			continue
+		}
+		g.annotate(d.o.verdict, d.cfg)
+	}
+	if err := writeOutputs(g.a, databasesOutputs(runs, worst, g.redactor.Redact)); err != nil {
+		return g.fail(r, report.Failure{Lead: err.Error()})
+	}
+	if err := writeSummary(g.a, g.withRecheckNote(report.DatabasesMarkdown(sections, r), worst)); err != nil {
+		return g.fail(r, report.Failure{Lead: err.Error()})
+	}
+	g.postDatabasesToGitHub(ctx, gh, in, r, runs, sections, worst)
+	return worst
+}
+
+// checkDatabase is the single-database check of cfg.Database, waiting
+// when asked; its log lines name the database.
+func (g *gate) checkDatabase(ctx context.Context, client *planetscale.Client, in inputs, cfg check.Config) outcome {
+	waitOpts := check.WaitOptions{For: in.github.wait, Interval: in.github.interval}
+	if in.github.wait > 0 {
+		waitOpts.Round = func(round int, v check.Verdict, next time.Time) {
+			g.infof("%s: check %d: %s still %s; next check at %s (in %s)", cfg.Database, round, numbers(v.Blocking()),
+				map[bool]string{true: "blocks", false: "block"}[len(v.Blocking()) == 1], next.UTC().Format("15:04:05 UTC"), httpretry.FormatWait(time.Until(next)))
+		}
+	}
+	v, err := check.Wait(ctx, client, cfg, waitOpts)
+	if err != nil {
+		p := check.Explain(err, cfg)
+		g.infof("%s: could not decide: %s", cfg.Database, p.Words(settingName))
+		return outcome{err: err, failure: report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()}}
+	}
+	if v.SettingsErr != nil {
+		g.a.Debugf("%s", g.clean(cfg.Database+": could not read the database settings, so the summary cannot say whether approval is required: "+v.SettingsErr.Error()))
+	}
+	g.infof("%s: %s listed, %d matched: %d approved, %d not deployed and not approved, %d blocking", cfg.Database,
+		report.Plural(v.Listed, "open deploy request", "open deploy requests"), len(v.Matched), v.Approved, v.Unapproved, len(v.Blocking()))
+	return outcome{verdict: v}
+}
+
+// couldNotDecide is the error annotation of one database the gate could
+// not decide for.
+func (g *gate) couldNotDecide(cfg check.Config, f report.Failure) {
+	msg := cfg.Organization + "/" + cfg.Database + ": " + f.Lead
+	if f.Error != "" {
+		msg += "\nError: " + f.Error
+	}
+	if f.Help != "" {
+		msg += "\nSee " + f.Help
+	}
+	g.a.WithFieldsMap(map[string]string{"title": "Deploy request gate could not decide for " + cfg.Database}).Errorf("%s", g.redactor.Redact(msg))
+}
+
+// pendingContext marks the commit under test as pending under one status
+// context while wait mode runs.
+func (g *gate) pendingContext(ctx context.Context, gh *ghreport.Client, in inputs, statusContext string) {
+	if statusContext == "" {
+		return
+	}
+	in.github.statusContext = statusContext
+	g.pending(ctx, gh, in)
+}
+
+// postDatabasesToGitHub posts one status per database and the one sticky
+// comment, and sets the status-sha output.
+func (g *gate) postDatabasesToGitHub(ctx context.Context, gh *ghreport.Client, in inputs, r report.Report, runs []dbRun,
+	sections []report.DatabaseSection, worst Result) {
+	if gh == nil {
+		return
+	}
+	ctx, cancel := githubContext(ctx, in)
+	defer cancel()
+	target, err := g.event()
+	if err != nil {
+		g.warn("Could not tell which commit to report on", err)
+		return
+	}
+	statusSHA := ""
+	for _, d := range runs {
+		if d.statusContext == "" {
+			continue
+		}
+		st := d.o.status(d.statusContext, target.RunURL)
+		if err := gh.SetStatus(ctx, target.Owner, target.Repo, target.SHA, st); err != nil {
+			g.warn("Could not set the commit status", err)
+			continue
+		}
+		statusSHA = target.SHA
+		g.infof("Set commit status %q to %s on %s: %s", st.Context, st.State, ghreport.ShortSHA(target.SHA), st.Description)
+	}
+	if target.PullNumber > 0 && in.github.comment != ghreport.CommentNever {
+		r.MaxBytes = maxCommentBytes
+		r.FullList = fmt.Sprintf("[the workflow run](%s) lists them all", target.RunURL)
+		for i := range sections {
+			sections[i].Report.FullList = r.FullList
+		}
+		body := g.withRecheckNote(report.DatabasesMarkdown(sections, r), worst)
+		res, ok := g.writeComment(ctx, gh, in, target.Owner, target.Repo, target.PullNumber, target.RunURL,
+			ghreport.DatabasesMarker(in.cfg.Organization, in.databases), body, worst == ResultPass)
+		switch {
+		case !ok:
+		case res.Action == ghreport.CommentCreate:
+			g.infof("Commented on pull request #%d: %s", target.PullNumber, res.URL)
+		case res.Action == ghreport.CommentUpdate:
+			g.infof("Updated the comment on pull request #%d: %s", target.PullNumber, res.URL)
+		}
+	}
+	g.infof("%s made", report.Plural(gh.Requests(), "GitHub request", "GitHub requests"))
+	if statusSHA != "" {
+		_ = writeOutputs(g.a, []Output{{"status-sha", statusSHA}})
+	}
+}
+
+// withRecheckNote adds the /recheck note to md when the run is for a pull
+// request that does not pass.
+func (g *gate) withRecheckNote(md string, res Result) string {
+	if res == ResultPass || !g.onPullRequest() {
+		return md
+	}
+	return report.WithNote(md, recheckNote)
+}

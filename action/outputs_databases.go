@@ -1,0 +1,130 @@
+package action
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/deploy-request-gate/deploy-request-gate/check"
+)
+
+// databaseOutput is one database in the databases output.
+type databaseOutput struct {
+	Result     string `json:"result"`
+	Total      int    `json:"total"`
+	Approved   int    `json:"approved-count"`
+	Unapproved int    `json:"unapproved-count"`
+	Blocking   string `json:"blocking"`
+}
+
+// newDatabaseOutput is a database's line of the databases output; a
+// database the gate could not decide for has result error and zero counts.
+func newDatabaseOutput(o outcome) databaseOutput {
+	if o.err != nil {
+		return databaseOutput{Result: ResultError.String()}
+	}
+	v := o.verdict
+	out := databaseOutput{Result: ResultPass.String(), Total: len(v.Matched), Approved: v.Approved, Unapproved: v.Unapproved}
+	if !v.Passed() {
+		out.Result = ResultFail.String()
+	}
+	var blocking []string
+	for _, e := range v.Blocking() {
+		blocking = append(blocking, strconv.Itoa(e.DeployRequest.Number))
+	}
+	out.Blocking = strings.Join(blocking, ",")
+	return out
+}
+
+// databasesJSON is the databases output: a one-line JSON object, database
+// name to its result and counts, in the order of the database input.
+func databasesJSON(names []string, outcomes []outcome) string {
+	parts := make([]string, len(names))
+	for i, name := range names {
+		k, _ := json.Marshal(name)                           // a string: cannot fail
+		v, _ := json.Marshal(newDatabaseOutput(outcomes[i])) // strings and ints
+		parts[i] = string(k) + ":" + string(v)
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+// databasesOutputs are the step outputs of a run over several databases:
+// result the worst, the counts added up, blocking as database#number, the
+// deploy-requests items each with its database, and databases.
+func databasesOutputs(runs []dbRun, worst Result, redact func(string) string) []Output {
+	var (
+		total, approved, unapproved int
+		blocking                    []string
+		names                       = make([]string, len(runs))
+		outcomes                    = make([]outcome, len(runs))
+		items                       []dbEntry
+	)
+	for i, d := range runs {
+		names[i], outcomes[i] = d.cfg.Database, d.o
+		if d.o.err != nil {
+			continue
+		}
+		v := d.o.verdict
+		total += len(v.Matched)
+		approved += v.Approved
+		unapproved += v.Unapproved
+		for _, e := range v.Blocking() {
+			blocking = append(blocking, d.cfg.Database+"#"+strconv.Itoa(e.DeployRequest.Number))
+		}
+		for _, e := range v.Matched {
+			items = append(items, dbEntry{d.cfg.Database, e})
+		}
+	}
+	return []Output{
+		{"result", worst.String()},
+		{"total", strconv.Itoa(total)},
+		{"approved-count", strconv.Itoa(approved)},
+		{"unapproved-count", strconv.Itoa(unapproved)},
+		{"blocking", strings.Join(blocking, ",")},
+		{"deploy-requests", databasesDeployRequestsJSON(items, redact, MaxDeployRequestsOutput)},
+		{"databases", databasesJSON(names, outcomes)},
+	}
+}
+
+// dbEntry is a matched deploy request and its database.
+type dbEntry struct {
+	database string
+	check.Entry
+}
+
+// deployRequestDBOutput is an item of the deploy-requests output of a run
+// over several databases: a deployRequestOutput with its database first.
+type deployRequestDBOutput struct {
+	Database string `json:"database"`
+	deployRequestOutput
+}
+
+// databasesDeployRequestsJSON is deployRequestsJSON over several
+// databases: every item names its database; at most limit bytes, blocking
+// requests kept first; in database, then number order.
+func databasesDeployRequestsJSON(items []dbEntry, redact func(string) string, limit int) string {
+	keep := make([][]byte, len(items))
+	size := 2 // the brackets
+	add := func(i int) {
+		b, _ := json.Marshal(deployRequestDBOutput{Database: items[i].database, deployRequestOutput: newDeployRequestOutput(items[i].Entry, redact)})
+		if size+len(b)+1 > limit {
+			return
+		}
+		size += len(b) + 1
+		keep[i] = b
+	}
+	for blocking := range 2 {
+		for i, it := range items {
+			if it.Blocking == (blocking == 0) {
+				add(i)
+			}
+		}
+	}
+	parts := make([]string, 0, len(items))
+	for _, b := range keep {
+		if b != nil {
+			parts = append(parts, string(b))
+		}
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
