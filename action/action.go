@@ -158,7 +158,7 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 	g.a.Debugf("%s made (rate budget: %g a second in bursts of %d, shared by every call of this run)",
 		report.Plural(int(client.Requests()), "PlanetScale API request", "PlanetScale API requests"), planetscale.DefaultRateLimit, planetscale.DefaultRateBurst)
 	if err != nil && ctx.Err() != nil {
-		return g.cancelled(ctx, gh, in, r)
+		return g.cancelled(ctx, gh, r, in.github.statusContext)
 	}
 	if err != nil {
 		p := check.Explain(err, cfg)

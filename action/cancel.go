@@ -2,6 +2,7 @@ package action
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
@@ -22,30 +23,38 @@ const cancelledDescription = "Cancelled before it could decide: see the run"
 // the gate decided: result=error, the error summary and annotation, and the
 // commit status (when status-context is set) set to error in place of the
 // pending one wait mode set (or of none), under cancelBudget on a fresh
-// context, since ctx is done. It returns ResultError: the gate fails
-// closed.
-func (g *gate) cancelled(ctx context.Context, gh *ghreport.Client, in inputs, r report.Report) Result {
+// context, since ctx is done. statusContexts are the contexts to set (one
+// per database; empty ones are skipped). It returns ResultError: the gate
+// fails closed.
+func (g *gate) cancelled(ctx context.Context, gh *ghreport.Client, r report.Report, statusContexts ...string) Result {
 	cause := context.Cause(ctx)
 	res := g.fail(r, report.Failure{
 		Lead:  "The job was cancelled before the gate could decide, so it fails closed.",
 		Error: g.redactor.Line(cause.Error()),
 		Help:  check.TroubleshootingURL + "#cancelled",
 	})
-	if gh == nil || in.github.statusContext == "" {
+	statusContexts = slices.DeleteFunc(slices.Clone(statusContexts), func(c string) bool { return c == "" })
+	if gh == nil || len(statusContexts) == 0 {
 		return res
 	}
-	target, err := ghreport.ParseEvent(g.a.Getenv)
+	target, err := g.event()
 	if err != nil {
 		g.warn("Could not tell which commit to report on", err)
 		return res
 	}
 	fresh, cancel := context.WithTimeout(context.Background(), cancelBudget)
 	defer cancel()
-	st := ghreport.Status{State: ghreport.StateError, Context: in.github.statusContext, TargetURL: target.RunURL, Description: cancelledDescription}
-	if err := gh.SetStatus(fresh, target.Owner, target.Repo, target.SHA, st); err != nil {
-		g.warn("Could not set the commit status", err)
-	} else {
+	set := false
+	for _, statusContext := range statusContexts {
+		st := ghreport.Status{State: ghreport.StateError, Context: statusContext, TargetURL: target.RunURL, Description: cancelledDescription}
+		if err := gh.SetStatus(fresh, target.Owner, target.Repo, target.SHA, st); err != nil {
+			g.warn("Could not set the commit status", err)
+			continue
+		}
+		set = true
 		g.infof("Set commit status %q to %s on %s: %s", st.Context, st.State, ghreport.ShortSHA(target.SHA), st.Description)
+	}
+	if set {
 		_ = writeOutputs(g.a, []Output{{"status-sha", target.SHA}})
 	}
 	g.infof("%s made", report.Plural(gh.Requests(), "GitHub request", "GitHub requests"))

@@ -3,6 +3,7 @@ package action
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -90,6 +91,13 @@ func (g *gate) gateDatabases(ctx context.Context, in inputs) Result {
 	r.Now = g.now()
 	g.a.Debugf("%s made (rate budget: %g a second in bursts of %d, shared by every call of this run)",
 		report.Plural(int(client.Requests()), "PlanetScale API request", "PlanetScale API requests"), planetscale.DefaultRateLimit, planetscale.DefaultRateBurst)
+	if ctx.Err() != nil && slices.ContainsFunc(runs, func(d dbRun) bool { return d.o.err != nil }) {
+		contexts := make([]string, len(runs))
+		for i, d := range runs {
+			contexts[i] = d.statusContext
+		}
+		return g.cancelled(ctx, gh, r, contexts...)
+	}
 
 	worst := ResultPass
 	sections := make([]report.DatabaseSection, len(runs))
@@ -120,6 +128,10 @@ func (g *gate) checkDatabase(ctx context.Context, client *planetscale.Client, in
 		waitOpts.Round = func(round int, v check.Verdict, next time.Time) {
 			g.infof("%s: check %d: %s still %s; next check at %s (in %s)", cfg.Database, round, numbers(v.Blocking()),
 				map[bool]string{true: "blocks", false: "block"}[len(v.Blocking()) == 1], next.UTC().Format("15:04:05 UTC"), httpretry.FormatWait(time.Until(next)))
+		}
+		waitOpts.NotYet = func(round int, p check.Problem, next time.Time) {
+			g.infof("%s: check %d could not decide (%s: %s); not yet, the wait goes on: next check at %s (in %s)", cfg.Database, round, p.Code,
+				p.Err, next.UTC().Format("15:04:05 UTC"), httpretry.FormatWait(time.Until(next)))
 		}
 	}
 	v, err := check.Wait(ctx, client, cfg, waitOpts)
@@ -166,6 +178,8 @@ func (g *gate) postDatabasesToGitHub(ctx context.Context, gh *ghreport.Client, i
 	if gh == nil {
 		return
 	}
+	ctx, stop := withGrace(ctx, cancelBudget) // a decided run still replaces its pending statuses
+	defer stop()
 	ctx, cancel := githubContext(ctx, in)
 	defer cancel()
 	target, err := g.event()

@@ -7,7 +7,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/ghsandbox"
 	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
@@ -292,5 +294,52 @@ func TestDatabases_CLICheck(t *testing.T) {
 	r = runCommand(t, commandEnv(url, tokenID+":"+tokenSecret), "check", "shop,billing")
 	if r.code != 1 || !strings.Contains(r.stdout, "acme/shop:\n") || !strings.Contains(r.stdout, "\nacme/billing:\n") {
 		t.Errorf("exit %d, want 1 with a part per database:\n%s", r.code, r.stdout)
+	}
+}
+
+// TestDatabases_Cancelled: SIGTERM during a wait over two databases leaves
+// no pending status behind: each database's status goes from pending to
+// error, the run ends result=error with exit 2.
+func TestDatabases_Cancelled(t *testing.T) {
+	t.Parallel()
+	_, url := multiAPI(t)
+	payload := fmt.Sprintf(`{"action":"opened","number":7,"pull_request":{"number":7,"head":{"sha":%q,"ref":"add-index"}}}`, e2eHead)
+	gh, env := githubEnv(t, "pull_request", payload)
+	in := baseInputs(url)
+	in["database"] = "shop\nbilling"
+	in["github-token"] = e2eGitHubToken
+	in["comment"] = "never"
+	in["wait-timeout"] = "1m"
+	in["wait-interval"] = "5s"
+	p := startGate(t, in, env...)
+	statesOf := func(context string) []string {
+		var states []string
+		for _, st := range gh.Statuses(e2eRepo, e2eHead) {
+			if st.Context == context {
+				states = append(states, st.State)
+			}
+		}
+		return states
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for len(statesOf("planetscale/shop")) == 0 || len(statesOf("planetscale/billing")) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the gate never set its pending statuses")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // the first checks are under way or done: shop keeps blocking
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	run := p.wait()
+	checkNoGitHubToken(t, run, gh, 7)
+	if got := requireUndecided(t, run); !strings.Contains(got, "cancelled before the gate could decide") {
+		t.Errorf("error annotation = %q, want it to say the job was cancelled", got)
+	}
+	for _, context := range []string{"planetscale/shop", "planetscale/billing"} {
+		if got := statesOf(context); strings.Join(got, ",") != "pending,error" {
+			t.Errorf("statuses of %s = %v, want [pending error]", context, got)
+		}
 	}
 }
