@@ -217,3 +217,24 @@ func unread(what string, err error) Unread {
 	}
 	return u
 }
+
+// CardFor builds the review card of one deploy request from its details,
+// judged under policy p as Check would judge it (a closed request is judged
+// as if open, so that its card still says what it does): for a front end
+// that shows one request, such as the command line's deploy-request.
+func CardFor(dr DeployRequest, d Details, p Policy) Card {
+	open := dr
+	open.State = "open"
+	v := Evaluate([]DeployRequest{open}, Filter{}, p)
+	e := v.Matched[0]
+	e.DeployRequest = dr
+	if !e.OperationsKnown && d.OperationsErr == nil {
+		e.Operations, e.OperationsKnown = d.Operations, true
+	}
+	if p == FailOnDeployOrder {
+		o := DeployOrder(orderFacts(e))
+		e.Order = &o
+		e.Blocking = o.Outcome == OrderBlock || o.Outcome == OrderUndecided
+	}
+	return cardOf(e, d)
+}

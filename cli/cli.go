@@ -152,6 +152,9 @@ func (c *command) invoke(ctx context.Context, args []string, env Env, redact *sa
 		return c.usageError(env, redact, fmt.Sprintf("unexpected argument %q", words[max]))
 	}
 	s := &session{env: env, cmd: c, stdout: &printer{w: env.Stdout}, stderr: &printer{w: env.Stderr}, argsRedactor: redact}
+	if c.numbered && len(words) > 0 { // NUMBER is the last word, after DATABASE
+		s.number, words = words[len(words)-1], words[:len(words)-1]
+	}
 	if c.scope != local && isTerminal(env.Stderr, env.getenv) {
 		s.progress = newProgress(env.Stderr)
 		defer s.progress.done()
