@@ -226,7 +226,8 @@ func operationsProblem(err error, ops *OperationsError, code int, db string) Pro
 	}
 	why := fmt.Sprintf("With {fail-on} set to deploy-order, the operations of each deploy request decide the verdict, and those of deploy request %s could not be read, so the gate cannot decide.", strings.Join(nums, ", "))
 	fix := "{rerun}; if it keeps failing, report the error below, or use another {fail-on} policy until PlanetScale answers."
-	if code == 404 {
+	var g GrantError
+	if code == 404 || errors.As(err, &g) && g.Grant() != "" {
 		why = strings.Replace(why, "could not be read", "could not be read (404: the request is gone, or the service token lacks `read_deploy_request`)", 1)
 		fix = fmt.Sprintf("Grant the service token `read_deploy_request` on database %q (Settings → Service tokens → the token → Database access), then {rerun}.", db)
 	}
