@@ -134,16 +134,10 @@ func readDetails(ctx context.Context, l Lister, cfg Config, v *Verdict) error {
 		}
 		fetch(need)
 		useOperations()
-		for i := range v.Matched {
-			e := &v.Matched[i]
-			d := DeployOrder(orderFacts(*e))
-			e.Order = &d
-			e.Blocking = d.Outcome == OrderBlock || d.Outcome == OrderUndecided
-			if d.Outcome == OrderUndecided {
-				unreadable = append(unreadable, e.DeployRequest.Number)
-				if firstErr == nil {
-					firstErr = read[e.DeployRequest.Number].OperationsErr
-				}
+		unreadable = v.DecideOrder()
+		for _, n := range unreadable {
+			if firstErr == nil {
+				firstErr = read[n].OperationsErr
 			}
 		}
 	}
@@ -237,4 +231,23 @@ func CardFor(dr DeployRequest, d Details, p Policy) Card {
 		e.Blocking = o.Outcome == OrderBlock || o.Outcome == OrderUndecided
 	}
 	return cardOf(e, d)
+}
+
+// DecideOrder judges each matched request under FailOnDeployOrder by the
+// operations it knows (Entry.Operations), setting Order and Blocking, and
+// returns the numbers of those it cannot decide (operations not known):
+// they block, and a caller that can must fail closed. Check calls it after
+// reading the operations; a front end that has only the list (sync) calls
+// it on Evaluate's verdict.
+func (v *Verdict) DecideOrder() (undecided []int) {
+	for i := range v.Matched {
+		e := &v.Matched[i]
+		d := DeployOrder(orderFacts(*e))
+		e.Order = &d
+		e.Blocking = d.Outcome == OrderBlock || d.Outcome == OrderUndecided
+		if d.Outcome == OrderUndecided {
+			undecided = append(undecided, e.DeployRequest.Number)
+		}
+	}
+	return undecided
 }
