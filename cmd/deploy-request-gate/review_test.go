@@ -326,7 +326,7 @@ func TestReviewCard_CommentOverSizeLimit(t *testing.T) {
 	if !strings.Contains(body, "_Left out to stay within GitHub's size limit: the cards of ") {
 		t.Errorf("the comment does not say which cards were left out")
 	}
-	if strings.Index(body, "### ❌ [#1]") < 0 || strings.Contains(body, "### ✅") {
+	if !strings.Contains(body, "### ❌ [#1]") || strings.Contains(body, "### ✅") {
 		t.Errorf("the comment does not show blocking cards first, or shows passing ones without branch set")
 	}
 	if !strings.Contains(run.summary, "### ❌ [#29]") {
