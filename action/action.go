@@ -127,6 +127,7 @@ func Run(ctx context.Context, opts Options) Result {
 // outputs, summary and annotations, then report to the pull request.
 func (g *gate) gate(ctx context.Context, in inputs) Result {
 	cfg := in.cfg
+	cfg.Cards = true // the comment and the summary show the review cards
 	r := g.report(cfg)
 	client, err := g.client(cfg, in.creds)
 	if err != nil {
@@ -179,6 +180,7 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 		return g.fail(r, report.Failure{Lead: err.Error()})
 	}
 	g.annotate(v, cfg)
+	g.annotateDrops(v, cfg)
 	g.postToGitHub(ctx, gh, in, r, outcome{verdict: v})
 	if !v.Passed() {
 		return ResultFail

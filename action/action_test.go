@@ -104,7 +104,7 @@ func TestRun_Fail(t *testing.T) {
 		t.Fatalf("deploy-requests has %d items, want 6", len(items))
 	}
 	wantItem := `{"number":3,"branch":"feature-3","into_branch":"main","approved":false,"state":"open","deployment_state":"queued",` +
-		`"deployable":true,"html_url":"https://app.planetscale.com/acme/shop/deploy-requests/3","created_at":"2026-11-20T10:00:00Z","blocking":true}`
+		`"deployable":true,"html_url":"https://app.planetscale.com/acme/shop/deploy-requests/3","created_at":"2026-11-20T10:00:00Z","blocking":true,"can_drop_data":false,"operations":0}`
 	if string(items[0]) != wantItem {
 		t.Errorf("first deploy request =\n%s\nwant\n%s", items[0], wantItem)
 	}

@@ -30,6 +30,9 @@ func (g *gate) annotate(v check.Verdict, cfg check.Config) {
 			if !e.NeedsApproval {
 				title, need = fmt.Sprintf("Deploy request #%d is not deployed", dr.Number), "is approved but not deployed yet"
 			}
+			if e.Order != nil { // fail-on: deploy-order says which rule holds it
+				title, need = fmt.Sprintf("Deploy request #%d holds the deploy order (%s)", dr.Number, e.Order.Rule), "blocks: "+e.Order.Why
+			}
 			g.a.WithFieldsMap(map[string]string{"title": title}).Errorf("%s: %s → %s %s (deployment state: %s): %s",
 				where, g.clean(dr.Branch), g.clean(dr.IntoBranch), need, g.clean(dr.DeploymentState), g.clean(dr.HTMLURL))
 		}

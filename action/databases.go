@@ -69,6 +69,7 @@ func (g *gate) gateDatabases(ctx context.Context, in inputs) Result {
 	for i, db := range in.databases {
 		runs[i].cfg = in.cfg
 		runs[i].cfg.Database = db
+		runs[i].cfg.Cards = true // each section shows the review cards
 		runs[i].statusContext = in.github.statusContextFor(db, true)
 	}
 	g.infof("Listing open deploy requests of %s in %s at %s (fail-on: %s, timeout: %s)",
@@ -109,6 +110,7 @@ func (g *gate) gateDatabases(ctx context.Context, in inputs) Result {
 			continue
 		}
 		g.annotate(d.o.verdict, d.cfg)
+		g.annotateDrops(d.o.verdict, d.cfg)
 	}
 	if err := writeOutputs(g.a, databasesOutputs(runs, worst, g.redactor.Redact)); err != nil {
 		return g.fail(r, report.Failure{Lead: err.Error()})

@@ -78,6 +78,9 @@ func (o outcome) status(statusContext, runURL string) ghreport.Status {
 			need = report.Plural(len(blocking), "deploy request is not deployed", "deploy requests are not deployed")
 		}
 		st.Description = need + ": " + numbers(blocking)
+		if o.verdict.Policy == check.FailOnDeployOrder {
+			st.Description = orderStatusDescription(blocking)
+		}
 		if len(blocking) == 1 && strings.HasPrefix(blocking[0].DeployRequest.HTMLURL, "https://") {
 			st.TargetURL = blocking[0].DeployRequest.HTMLURL
 		}

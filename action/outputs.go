@@ -31,6 +31,10 @@ type deployRequestOutput struct {
 	HTMLURL   string `json:"html_url"`
 	CreatedAt string `json:"created_at"`
 	Blocking  bool   `json:"blocking"`
+	// CanDropData is true when an operation can drop data; Operations
+	// counts them, null when the gate did not read them (see dropsData).
+	CanDropData bool `json:"can_drop_data"`
+	Operations  *int `json:"operations"`
 }
 
 // readiness is where a deploy request stands, as the API said it.
@@ -59,6 +63,7 @@ func Outputs(v check.Verdict, redact func(string) string) []Output {
 		{"unapproved-count", strconv.Itoa(v.Unapproved)},
 		{"blocking", strings.Join(blocking, ",")},
 		{"deploy-requests", deployRequestsJSON(v, redact, MaxDeployRequestsOutput)},
+		{"drops-data", dropsData(v)},
 	}
 }
 
@@ -110,6 +115,7 @@ func newDeployRequestOutput(e check.Entry, redact func(string) string) deployReq
 		readiness: readiness{Approved: dr.Approved, State: redact(dr.State),
 			DeploymentState: redact(dr.DeploymentState), Deployable: dr.Deployable()},
 		HTMLURL: redact(dr.HTMLURL), CreatedAt: created, Blocking: e.Blocking,
+		CanDropData: e.OperationsKnown && len(check.DropTables(e.Operations)) > 0, Operations: operationCount(e),
 	}
 }
 

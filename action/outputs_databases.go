@@ -49,12 +49,13 @@ func databasesJSON(names []string, outcomes []outcome) string {
 }
 
 // databasesOutputs are the step outputs of a run over several databases:
-// result the worst, the counts added up, blocking as database#number, the
+// result the worst, the counts added up, blocking and drops-data as
+// database#number, the
 // deploy-requests items each with its database, and databases.
 func databasesOutputs(runs []dbRun, worst Result, redact func(string) string) []Output {
 	var (
 		total, approved, unapproved int
-		blocking                    []string
+		blocking, drops             []string
 		names                       = make([]string, len(runs))
 		outcomes                    = make([]outcome, len(runs))
 		items                       []dbEntry
@@ -74,6 +75,11 @@ func databasesOutputs(runs []dbRun, worst Result, redact func(string) string) []
 		for _, e := range v.Matched {
 			items = append(items, dbEntry{d.cfg.Database, e})
 		}
+		if n := dropsData(v); n != "" {
+			for num := range strings.SplitSeq(n, ",") {
+				drops = append(drops, d.cfg.Database+"#"+num)
+			}
+		}
 	}
 	return []Output{
 		{"result", worst.String()},
@@ -82,6 +88,7 @@ func databasesOutputs(runs []dbRun, worst Result, redact func(string) string) []
 		{"unapproved-count", strconv.Itoa(unapproved)},
 		{"blocking", strings.Join(blocking, ",")},
 		{"deploy-requests", databasesDeployRequestsJSON(items, redact, MaxDeployRequestsOutput)},
+		{"drops-data", strings.Join(drops, ",")},
 		{"databases", databasesJSON(names, outcomes)},
 	}
 }

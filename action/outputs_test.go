@@ -19,7 +19,7 @@ func outputsOf(drs ...check.DeployRequest) []Output {
 	return Outputs(check.Evaluate(drs, check.Filter{}, check.FailOnUnapproved), keep)
 }
 
-var outputOrder = []string{"result", "total", "approved-count", "unapproved-count", "blocking", "deploy-requests"}
+var outputOrder = []string{"result", "total", "approved-count", "unapproved-count", "blocking", "deploy-requests", "drops-data"}
 
 func TestOutputs(t *testing.T) {
 	t.Parallel()
@@ -102,7 +102,7 @@ func TestOutputs_DeployRequestJSON(t *testing.T) {
 	got := outputsOf(d)[5].Value
 	want := `[{"number":42,"branch":"add-\u003cindex\u003e|x","into_branch":"main","approved":false,"state":"open",` +
 		`"deployment_state":"ready","deployable":true,"html_url":"https://app.planetscale.com/acme/shop/deploy-requests/42",` +
-		`"created_at":"2026-10-25T14:54:59Z","blocking":true}]`
+		`"created_at":"2026-10-25T14:54:59Z","blocking":true,"can_drop_data":false,"operations":null}]`
 	if got != want {
 		t.Errorf("deploy-requests =\n%s\nwant\n%s", got, want)
 	}
@@ -113,7 +113,7 @@ func TestOutputs_EdgeValues(t *testing.T) {
 	t.Run("no_matches", func(t *testing.T) {
 		t.Parallel()
 		got := outputsOf()
-		want := []Output{{"result", "pass"}, {"total", "0"}, {"approved-count", "0"}, {"unapproved-count", "0"}, {"blocking", ""}, {"deploy-requests", "[]"}}
+		want := []Output{{"result", "pass"}, {"total", "0"}, {"approved-count", "0"}, {"unapproved-count", "0"}, {"blocking", ""}, {"deploy-requests", "[]"}, {"drops-data", ""}}
 		if !slices.Equal(got, want) {
 			t.Errorf("Outputs = %q, want %q", got, want)
 		}
@@ -122,7 +122,7 @@ func TestOutputs_EdgeValues(t *testing.T) {
 		t.Parallel()
 		d := check.DeployRequest{Number: 1, State: "open", DeploymentState: "ready", Approved: true}
 		got := outputsOf(d)[5].Value
-		want := `[{"number":1,"branch":"","into_branch":"","approved":true,"state":"open","deployment_state":"ready","deployable":false,"html_url":"","created_at":"","blocking":false}]`
+		want := `[{"number":1,"branch":"","into_branch":"","approved":true,"state":"open","deployment_state":"ready","deployable":false,"html_url":"","created_at":"","blocking":false,"can_drop_data":false,"operations":null}]`
 		if got != want {
 			t.Errorf("deploy-requests = %s, want %s", got, want)
 		}

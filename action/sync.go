@@ -236,6 +236,9 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 	if ok {
 		cfg.Filter.Branch = match
 		v = check.Evaluate(s.drs, cfg.Filter, cfg.FailOn)
+		if cfg.FailOn == check.FailOnDeployOrder {
+			v.DecideOrder() // by the list's operations; one it lacks blocks
+		}
 		st = outcome{verdict: v}.status(s.statusContext, s.target)
 	} else {
 		if s.comments != nil {

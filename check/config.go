@@ -46,6 +46,10 @@ type Config struct {
 	// service token: Explain then names the scope it needs instead of a
 	// grant. The token itself stays with the front end and its client.
 	OAuth bool
+	// Cards asks Check for the review card of each matched request that
+	// blocks, and of every matched request when Filter.Branch is set (see
+	// DetailReader). Front ends that show no card leave it false.
+	Cards bool
 }
 
 // ValidateName checks an organization or database name: the bare name as

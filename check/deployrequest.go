@@ -39,6 +39,10 @@ type Deployment struct {
 	State       string `json:"state"`
 	Deployable  bool   `json:"deployable"`
 	AutoCutover bool   `json:"auto_cutover"`
+	// Operations are the deploy operations the list item carried, if any
+	// (the list may leave them out: see Entry.OperationsKnown). Not part of
+	// the JSON the front ends print.
+	Operations []Operation `json:"-"`
 }
 
 // Deployable reports whether the source says the request can be deployed.

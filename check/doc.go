@@ -12,6 +12,13 @@
 //     database (OpenDeployRequests, with ListOptions: the Filter, and a
 //     FirstPage hook that starts the settings read beside a paged list),
 //     and whether it requires approval (ApprovalRequired);
+//   - DetailReader is what a Lister may also be, to read what the review
+//     card (Card, built when Config.Cards is set) and FailOnDeployOrder
+//     (DeployOrder, a pure rule per request) need: each deploy request's
+//     deployment, operations and reviews (Details), only for the requests
+//     that need them (details.go); GrantError names a missing grant, and
+//     OperationsError is the gate failing closed when deploy-order cannot
+//     read the operations;
 //   - the Cause values (ErrNoAnswer, ErrListChanged, …) are what a
 //     Lister's errors match with errors.Is, and AnswerError (an API status)
 //     and WaitError (a Retry-After too long to wait) what they match with

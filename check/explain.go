@@ -3,6 +3,7 @@ package check
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -116,7 +117,10 @@ func explain(err error, cfg Config) Problem {
 	var gaveUp WaitError
 	org, db := cfg.Organization, cfg.Database
 	answer, code, status := apiAnswer(err)
+	var ops *OperationsError
 	switch {
+	case errors.As(err, &ops):
+		return operationsProblem(err, ops, code, db)
 	case errors.Is(err, ErrNoAnswer):
 		return troubleshoot("no-answer", err,
 			fmt.Sprintf("No answer from the PlanetScale API at %s within the timeout (%s).", cfg.APIURL, cfg.Timeout),
@@ -212,4 +216,20 @@ func unreachableBecause(err error) string {
 func authProblem(err error) bool {
 	_, code, _ := apiAnswer(err)
 	return !errors.Is(err, ErrListChanged) && code >= 401 && code <= 404
+}
+
+// operationsProblem explains why fail-on: deploy-order could not decide.
+func operationsProblem(err error, ops *OperationsError, code int, db string) Problem {
+	nums := make([]string, len(ops.Numbers))
+	for i, n := range ops.Numbers {
+		nums[i] = "#" + strconv.Itoa(n)
+	}
+	why := fmt.Sprintf("With {fail-on} set to deploy-order, the operations of each deploy request decide the verdict, and those of deploy request %s could not be read, so the gate cannot decide.", strings.Join(nums, ", "))
+	fix := "{rerun}; if it keeps failing, report the error below, or use another {fail-on} policy until PlanetScale answers."
+	var g GrantError
+	if code == 404 || errors.As(err, &g) && g.Grant() != "" {
+		why = strings.Replace(why, "could not be read", "could not be read (404: the request is gone, or the service token lacks `read_deploy_request`)", 1)
+		fix = fmt.Sprintf("Grant the service token `read_deploy_request` on database %q (Settings → Service tokens → the token → Database access), then {rerun}.", db)
+	}
+	return troubleshoot("operations-unreadable", err, why, fix)
 }

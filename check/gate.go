@@ -43,8 +43,10 @@ const settingsTimeout = 5 * time.Second
 // ListOptions.FirstPage; after the listing for a Lister that does not
 // report it), so that the list's first request always goes first. That
 // read is optional (a missing grant only leaves Verdict.ApprovalRequired
-// nil, with the reason in Verdict.SettingsErr). An error means the gate
-// could not decide: the caller fails closed. ctx bounds the whole check.
+// nil, with the reason in Verdict.SettingsErr). Then, under
+// FailOnDeployOrder or with cfg.Cards, it reads the details the policy and
+// the cards need (see DetailReader). An error means the gate could not
+// decide: the caller fails closed. ctx bounds the whole check.
 func Check(ctx context.Context, l Lister, cfg Config) (Verdict, error) {
 	settings := newSettingsRead(ctx, l, cfg)
 	drs, err := l.OpenDeployRequests(ctx, cfg.Organization, cfg.Database, ListOptions{Filter: cfg.Filter, FirstPage: settings.start})
@@ -54,6 +56,11 @@ func Check(ctx context.Context, l Lister, cfg Config) (Verdict, error) {
 	}
 	v := Evaluate(drs, cfg.Filter, cfg.FailOn)
 	v.ApprovalRequired, v.SettingsErr = settings.result()
+	if v.Policy == FailOnDeployOrder || cfg.Cards {
+		if err := readDetails(ctx, l, cfg, &v); err != nil {
+			return v, err
+		}
+	}
 	return v, nil
 }
 

@@ -19,10 +19,14 @@ const (
 	FailOnUndeployed Policy = "undeployed"
 	// FailNever reports only; the gate always passes.
 	FailNever Policy = "never"
+	// FailOnDeployOrder gates on the order PlanetScale recommends: an
+	// additive change blocks until deployed (schema first), a change that
+	// can drop data blocks until approved (code first). See DeployOrder.
+	FailOnDeployOrder Policy = "deploy-order"
 )
 
 // Policies lists the valid policies.
-var Policies = []Policy{FailOnUnapproved, FailOnUndeployed, FailNever}
+var Policies = []Policy{FailOnUnapproved, FailOnUndeployed, FailOnDeployOrder, FailNever}
 
 // ParsePolicy reads a fail-on value; empty means FailOnUnapproved.
 func ParsePolicy(s string) (Policy, error) {
@@ -31,7 +35,7 @@ func ParsePolicy(s string) (Policy, error) {
 		return FailOnUnapproved, nil
 	}
 	if !slices.Contains(Policies, p) {
-		return "", fmt.Errorf("%q is not a policy: use unapproved, undeployed or never", s)
+		return "", fmt.Errorf("%q is not a policy: use unapproved, undeployed, deploy-order or never", s)
 	}
 	return p, nil
 }

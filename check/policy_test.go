@@ -13,6 +13,7 @@ func TestParsePolicy(t *testing.T) {
 		"unapproved":    FailOnUnapproved,
 		"undeployed":    FailOnUndeployed,
 		"never":         FailNever,
+		"deploy-order":  FailOnDeployOrder,
 		"NEVER":         FailNever,
 		" Undeployed\n": FailOnUndeployed,
 	} {

@@ -28,6 +28,17 @@ type Entry struct {
 	// NeedsApproval is true when the request is not deployed and not
 	// approved: it would block under FailOnUnapproved, whatever the policy.
 	NeedsApproval bool
+	// Operations are the request's operations when OperationsKnown: from
+	// its list item when that carried some, else from the detail reads
+	// (see DetailReader).
+	Operations      []Operation
+	OperationsKnown bool
+	// Order is how FailOnDeployOrder judged the request; nil under
+	// another policy.
+	Order *OrderDecision
+	// Card is the request's review card, when the gate read its details
+	// (see Config.Cards); nil otherwise.
+	Card *Card
 }
 
 // Verdict is the gate's decision.
@@ -118,9 +129,16 @@ func Evaluate(drs []DeployRequest, f Filter, p Policy) Verdict {
 		stage, known := StageOf(dr.DeploymentState)
 		e := Entry{DeployRequest: dr, Stage: stage, KnownState: known}
 		e.NeedsApproval = stage == StageNotDeployed && !dr.Approved
+		if dr.Deployment != nil && len(dr.Deployment.Operations) > 0 {
+			e.Operations, e.OperationsKnown = dr.Deployment.Operations, true
+		}
 		switch p {
 		case FailNever:
 		case FailOnUndeployed:
+			e.Blocking = stage == StageNotDeployed
+		case FailOnDeployOrder:
+			// Until decideOrder has the operations: blocks while not
+			// deployed.
 			e.Blocking = stage == StageNotDeployed
 		default: // FailOnUnapproved, and any policy not known: fail closed
 			e.Blocking = e.NeedsApproval

@@ -17,7 +17,7 @@ func checkSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 	var o checkOptions
 	fs.StringVar(&o.branch, "branch", "", "only requests from this `BRANCH`")
 	fs.StringVar(&o.into, "into-branch", "", "only requests into this `BRANCH` (such as main)")
-	fs.StringVar(&o.failOn, "fail-on", "unapproved", "the gate's `POLICY`: unapproved (fail while a request not yet deployed lacks approval), undeployed (while one is not deployed) or never (report only)")
+	fs.StringVar(&o.failOn, "fail-on", "unapproved", "the gate's `POLICY`: unapproved (fail while a request not yet deployed lacks approval), undeployed (while one is not deployed), deploy-order (additive changes deployed first, changes that can drop data approved first) or never (report only)")
 	fs.StringVar(&o.waitFor, "wait-timeout", "0", "keep checking for up to this `DURATION` until the gate passes (0 checks once; at most 6h)")
 	fs.StringVar(&o.interval, "wait-interval", check.DefaultWaitInterval.String(), "time between checks while waiting: a `DURATION` from 1s to 1h")
 	fs.StringVar(&o.markdown, "markdown", "", "also write the summary as Markdown to `FILE`")
@@ -32,6 +32,7 @@ type checkOptions struct {
 func (o *checkOptions) run(ctx context.Context, s *session) int {
 	cfg := s.cfg
 	cfg.Filter = check.Filter{Branch: o.branch, IntoBranch: o.into}
+	cfg.Cards = s.format == "markdown" || o.markdown != "" // the summary's Markdown shows the review cards
 	var err error
 	var wait check.WaitOptions
 	if cfg.FailOn, err = check.ParsePolicy(o.failOn); err != nil {

@@ -152,6 +152,9 @@ func (c *command) invoke(ctx context.Context, args []string, env Env, redact *sa
 		return c.usageError(env, redact, fmt.Sprintf("unexpected argument %q", words[max]))
 	}
 	s := &session{env: env, cmd: c, stdout: &printer{w: env.Stdout}, stderr: &printer{w: env.Stderr}, argsRedactor: redact}
+	if c.numbered && (len(words) == 2 || len(words) == 1 && isDigits(words[0])) { // NUMBER is the last word, after DATABASE
+		s.number, words = words[len(words)-1], words[:len(words)-1]
+	}
 	if c.scope != local && isTerminal(env.Stderr, env.getenv) {
 		s.progress = newProgress(env.Stderr)
 		defer s.progress.done()
@@ -207,4 +210,9 @@ func problemList(prefix string, problems []string, width int) string {
 		lines = append(lines, "- "+wrap(p, width-2, "  "))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// isDigits reports whether s is a run of ASCII digits.
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }

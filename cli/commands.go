@@ -41,6 +41,9 @@ type command struct {
 	synopsis string
 	// words is how many words a local command takes.
 	words int
+	// numbered marks a command whose last word is a number (NUMBER), after
+	// the optional DATABASE: session.number holds it.
+	numbered bool
 	// formats are the values --format takes; nil means defaultFormats.
 	formats []string
 	// setup registers the command's own flags and returns what runs it
@@ -111,6 +114,24 @@ func commands() []*command {
 				"deploy-request-gate deploy-requests shop --org acme --format json | jq '[.[] | select(.approved | not) | .number]'",
 			},
 			setup: deployRequestsSetup,
+		},
+		{
+			name: "deploy-request", scope: database, exits: exitsList, words: 2, numbered: true,
+			synopsis: "deploy-request [flags] [DATABASE] NUMBER", formats: []string{"table", "json", "markdown"},
+			summary: "the review card of one deploy request: its DDL, data loss, lint, approvals",
+			about: `Shows the review card of one deploy request, as the action's comment shows it: its DDL, one
+statement per operation grouped by table; a data-loss warning for each operation that can drop data;
+lint errors with their docs links; whether it is deployable; instant-DDL eligibility; a paused deploy
+queue and its reason; who approved it and when; and, with --fail-on, how the gate judges it (under
+deploy-order, the rule that applied). --format markdown prints the card's Markdown; --format json the
+request, its operations and its reviews as the API sent them. It reads the request, its deployment,
+its operations and its reviews (every page): each needs read_deploy_request on the database.`,
+			examples: []string{
+				"deploy-request-gate deploy-request shop 42 --org acme",
+				"deploy-request-gate deploy-request --org acme --database shop 42 --fail-on deploy-order",
+				"deploy-request-gate deploy-request shop 42 --org acme --format json | jq '[.operations[] | select(.can_drop_data) | .table_name]'",
+			},
+			setup: deployRequestSetup,
 		},
 		{
 			name: "check", scope: database, exits: exitsCheck, formats: []string{"table", "json", "junit", "markdown"},

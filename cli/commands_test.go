@@ -66,7 +66,7 @@ func TestCommands_golden(t *testing.T) {
 		{name: "overview_from_env_org", args: []string{"overview"}, env: map[string]string{"PLANETSCALE_ORG": "acme"}},
 		{name: "missing_org", args: []string{"databases"}, want: ExitError},
 		{name: "no_token", args: []string{"deploy-requests", "shop", "--org", "acme"}, env: map[string]string{"PLANETSCALE_SERVICE_TOKEN": ""}, want: ExitError},
-		{name: "unknown_command", args: []string{"deploy-request", "shop"}, want: ExitError},
+		{name: "unknown_command", args: []string{"deploy-reqests", "shop"}, want: ExitError},
 		{name: "unknown_flag", args: []string{"branches", "shop", "--org", "acme", "--verbose"}, want: ExitError},
 		{name: "help", args: []string{"help"}},
 		{name: "help_check", args: []string{"help", "check"}},

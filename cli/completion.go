@@ -47,7 +47,7 @@ func newCompletionSpec() completionSpec {
 	for _, p := range check.Policies {
 		policies = append(policies, string(p))
 	}
-	scenarios := append(sandbox.ScenarioNames(), sandbox.FaultScenarioNames()...)
+	scenarios := slices.Concat(sandbox.ScenarioNames(), sandbox.CardScenarioNames(), sandbox.FaultScenarioNames())
 	for _, c := range spec.commands {
 		fs := c.flagSet()
 		var common commonFlags

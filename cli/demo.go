@@ -18,9 +18,9 @@ import (
 // demoSetup registers the flags of demo and returns its run.
 func demoSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 	scenario := fs.String("scenario", "unapproved", "sandbox scenario `NAME`: "+strings.Join(sandbox.ScenarioNames(), ", ")+
-		", or "+demoPRScenario+" (a pull request's status and comment, turned green by sync); fault scenarios: "+strings.Join(sandbox.FaultScenarioNames(), ", "))
+		"; review cards: "+strings.Join(sandbox.CardScenarioNames(), ", ")+", or "+demoPRScenario+" (a pull request's status and comment, turned green by sync); fault scenarios: "+strings.Join(sandbox.FaultScenarioNames(), ", "))
 	inputs := map[string]*string{ // the action's inputs the demo sets from its flags
-		"fail-on":     fs.String("fail-on", "unapproved", "the fail-on input (`POLICY`): unapproved, undeployed or never"),
+		"fail-on":     fs.String("fail-on", "", "the fail-on input (`POLICY`): unapproved, undeployed, deploy-order or never (default unapproved, or the scenario's)"),
 		"branch":      fs.String("branch", "", "the branch input: only requests from this `BRANCH`"),
 		"into-branch": fs.String("into-branch", "", "the into-branch input: only requests into this `BRANCH`"),
 	}
@@ -112,7 +112,7 @@ func demo(ctx context.Context, env Env, scenario string, flags map[string]string
 	}[code]
 	section(out, fmt.Sprintf("Exit status %d: %s", code, verdict))
 	others := slices.DeleteFunc(demoScenarioNames(), func(n string) bool { return n == sc.Name })
-	fmt.Fprintf(out, "Other scenarios: --scenario %s. Policies: --fail-on unapproved|undeployed|never.\n", strings.Join(others, "|"))
+	fmt.Fprintf(out, "Other scenarios: --scenario %s. Policies: --fail-on unapproved|undeployed|deploy-order|never.\n", strings.Join(others, "|"))
 	return nil
 }
 
@@ -147,4 +147,6 @@ func section(w io.Writer, title string) {
 
 // demoScenarioNames are the scenarios demo plays besides the fault ones:
 // the sandbox's, then the pull request's.
-func demoScenarioNames() []string { return append(sandbox.ScenarioNames(), demoPRScenario) }
+func demoScenarioNames() []string {
+	return append(append(sandbox.ScenarioNames(), sandbox.CardScenarioNames()...), demoPRScenario)
+}

@@ -29,7 +29,7 @@ func sandboxSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 
 // scenarioFlag adds --scenario, the sandbox scenario to serve.
 func scenarioFlag(fs *flag.FlagSet) *string {
-	return fs.String("scenario", "unapproved", "sandbox scenario `NAME`: "+strings.Join(sandbox.ScenarioNames(), ", ")+"; fault scenarios: "+strings.Join(sandbox.FaultScenarioNames(), ", "))
+	return fs.String("scenario", "unapproved", "sandbox scenario `NAME`: "+strings.Join(sandbox.ScenarioNames(), ", ")+"; review cards: "+strings.Join(sandbox.CardScenarioNames(), ", ")+"; fault scenarios: "+strings.Join(sandbox.FaultScenarioNames(), ", "))
 }
 
 func serveSandbox(ctx context.Context, env Env, scenario, listen, certFile, hostList string) error {

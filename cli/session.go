@@ -23,6 +23,8 @@ type session struct {
 	// argsRedactor hides every token the arguments or the environment
 	// hold, for usage errors raised before the settings are resolved.
 	argsRedactor *sanitize.Redactor
+	// number is a numbered command's NUMBER word, as given.
+	number string
 	// cfg holds the organization, database, API URL, timeout and
 	// credentials, validated.
 	cfg    check.Config

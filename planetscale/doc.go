@@ -16,8 +16,10 @@
 // ListTrace), consistent_read.go (comparing two walks), decode*.go (strict
 // decoding on encoding/json/v2, github.com/go-json-experiment/json), resource.go (reading one object), one file per resource
 // (organizations.go, databases.go, branches.go, deploy_requests.go,
-// deploy_request_get.go), and gate.go, the adapter to the gate: the Client
-// is a check.Lister and the errors match check's causes.
+// deploy_request_get.go, deploy_request_objects.go: the request and its
+// operations as the API sent them), and gate.go, the adapter to the gate:
+// the Client is a check.Lister and a check.DetailReader (Details), and the
+// errors match check's causes.
 //
 // Callers branch on errors with errors.Is and errors.As, never on texts
 // (the gate does so on the check.Cause values these errors also match):

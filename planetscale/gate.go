@@ -13,9 +13,11 @@ import (
 // (their Is methods), *APIError is a check.AnswerError and *GaveUpError a
 // check.WaitError.
 var (
-	_ check.Lister      = (*Client)(nil)
-	_ check.AnswerError = (*APIError)(nil)
-	_ check.WaitError   = (*GaveUpError)(nil)
+	_ check.Lister       = (*Client)(nil)
+	_ check.DetailReader = (*Client)(nil)
+	_ check.GrantError   = (*DetailError)(nil)
+	_ check.AnswerError  = (*APIError)(nil)
+	_ check.WaitError    = (*GaveUpError)(nil)
 )
 
 // OpenDeployRequests returns the open deploy requests of a database that
@@ -64,7 +66,67 @@ func (d *Deployment) gate() *check.Deployment {
 	if d == nil {
 		return nil
 	}
-	return &check.Deployment{State: d.State, Deployable: d.Deployable, AutoCutover: d.AutoCutover}
+	return &check.Deployment{State: d.State, Deployable: d.Deployable, AutoCutover: d.AutoCutover, Operations: gateOperations(d.Operations)}
+}
+
+// Details reads the deployment, operations and reviews of deploy requests
+// numbers (see ReadDetails), as the gate sees them. A part that could not
+// be read keeps its *DetailError, which names the grant on a 404.
+func (c *Client) Details(ctx context.Context, org, database string, numbers []int) ([]check.Details, error) {
+	ds, err := c.ReadDetails(ctx, org, database, numbers)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]check.Details, len(ds))
+	for i, d := range ds {
+		out[i] = d.Gate()
+	}
+	return out, nil
+}
+
+// Gate returns the details as the gate sees them.
+func (d Details) Gate() check.Details {
+	out := check.Details{Number: d.Number, DeploymentErr: d.DeploymentErr, OperationsErr: d.OperationsErr, ReviewsErr: d.ReviewsErr}
+	if d.Deployment != nil {
+		out.Deployment = d.Deployment.Card()
+	}
+	if d.OperationsErr == nil {
+		out.Operations = gateOperations(d.Operations)
+		if out.Operations == nil {
+			out.Operations = []check.Operation{}
+		}
+	}
+	if d.ReviewsErr == nil {
+		out.Reviews = make([]check.Review, len(d.Reviews))
+		for i, r := range d.Reviews {
+			out.Reviews[i] = check.Review{Approved: r.Approved(), By: r.Actor.DisplayName, At: r.CreatedAt}
+		}
+	}
+	return out
+}
+
+// Card returns what the review card shows of the deployment.
+func (d *DeploymentDetails) Card() *check.CardDeployment {
+	out := &check.CardDeployment{
+		Deployable: d.Deployable, InstantDDLEligible: d.InstantDDLEligible, QueuePaused: d.QueuePaused,
+		QueuePauseReason: d.QueuePauseReason, DeployCheckErrors: d.DeployCheckErrors,
+	}
+	for _, l := range d.LintErrors {
+		out.LintErrors = append(out.LintErrors, check.LintError{Code: l.LintError, Table: l.Table, Description: l.ErrorDescription, DocsURL: l.DocsURL})
+	}
+	return out
+}
+
+// gateOperations returns operations as the gate sees them; none stays nil.
+func gateOperations(ops []Operation) []check.Operation {
+	if len(ops) == 0 {
+		return nil
+	}
+	out := make([]check.Operation, len(ops))
+	for i, op := range ops {
+		out[i] = check.Operation{Table: op.Table, Name: op.Name, DDL: op.DDL, CanDropData: op.CanDropData, TableRecentlyUsed: op.TableRecentlyUsed}
+	}
+	return out
 }
 
 // AnswerStatus returns the answer's status code and text, "404 Not Found".

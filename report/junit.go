@@ -189,6 +189,9 @@ func failureText(e check.Entry) string {
 	}
 	text := fmt.Sprintf("Deploy request #%d from %s into %s is %s; deployment state %s (%s).",
 		dr.Number, dr.Branch, dr.IntoBranch, approved, dr.DeploymentState, e.Stage)
+	if e.Order != nil {
+		text += " fail-on deploy-order, rule " + string(e.Order.Rule) + ": " + e.Order.Why
+	}
 	if dr.HTMLURL != "" {
 		text += "\n" + dr.HTMLURL
 	}

@@ -37,7 +37,8 @@ func (r Report) text(s string) string { return EscapeMarkdown(r.Redactor.Line(s)
 
 // Markdown renders the verdict as GitHub Markdown: a one-line verdict, the
 // counts, notes, and a table with one row per matched deploy request
-// (blocking ones first), each number linking to the request. Text from the
+// (blocking ones first), each number linking to the request, then the
+// review cards the verdict carries (see Cards). Text from the
 // API or the settings is escaped. When the table would pass r.MaxBytes, the
 // last row says how many were left out.
 func Markdown(v check.Verdict, r Report) string {
@@ -76,6 +77,7 @@ func Markdown(v check.Verdict, r Report) string {
 			b.WriteString(row)
 		}
 	}
+	b.WriteString(Cards(v, r, b.Len()+len(footer), limit))
 	b.WriteString(footer)
 	return b.String()
 }
@@ -115,6 +117,8 @@ func Headline(v check.Verdict, r Report) string {
 	blocking := len(v.Blocking())
 	needApproval := v.Unapproved
 	switch {
+	case blocking > 0 && v.Policy == check.FailOnDeployOrder:
+		return orderHeadline(blocking)
 	case blocking > 0 && v.Policy == check.FailOnUndeployed:
 		return fmt.Sprintf("## ❌ %s not deployed yet", Plural(blocking, "deploy request is", "deploy requests are"))
 	case blocking > 0:
@@ -158,6 +162,8 @@ func tableRow(e check.Entry, r Report) string {
 // Status words what the gate makes of one request, with an emoji.
 func Status(e check.Entry) string {
 	switch {
+	case e.Order != nil:
+		return orderStatus(*e.Order)
 	case e.Blocking && e.NeedsApproval:
 		return "❌ needs approval"
 	case e.Blocking:

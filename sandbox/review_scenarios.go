@@ -8,10 +8,10 @@ import (
 
 // cardScenarioSpecs serve what the review card and fail-on: deploy-order
 // read: operations, reviews, lint errors and the deployment's flags. They
-// are built by NewScenario like the others; the demo lists them once it
-// can show the card.
+// are built by NewScenario like the others, and the demo and the sandbox
+// command list them.
 var cardScenarioSpecs = []scenarioSpec{
-	{name: "review", description: "8 open deploy requests whose operations add a column, drop a column, add an index, drop a table or are not computed yet (pending), with lint errors, a paused deploy queue and reviews over several pages: one card per deploy-order case",
+	{name: "review", inputs: map[string]string{"fail-on": "deploy-order"}, description: "fail-on deploy-order over 8 open deploy requests whose operations add a column, drop a column, add an index, drop a table or are not computed yet (pending), with lint errors, a paused deploy queue and reviews over several pages: one card per deploy-order case",
 		build: func(now time.Time) (*Server, string) {
 			return demoServer(now, ReviewDatabase(now), DemoToken, WithMaxPerPage(12)), combined(DemoToken)
 		}},

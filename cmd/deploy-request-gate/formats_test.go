@@ -106,7 +106,7 @@ func TestCLI_FormatAndFlagSuggestions(t *testing.T) {
 func TestCLI_DemoUnknownScenario(t *testing.T) {
 	t.Parallel()
 	r := runCommand(t, nil, "demo", "--scenario", "bogus")
-	if r.code != 2 || !strings.Contains(r.stderr, `unknown scenario "bogus": choose one of unapproved, approved, rate-limited, not-found, bad-token, no-approval-required, pull-request (or a fault scenario:`) {
+	if r.code != 2 || !strings.Contains(r.stderr, `unknown scenario "bogus": choose one of unapproved, approved, rate-limited, not-found, bad-token, no-approval-required, review, hostile-card, pull-request (or a fault scenario:`) {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
 	}
 	r = runCommand(t, nil, "demo", "--scenario", "pull-reqest")

@@ -608,7 +608,7 @@ func TestGate_HostileAPIText(t *testing.T) {
 	}
 	unescapedPipe := regexp.MustCompile(`(^|[^\\])\|`)
 	for _, line := range strings.Split(run.summary, "\n") {
-		if strings.Contains(line, "evil") {
+		if strings.HasPrefix(line, "|") && strings.Contains(line, "evil") { // the table row; the card heading names it too
 			if got := len(unescapedPipe.FindAllString(line, -1)); got != 7 {
 				t.Errorf("table row has %d cell separators, want 7: %s", got, line)
 			}

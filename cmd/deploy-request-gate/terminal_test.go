@@ -167,7 +167,7 @@ func TestCLI_Completion(t *testing.T) {
 			"deploy-request-gate ch":                 "check",
 			"deploy-request-gate check --format ":    "json junit markdown table",
 			"deploy-request-gate overview --format ": "json table",
-			"deploy-request-gate check --fail-on ":   "never unapproved undeployed",
+			"deploy-request-gate check --fail-on ":   "deploy-order never unapproved undeployed",
 		} {
 			out, err := exec.Command(fish, "--no-config", "-c", "source "+file+"; complete -C "+shellQuote(line)).CombinedOutput()
 			var got []string

@@ -46,10 +46,14 @@ func LinesWithPrefix(s, prefix string) []string {
 	return out
 }
 
-// TableRows returns a summary table's body rows (header and separator left out).
+// TableRows returns a summary table's body rows (header and separator left
+// out), up to the review cards (the "---" line before them).
 func TableRows(md string) []string {
 	var rows []string
 	for _, l := range Lines(md) {
+		if l == "---" {
+			break
+		}
 		if strings.HasPrefix(l, "| ") && !strings.HasPrefix(l, "| Status |") {
 			rows = append(rows, l)
 		}
