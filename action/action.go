@@ -176,7 +176,11 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 	if err := writeOutputs(g.a, Outputs(v, g.redactor.Redact)); err != nil {
 		return g.fail(r, report.Failure{Lead: err.Error()})
 	}
-	if err := writeSummary(g.a, report.Markdown(v, r)); err != nil {
+	res := ResultPass
+	if !v.Passed() {
+		res = ResultFail
+	}
+	if err := writeSummary(g.a, g.withRecheckNote(report.Markdown(v, r), res)); err != nil {
 		return g.fail(r, report.Failure{Lead: err.Error()})
 	}
 	g.annotate(v, cfg)

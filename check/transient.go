@@ -1,5 +1,7 @@
 package check
 
+import "errors"
+
 // Transient reports whether the problem that kept one check from deciding
 // may clear by itself, so that a wait should try again at its next check
 // rather than end: the list changed while it was read, the API kept
@@ -9,10 +11,19 @@ package check
 // or a mistyped name, an answer the gate cannot read, an untrusted
 // certificate) and ends a wait at once. Either way the gate never passes on
 // it: a transient problem is only "not yet".
+//
+// Operations that could not be read under fail-on: deploy-order
+// (operations-unreadable) are as transient as the failure that kept them
+// from being read: a 5xx burst is not yet, a missing grant is final.
 func Transient(p Problem) bool {
 	switch p.Code {
 	case "list-changed", "rate-limited", "server-error", "no-answer", "unreachable", "cut-off":
 		return true
+	case "operations-unreadable":
+		var ops *OperationsError
+		if errors.As(p.Err, &ops) && ops.Err != nil {
+			return Transient(Explain(ops.Err, Config{}))
+		}
 	}
 	return false
 }
