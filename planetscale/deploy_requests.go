@@ -114,12 +114,7 @@ func (o *DeployRequestObject) UnmarshalJSON(data []byte) error {
 }
 
 // deployRequestObjectList reads deploy requests as deployRequestList does.
-var deployRequestObjectList = ListSpec[DeployRequestObject]{
-	Noun:          deployRequestList.Noun,
-	Required:      deployRequestList.Required,
-	Key:           func(o DeployRequestObject) (string, string, error) { return deployRequestKey(o.DeployRequest) },
-	Fingerprinted: deployRequestList.Fingerprinted,
-}
+var deployRequestObjectList = keepingRaw(deployRequestList, func(o DeployRequestObject) DeployRequest { return o.DeployRequest })
 
 // ListDeployRequestObjects is ListDeployRequests keeping each request's JSON
 // object as the API sent it.
