@@ -24,11 +24,7 @@ var operationObjectList = keepingRaw(operationList, func(o OperationObject) Oper
 // ListOperationObjects is ListOperations keeping each operation's JSON
 // object as the API sent it. A failure is a *DetailError.
 func (c *Client) ListOperationObjects(ctx context.Context, org, database string, number int) ([]OperationObject, error) {
-	ops, err := ListAll(ctx, c, requestPath(org, database, number, "operations"), nil, operationObjectList)
-	if err != nil {
-		return nil, &DetailError{Number: number, What: "operations", Err: err}
-	}
-	return ops, nil
+	return listOperations(ctx, c, org, database, number, operationObjectList)
 }
 
 // keepingRaw is spec for O, a type that wraps a T with the JSON object the
