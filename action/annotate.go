@@ -34,7 +34,7 @@ func (g *gate) annotate(v check.Verdict, cfg check.Config) {
 		})
 		return
 	}
-	unapproved := entriesWhere(v.Matched, func(e check.Entry) bool { return e.NeedsApproval })
+	unapproved := v.Where(func(e check.Entry) bool { return e.NeedsApproval })
 	g.annotateEach(unapproved, "…and %d more unapproved deploy requests: %s", func(e check.Entry) {
 		dr := e.DeployRequest
 		g.a.WithFieldsMap(map[string]string{"title": fmt.Sprintf("Deploy request #%d is not approved", dr.Number)}).Warningf(
@@ -58,17 +58,6 @@ func (g *gate) annotateEach(entries []check.Entry, more string, annotate func(ch
 		}
 		annotate(e)
 	}
-}
-
-// entriesWhere returns the entries for which keep is true, in order.
-func entriesWhere(entries []check.Entry, keep func(check.Entry) bool) []check.Entry {
-	var out []check.Entry
-	for _, e := range entries {
-		if keep(e) {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 func numbers(entries []check.Entry) string {

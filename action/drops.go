@@ -15,7 +15,7 @@ import (
 // read is not listed (its operations are null in deploy-requests).
 func dropsData(v check.Verdict) string {
 	var out []string
-	for _, e := range entriesWhere(v.Matched, dropsDataIn) { // Matched is by number
+	for _, e := range v.Where(dropsDataIn) { // Matched is by number
 		out = append(out, strconv.Itoa(e.DeployRequest.Number))
 	}
 	return strings.Join(out, ",")
@@ -42,7 +42,7 @@ func operationCount(e check.Entry) *int {
 // request that passes with a warning (applied before its code merged).
 func (g *gate) annotateDrops(v check.Verdict, cfg check.Config) {
 	where := cfg.Organization + "/" + cfg.Database
-	drops := entriesWhere(v.Matched, dropsDataIn)
+	drops := v.Where(dropsDataIn)
 	g.annotateEach(drops, "…and %d more deploy requests can drop data: %s (see the job summary)", func(e check.Entry) {
 		dr := e.DeployRequest
 		tables := check.DropTables(e.Operations)
