@@ -20,11 +20,7 @@ func (g *gate) annotate(v check.Verdict, cfg check.Config) {
 	where := cfg.Organization + "/" + cfg.Database
 	blocking := v.Blocking()
 	if len(blocking) > 0 {
-		for i, e := range blocking {
-			if i == maxAnnotations {
-				g.infof("…and %d more blocking deploy requests: %s (see the job summary)", len(blocking)-i, numbers(blocking[i:]))
-				break
-			}
+		g.annotateEach(blocking, "…and %d more blocking deploy requests: %s (see the job summary)", func(e check.Entry) {
 			dr := e.DeployRequest
 			title, need := fmt.Sprintf("Deploy request #%d is not approved", dr.Number), "needs approval"
 			if !e.NeedsApproval {
@@ -35,29 +31,33 @@ func (g *gate) annotate(v check.Verdict, cfg check.Config) {
 			}
 			g.a.WithFieldsMap(map[string]string{"title": title}).Errorf("%s: %s → %s %s (deployment state: %s): %s",
 				where, g.clean(dr.Branch), g.clean(dr.IntoBranch), need, g.clean(dr.DeploymentState), g.clean(dr.HTMLURL))
-		}
+		})
 		return
 	}
-	var unapproved []check.Entry
-	for _, e := range v.Matched {
-		if e.NeedsApproval {
-			unapproved = append(unapproved, e)
-		}
-	}
-	for i, e := range unapproved {
-		if i == maxAnnotations {
-			g.infof("…and %d more unapproved deploy requests: %s", len(unapproved)-i, numbers(unapproved[i:]))
-			break
-		}
+	unapproved := v.Where(func(e check.Entry) bool { return e.NeedsApproval })
+	g.annotateEach(unapproved, "…and %d more unapproved deploy requests: %s", func(e check.Entry) {
 		dr := e.DeployRequest
 		g.a.WithFieldsMap(map[string]string{"title": fmt.Sprintf("Deploy request #%d is not approved", dr.Number)}).Warningf(
 			"%s: %s → %s needs approval (report only: fail-on is never): %s", where, g.clean(dr.Branch), g.clean(dr.IntoBranch), g.clean(dr.HTMLURL))
-	}
+	})
 	msg := fmt.Sprintf("%s: %s matched and none blocks (fail-on: %s)", where, report.Plural(len(v.Matched), "open deploy request", "open deploy requests"), v.Policy)
 	if len(v.Matched) == 0 {
 		msg = fmt.Sprintf("%s: no open deploy requests matched", where)
 	}
 	g.a.WithFieldsMap(map[string]string{"title": "Deploy request gate passed"}).Noticef("%s", msg)
+}
+
+// annotateEach calls annotate for each entry, at most maxAnnotations of
+// them, then logs one line for the rest: more is its format, given how
+// many were left out and their numbers.
+func (g *gate) annotateEach(entries []check.Entry, more string, annotate func(check.Entry)) {
+	for i, e := range entries {
+		if i == maxAnnotations {
+			g.infof(more, len(entries)-i, numbers(entries[i:]))
+			return
+		}
+		annotate(e)
+	}
 }
 
 func numbers(entries []check.Entry) string {

@@ -194,13 +194,9 @@ func (g *gate) postDatabasesToGitHub(ctx context.Context, gh *ghreport.Client, i
 		if d.statusContext == "" {
 			continue
 		}
-		st := d.o.status(d.statusContext, target.RunURL)
-		if err := gh.SetStatus(ctx, target.Owner, target.Repo, target.SHA, st); err != nil {
-			g.warn("Could not set the commit status", err)
-			continue
+		if g.setStatus(ctx, gh, target, d.o.status(d.statusContext, target.RunURL)) {
+			statusSHA = target.SHA
 		}
-		statusSHA = target.SHA
-		g.infof("Set commit status %q to %s on %s: %s", st.Context, st.State, ghreport.ShortSHA(target.SHA), st.Description)
 	}
 	if target.PullNumber > 0 && in.github.comment != ghreport.CommentNever {
 		r.MaxBytes = maxCommentBytes
@@ -211,13 +207,7 @@ func (g *gate) postDatabasesToGitHub(ctx context.Context, gh *ghreport.Client, i
 		body := g.withRecheckNote(report.DatabasesMarkdown(sections, r), worst)
 		res, ok := g.writeComment(ctx, gh, in, target.Owner, target.Repo, target.PullNumber, target.RunURL,
 			ghreport.DatabasesMarker(in.cfg.Organization, in.databases), body, worst == ResultPass)
-		switch {
-		case !ok:
-		case res.Action == ghreport.CommentCreate:
-			g.infof("Commented on pull request #%d: %s", target.PullNumber, res.URL)
-		case res.Action == ghreport.CommentUpdate:
-			g.infof("Updated the comment on pull request #%d: %s", target.PullNumber, res.URL)
-		}
+		g.commented(target.PullNumber, res, ok)
 	}
 	g.infof("%s made", report.Plural(gh.Requests(), "GitHub request", "GitHub requests"))
 	if statusSHA != "" {

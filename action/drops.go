@@ -15,12 +15,15 @@ import (
 // read is not listed (its operations are null in deploy-requests).
 func dropsData(v check.Verdict) string {
 	var out []string
-	for _, e := range v.Matched { // Matched is by number
-		if e.OperationsKnown && len(check.DropTables(e.Operations)) > 0 {
-			out = append(out, strconv.Itoa(e.DeployRequest.Number))
-		}
+	for _, e := range v.Where(dropsDataIn) { // Matched is by number
+		out = append(out, strconv.Itoa(e.DeployRequest.Number))
 	}
 	return strings.Join(out, ",")
+}
+
+// dropsDataIn reports whether a request's known operations can drop data.
+func dropsDataIn(e check.Entry) bool {
+	return e.OperationsKnown && len(check.DropTables(e.Operations)) > 0
 }
 
 // operationCount is the operations field of a deploy-requests item: nil
@@ -39,17 +42,8 @@ func operationCount(e check.Entry) *int {
 // request that passes with a warning (applied before its code merged).
 func (g *gate) annotateDrops(v check.Verdict, cfg check.Config) {
 	where := cfg.Organization + "/" + cfg.Database
-	var drops []check.Entry
-	for _, e := range v.Matched {
-		if e.OperationsKnown && len(check.DropTables(e.Operations)) > 0 {
-			drops = append(drops, e)
-		}
-	}
-	for i, e := range drops {
-		if i == maxAnnotations {
-			g.infof("…and %d more deploy requests can drop data: %s (see the job summary)", len(drops)-i, numbers(drops[i:]))
-			break
-		}
+	drops := v.Where(dropsDataIn)
+	g.annotateEach(drops, "…and %d more deploy requests can drop data: %s (see the job summary)", func(e check.Entry) {
 		dr := e.DeployRequest
 		tables := check.DropTables(e.Operations)
 		for j, t := range tables {
@@ -65,7 +59,7 @@ func (g *gate) annotateDrops(v check.Verdict, cfg check.Config) {
 			what += ": deploy it only after the code that stopped using the data has shipped"
 		}
 		g.a.WithFieldsMap(map[string]string{"title": fmt.Sprintf("Deploy request #%d can drop data", dr.Number)}).Warningf("%s (%s)", what, g.clean(dr.HTMLURL))
-	}
+	})
 }
 
 // orderStatusDescription words the commit status under fail-on: deploy-order: which

@@ -107,12 +107,8 @@ func (g *gate) reportToGitHub(ctx context.Context, gh *ghreport.Client, in input
 		return ""
 	}
 	if in.github.statusContext != "" {
-		st := o.status(in.github.statusContext, target.RunURL)
-		if err := gh.SetStatus(ctx, target.Owner, target.Repo, target.SHA, st); err != nil {
-			g.warn("Could not set the commit status", err)
-		} else {
+		if g.setStatus(ctx, gh, target, o.status(in.github.statusContext, target.RunURL)) {
 			statusSHA = target.SHA
-			g.infof("Set commit status %q to %s on %s: %s", st.Context, st.State, ghreport.ShortSHA(target.SHA), st.Description)
 		}
 	}
 	if target.PullNumber > 0 && in.github.comment != ghreport.CommentNever {
@@ -126,13 +122,31 @@ func (g *gate) reportToGitHub(ctx context.Context, gh *ghreport.Client, in input
 // pull request.
 func (g *gate) comment(ctx context.Context, gh *ghreport.Client, in inputs, target ghreport.Target, r report.Report, o outcome) {
 	res, ok := g.upsertComment(ctx, gh, in, target.Owner, target.Repo, target.PullNumber, target.RunURL, r, o)
+	g.commented(target.PullNumber, res, ok)
+}
+
+// commented logs what a write of the sticky comment on pull request number
+// did (nothing when it failed: that was its warning, or when it left the
+// comment as it was).
+func (g *gate) commented(number int, res ghreport.CommentResult, ok bool) {
 	switch {
 	case !ok:
 	case res.Action == ghreport.CommentCreate:
-		g.infof("Commented on pull request #%d: %s", target.PullNumber, res.URL)
+		g.infof("Commented on pull request #%d: %s", number, res.URL)
 	case res.Action == ghreport.CommentUpdate:
-		g.infof("Updated the comment on pull request #%d: %s", target.PullNumber, res.URL)
+		g.infof("Updated the comment on pull request #%d: %s", number, res.URL)
 	}
+}
+
+// setStatus sets st on the target's commit and logs it; a failure is one
+// warning (false).
+func (g *gate) setStatus(ctx context.Context, gh *ghreport.Client, target ghreport.Target, st ghreport.Status) bool {
+	if err := gh.SetStatus(ctx, target.Owner, target.Repo, target.SHA, st); err != nil {
+		g.warn("Could not set the commit status", err)
+		return false
+	}
+	g.infof("Set commit status %q to %s on %s: %s", st.Context, st.State, ghreport.ShortSHA(target.SHA), st.Description)
+	return true
 }
 
 // upsertComment writes the outcome as the sticky comment of pull request

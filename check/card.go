@@ -73,13 +73,7 @@ type Unread struct {
 
 // Approvals returns the reviews that approved, in their order.
 func (c Card) Approvals() []Review {
-	var out []Review
-	for _, r := range c.Reviews {
-		if r.Approved {
-			out = append(out, r)
-		}
-	}
-	return out
+	return where(c.Reviews, func(r Review) bool { return r.Approved })
 }
 
 // DropsData reports whether an operation of the request can drop data.

@@ -64,22 +64,26 @@ func (v Verdict) Passed() bool { return len(v.Blocking()) == 0 }
 
 // Blocking returns the requests that fail the policy, by number.
 func (v Verdict) Blocking() []Entry {
-	var out []Entry
-	for _, e := range v.Matched {
-		if e.Blocking {
-			out = append(out, e)
-		}
-	}
-	return out
+	return v.Where(func(e Entry) bool { return e.Blocking })
 }
 
 // BlockingFirst returns the matched requests, the blocking ones first,
 // each part by number.
 func (v Verdict) BlockingFirst() []Entry {
-	out := v.Blocking()
-	for _, e := range v.Matched {
-		if !e.Blocking {
-			out = append(out, e)
+	return append(v.Blocking(), v.Where(func(e Entry) bool { return !e.Blocking })...)
+}
+
+// Where returns the matched requests for which keep is true, by number.
+func (v Verdict) Where(keep func(Entry) bool) []Entry {
+	return where(v.Matched, keep)
+}
+
+// where returns the elements of s for which keep is true, in order.
+func where[T any](s []T, keep func(T) bool) []T {
+	var out []T
+	for _, x := range s {
+		if keep(x) {
+			out = append(out, x)
 		}
 	}
 	return out

@@ -115,6 +115,31 @@ func (spec completionSpec) valueFlags() []string {
 	return out
 }
 
+// findCommand is the shell loop (bash and zsh alike) that sets cmd to the
+// first of ${words[first]} … ${words[before-1]} that is neither a flag nor
+// a flag's value.
+func (spec completionSpec) findCommand(first, before, words string) string {
+	return "  for ((i = " + first + "; i < " + before + "; i++)); do\n" +
+		"    case ${" + words + "[i]} in\n" +
+		"      " + strings.Join(spec.valueFlags(), "|") + ") ((i++)) ;;\n" +
+		"      -*) ;;\n" +
+		"      *) cmd=${" + words + "[i]}; break ;;\n" +
+		"    esac\n" +
+		"  done\n"
+}
+
+// valueCases writes one case line per flag that takes one of a list of
+// values: format gets the command, the flag and the values, space-separated.
+func (spec completionSpec) valueCases(b *strings.Builder, format string) {
+	for _, c := range spec.commands {
+		for _, f := range spec.flags[c.name] {
+			if v := spec.valuesFor(c.name, f); len(v) > 0 {
+				fmt.Fprintf(b, format, c.name, f.Name, strings.Join(v, " "))
+			}
+		}
+	}
+}
+
 func (spec completionSpec) bash() string {
 	var b strings.Builder
 	b.WriteString(`# bash completion for deploy-request-gate.
@@ -122,23 +147,10 @@ func (spec completionSpec) bash() string {
 # or for every shell:     deploy-request-gate completion bash > ~/.local/share/bash-completion/completions/deploy-request-gate
 _deploy_request_gate() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd="" i
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    case ${COMP_WORDS[i]} in
-      ` + strings.Join(spec.valueFlags(), "|") + `) ((i++)) ;;
-      -*) ;;
-      *) cmd=${COMP_WORDS[i]}; break ;;
-    esac
-  done
-  local words=""
+` + spec.findCommand("1", "COMP_CWORD", "COMP_WORDS") + `  local words=""
   case "$cmd:$prev" in
 `)
-	for _, c := range spec.commands {
-		for _, f := range spec.flags[c.name] {
-			if v := spec.valuesFor(c.name, f); len(v) > 0 {
-				fmt.Fprintf(&b, "    %s:--%s) words=%q ;;\n", c.name, f.Name, strings.Join(v, " "))
-			}
-		}
-	}
+	spec.valueCases(&b, "    %s:--%s) words=%q ;;\n")
 	b.WriteString("    *)\n      case $cmd in\n")
 	fmt.Fprintf(&b, "        \"\") words=%q ;;\n", spec.topWords())
 	for _, c := range spec.commands {
@@ -172,22 +184,9 @@ func (spec completionSpec) zsh() string {
 #   deploy-request-gate completion zsh > "${fpath[1]}/_deploy-request-gate"
 _deploy_request_gate() {
   local cmd="" i
-  for ((i = 2; i < CURRENT; i++)); do
-    case ${words[i]} in
-      ` + strings.Join(spec.valueFlags(), "|") + `) ((i++)) ;;
-      -*) ;;
-      *) cmd=${words[i]}; break ;;
-    esac
-  done
-  case "$cmd:${words[CURRENT-1]}" in
+` + spec.findCommand("2", "CURRENT", "words") + `  case "$cmd:${words[CURRENT-1]}" in
 `)
-	for _, c := range spec.commands {
-		for _, f := range spec.flags[c.name] {
-			if v := spec.valuesFor(c.name, f); len(v) > 0 {
-				fmt.Fprintf(&b, "    %s:--%s) compadd -- %s; return ;;\n", c.name, f.Name, strings.Join(v, " "))
-			}
-		}
-	}
+	spec.valueCases(&b, "    %s:--%s) compadd -- %s; return ;;\n")
 	b.WriteString("  esac\n  case $cmd in\n    \"\")\n      local -a cmds=(\n")
 	for _, c := range spec.commands {
 		fmt.Fprintf(&b, "        %s\n", zshQuote(c.name+":"+c.summary))

@@ -70,12 +70,7 @@ func (c *Client) commenter(ctx, actx context.Context) (identity, error) {
 		u = got
 		return resp, err
 	}
-	var err error
-	if actx != nil {
-		err = c.once(ctx, actx, opReadUser, fn)
-	} else {
-		err = c.call(ctx, opReadUser, fn)
-	}
+	err := c.callIn(ctx, actx, opReadUser, fn)
 	var pe *PermissionError
 	switch {
 	case errors.As(err, &pe) && pe.Status == http.StatusForbidden:

@@ -38,6 +38,15 @@ func (c *Client) call(ctx context.Context, o op, fn apiCall) error {
 	})
 }
 
+// callIn is call, or, with a non-nil actx (inside an attempt of another
+// call), one attempt of fn under actx.
+func (c *Client) callIn(ctx, actx context.Context, o op, fn apiCall) error {
+	if actx != nil {
+		return c.once(ctx, actx, o, fn)
+	}
+	return c.call(ctx, o, fn)
+}
+
 // once makes one attempt of fn under actx and classifies its outcome;
 // ctx is the caller's context.
 func (c *Client) once(ctx, actx context.Context, o op, fn apiCall) error {
@@ -203,12 +212,7 @@ func (c *Client) walk(ctx, actx context.Context, o op, page pageFunc) error {
 			}
 			return resp, err
 		}
-		var err error
-		if actx != nil {
-			err = c.once(ctx, actx, o, fn)
-		} else {
-			err = c.call(ctx, o, fn)
-		}
+		err := c.callIn(ctx, actx, o, fn)
 		switch {
 		case err != nil && n > 1:
 			return fmt.Errorf("page %d: %w", n, err)

@@ -300,24 +300,20 @@ func (c *gqlStatusContext) TargetUrl() *uri { //nolint:revive // GitHub's field 
 type gitObjectID string
 
 func (gitObjectID) ImplementsGraphQLType(name string) bool { return name == "GitObjectID" }
-func (g *gitObjectID) UnmarshalGraphQL(in any) error {
-	s, ok := in.(string)
-	if !ok {
-		return fmt.Errorf("GitObjectID: want a string")
-	}
-	*g = gitObjectID(s)
-	return nil
-}
+func (g *gitObjectID) UnmarshalGraphQL(in any) error       { return unmarshalString(g, "GitObjectID", in) }
 
 type uri string
 
 func (uri) ImplementsGraphQLType(name string) bool { return name == "URI" }
-func (u *uri) UnmarshalGraphQL(in any) error {
+func (u *uri) UnmarshalGraphQL(in any) error       { return unmarshalString(u, "URI", in) }
+
+// unmarshalString sets *dst to in, which for scalar name must be a string.
+func unmarshalString[S ~string](dst *S, name string, in any) error {
 	s, ok := in.(string)
 	if !ok {
-		return fmt.Errorf("URI: want a string")
+		return fmt.Errorf("%s: want a string", name)
 	}
-	*u = uri(s)
+	*dst = S(s)
 	return nil
 }
 
@@ -325,9 +321,9 @@ type dateTime struct{ time.Time }
 
 func (dateTime) ImplementsGraphQLType(name string) bool { return name == "DateTime" }
 func (d *dateTime) UnmarshalGraphQL(in any) error {
-	s, ok := in.(string)
-	if !ok {
-		return fmt.Errorf("DateTime: want a string")
+	var s string
+	if err := unmarshalString(&s, "DateTime", in); err != nil {
+		return err
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	d.Time = t

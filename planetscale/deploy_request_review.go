@@ -160,7 +160,13 @@ var reviewList = ListSpec[Review]{
 // whole and consistently (see ListAll). None while PlanetScale computes the
 // change. A failure is a *DetailError.
 func (c *Client) ListOperations(ctx context.Context, org, database string, number int) ([]Operation, error) {
-	ops, err := ListAll(ctx, c, requestPath(org, database, number, "operations"), nil, operationList)
+	return listOperations(ctx, c, org, database, number, operationList)
+}
+
+// listOperations reads the operations of deploy request number as spec
+// says.
+func listOperations[T any](ctx context.Context, c *Client, org, database string, number int, spec ListSpec[T]) ([]T, error) {
+	ops, err := ListAll(ctx, c, requestPath(org, database, number, "operations"), nil, spec)
 	if err != nil {
 		return nil, &DetailError{Number: number, What: "operations", Err: err}
 	}

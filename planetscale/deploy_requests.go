@@ -92,7 +92,13 @@ func deployRequestKey(dr DeployRequest) (key, fingerprint string, err error) {
 // (ErrMalformedItem), *PagingError (ErrListChanged when the list would not
 // hold still) and the API's own (*APIError, *GaveUpError, *NetworkError).
 func (c *Client) ListDeployRequests(ctx context.Context, org, database string, opts ListDeployRequestsOptions) ([]DeployRequest, error) {
-	drs, err := ListAll(ctx, c, Path("organizations", org, "databases", database, "deploy-requests"), deployRequestQuery(opts), deployRequestList)
+	return listDeployRequests(ctx, c, org, database, opts, deployRequestList)
+}
+
+// listDeployRequests reads the deploy requests of a database that match
+// opts as spec says.
+func listDeployRequests[T any](ctx context.Context, c *Client, org, database string, opts ListDeployRequestsOptions, spec ListSpec[T]) ([]T, error) {
+	drs, err := ListAll(ctx, c, Path("organizations", org, "databases", database, "deploy-requests"), deployRequestQuery(opts), spec)
 	if err != nil {
 		return nil, fmt.Errorf("list deploy requests: %w", err)
 	}
@@ -114,21 +120,12 @@ func (o *DeployRequestObject) UnmarshalJSON(data []byte) error {
 }
 
 // deployRequestObjectList reads deploy requests as deployRequestList does.
-var deployRequestObjectList = ListSpec[DeployRequestObject]{
-	Noun:          deployRequestList.Noun,
-	Required:      deployRequestList.Required,
-	Key:           func(o DeployRequestObject) (string, string, error) { return deployRequestKey(o.DeployRequest) },
-	Fingerprinted: deployRequestList.Fingerprinted,
-}
+var deployRequestObjectList = keepingRaw(deployRequestList, func(o DeployRequestObject) DeployRequest { return o.DeployRequest })
 
 // ListDeployRequestObjects is ListDeployRequests keeping each request's JSON
 // object as the API sent it.
 func (c *Client) ListDeployRequestObjects(ctx context.Context, org, database string, opts ListDeployRequestsOptions) ([]DeployRequestObject, error) {
-	objs, err := ListAll(ctx, c, Path("organizations", org, "databases", database, "deploy-requests"), deployRequestQuery(opts), deployRequestObjectList)
-	if err != nil {
-		return nil, fmt.Errorf("list deploy requests: %w", err)
-	}
-	return objs, nil
+	return listDeployRequests(ctx, c, org, database, opts, deployRequestObjectList)
 }
 
 // deployRequestQuery is the list's query for opts.

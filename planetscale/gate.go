@@ -31,12 +31,18 @@ func (c *Client) OpenDeployRequests(ctx context.Context, org, database string, o
 	drs, err := c.ListDeployRequests(ctx, org, database, ListDeployRequestsOptions{
 		State: "open", Branch: opts.Filter.Branch, IntoBranch: opts.Filter.IntoBranch,
 	})
+	return gated(drs, err, DeployRequest.Gate)
+}
+
+// gated returns what a read returned as the gate sees it, each through
+// gate; an error stays as it is, with nothing.
+func gated[T, G any](xs []T, err error, gate func(T) G) ([]G, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]check.DeployRequest, len(drs))
-	for i, dr := range drs {
-		out[i] = dr.Gate()
+	out := make([]G, len(xs))
+	for i, x := range xs {
+		out[i] = gate(x)
 	}
 	return out, nil
 }
@@ -74,14 +80,7 @@ func (d *Deployment) gate() *check.Deployment {
 // be read keeps its *DetailError, which names the grant on a 404.
 func (c *Client) Details(ctx context.Context, org, database string, numbers []int) ([]check.Details, error) {
 	ds, err := c.ReadDetails(ctx, org, database, numbers)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]check.Details, len(ds))
-	for i, d := range ds {
-		out[i] = d.Gate()
-	}
-	return out, nil
+	return gated(ds, err, Details.Gate)
 }
 
 // Gate returns the details as the gate sees them.

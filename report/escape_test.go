@@ -213,8 +213,8 @@ func TestMarkdown_stripsControlAndBidi(t *testing.T) {
 		outs := map[string]string{
 			"summary": Markdown(v, rep),
 			"failure": FailureMarkdown(Failure{Lead: "branch `" + branch + "` in " + branch, Error: branch}, rep),
-			"sync": SyncMarkdown([]SyncRow{{Number: 1, URL: "https://github.com/acme/shop/pull/1" + string(r), Branch: branch,
-				Description: "blocked by " + branch}}, "planetscale/"+string(r)+"shop", rep),
+			"sync": SyncReposMarkdown([]SyncSection{{Repository: "acme/shop" + string(r), Rows: []SyncRow{{Number: 1,
+				URL: "https://github.com/acme/shop/pull/1" + string(r), Branch: branch, Description: "blocked by " + branch}}}}, "planetscale/"+string(r)+"shop", rep),
 		}
 		for name, md := range outs {
 			if strings.ContainsRune(md, r) {

@@ -56,12 +56,17 @@ func TestFailureMarkdown_Golden(t *testing.T) {
 	}, Report{Now: testkit.Now}))
 }
 
-func TestSyncMarkdown_Golden(t *testing.T) {
+func TestSyncReposMarkdown_Golden(t *testing.T) {
 	t.Parallel()
 	rows := []SyncRow{
 		{Number: 1, URL: "https://github.com/acme/app/pull/1", Branch: "feature/Add_Index", State: "failure", Description: "1 deploy request needs approval: #105"},
 		{Number: 2, URL: "https://github.com/acme/app/pull/2", Branch: "docs", State: "success", Description: "no open deploy request for branch docs"},
 		{Number: 3, URL: "https://github.com/acme/app/pull/3", Branch: "@someone", Description: "a pull request from a fork: sync never sets its status"},
 	}
-	testkit.Golden(t, "sync.md", SyncMarkdown(rows, "planetscale/shop", Report{Organization: "acme", Database: "shop", Now: testkit.Now}))
+	sections := []SyncSection{
+		{Repository: "acme/app", Rows: rows},
+		{Repository: "acme/docs"},
+		{Repository: "acme/private", Error: "the token cannot reach acme/private (404)"},
+	}
+	testkit.Golden(t, "sync.md", SyncReposMarkdown(sections, "planetscale/shop", Report{Organization: "acme", Database: "shop", Now: testkit.Now}))
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -57,9 +56,7 @@ func databasesOutput(t *testing.T, run gateRun) map[string]map[string]any {
 func TestDatabases_TwoBlockingAndPassing(t *testing.T) {
 	t.Parallel()
 	_, url := multiAPI(t)
-	payload := fmt.Sprintf(`{"action":"opened","number":7,"pull_request":{"number":7,"head":{"sha":%q,"ref":"add-index"}}}`, e2eHead)
-	gh, env := githubEnv(t, "pull_request", payload)
-	gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead})
+	gh, env := pullRequestEnv(t, "add-index")
 	in := baseInputs(url)
 	in["database"] = "shop, billing"
 	in["github-token"] = e2eGitHubToken
@@ -117,9 +114,7 @@ func TestDatabases_TwoBlockingAndPassing(t *testing.T) {
 func TestDatabases_ThreeOneUnreadable(t *testing.T) {
 	t.Parallel()
 	_, url := multiAPI(t)
-	payload := fmt.Sprintf(`{"action":"opened","number":7,"pull_request":{"number":7,"head":{"sha":%q,"ref":"add-index"}}}`, e2eHead)
-	gh, env := githubEnv(t, "pull_request", payload)
-	gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead})
+	gh, env := pullRequestEnv(t, "add-index")
 	in := baseInputs(url)
 	in["database"] = "shop\nbilling\nledger\n"
 	in["github-token"] = e2eGitHubToken
@@ -187,9 +182,7 @@ func TestDatabases_StatusContextWithoutPlaceholder(t *testing.T) {
 func TestDatabases_OneDatabaseUnchanged(t *testing.T) {
 	t.Parallel()
 	_, url := multiAPI(t)
-	payload := fmt.Sprintf(`{"action":"opened","number":7,"pull_request":{"number":7,"head":{"sha":%q,"ref":"add-index"}}}`, e2eHead)
-	gh, env := githubEnv(t, "pull_request", payload)
-	gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead})
+	gh, env := pullRequestEnv(t, "add-index")
 	in := baseInputs(url)
 	in["database"] = "shop,"
 	in["github-token"] = e2eGitHubToken
@@ -303,8 +296,7 @@ func TestDatabases_CLICheck(t *testing.T) {
 func TestDatabases_Cancelled(t *testing.T) {
 	t.Parallel()
 	_, url := multiAPI(t)
-	payload := fmt.Sprintf(`{"action":"opened","number":7,"pull_request":{"number":7,"head":{"sha":%q,"ref":"add-index"}}}`, e2eHead)
-	gh, env := githubEnv(t, "pull_request", payload)
+	gh, env := githubEnv(t, "pull_request", prEvent)
 	in := baseInputs(url)
 	in["database"] = "shop\nbilling"
 	in["github-token"] = e2eGitHubToken

@@ -73,9 +73,7 @@ func TestGitHub_PullRequestToGreenThroughSync(t *testing.T) {
 	t.Parallel()
 	unapproved := dr(105, "add-index", "ready", false)
 	ps, url := newAPI(t, true, []sandbox.DeployRequest{unapproved})
-	payload := fmt.Sprintf(`{"action":"opened","number":7,"pull_request":{"number":7,"head":{"sha":%q,"ref":"add-index"}}}`, e2eHead)
-	gh, env := githubEnv(t, "pull_request", payload)
-	gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead})
+	gh, env := pullRequestEnv(t, "add-index")
 	in := baseInputs(url)
 	in["github-token"] = e2eGitHubToken
 	in["status-context"] = "planetscale/shop"

@@ -187,7 +187,7 @@ func serveCardScenario(t *testing.T, name string) (*sandbox.Server, map[string]s
 func TestReviewCard_CommentAndSummary(t *testing.T) {
 	t.Parallel()
 	api, in := serveCardScenario(t, "review")
-	gh, env := pullRequestEnv(t)
+	gh, env := pullRequestEnv(t, "feature")
 	in["github-token"], in["comment"], in["status-context"] = e2eGitHubToken, "always", "planetscale/shop"
 	run := runGate(t, in, env...)
 	if run.exitCode != 1 {
@@ -243,7 +243,7 @@ func TestReviewCard_CommentAndSummary(t *testing.T) {
 func TestReviewCard_Hostile(t *testing.T) {
 	t.Parallel()
 	_, in := serveCardScenario(t, "hostile-card")
-	gh, env := pullRequestEnv(t)
+	gh, env := pullRequestEnv(t, "feature")
 	in["github-token"], in["comment"] = e2eGitHubToken, "always"
 	run := runGate(t, in, env...)
 	if run.exitCode != 1 {
@@ -311,7 +311,7 @@ func TestReviewCard_CommentOverSizeLimit(t *testing.T) {
 		drs = append(drs, withOps(dr(n, fmt.Sprintf("wide-%d", n), "ready", n%2 == 0), ops...))
 	}
 	_, url := newAPI(t, true, drs)
-	gh, env := pullRequestEnv(t)
+	gh, env := pullRequestEnv(t, "feature")
 	run := runGate(t, map[string]string{
 		"organization": testOrg, "database": testDatabase, "service-token": tokenID + ":" + tokenSecret,
 		"api-url": url, "github-token": e2eGitHubToken, "comment": "always",
@@ -366,11 +366,12 @@ func TestCLI_DeployRequest(t *testing.T) {
 	}
 }
 
-// pullRequestEnv starts a fake GitHub with pull request #7 open and returns
-// it with the environment of a pull_request run on it.
-func pullRequestEnv(t *testing.T) (*ghsandbox.Server, []string) {
+// pullRequestEnv starts a fake GitHub with pull request #7 open on branch
+// ref at e2eHead and returns it with the environment of a pull_request run
+// on it.
+func pullRequestEnv(t *testing.T, ref string) (*ghsandbox.Server, []string) {
 	t.Helper()
-	gh, env := githubEnv(t, "pull_request", `{"action":"opened","number":7,"pull_request":{"number":7,"head":{"sha":"`+e2eHead+`","ref":"feature"}}}`)
-	gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: "feature", HeadSHA: e2eHead})
+	gh, env := githubEnv(t, "pull_request", fmt.Sprintf(`{"action":"opened","number":7,"pull_request":{"number":7,"head":{"sha":%q,"ref":%q}}}`, e2eHead, ref))
+	gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: ref, HeadSHA: e2eHead})
 	return gh, env
 }

@@ -67,6 +67,20 @@ func (w *waitRun) statuses() (states []string, last ghsandbox.Status) {
 	return states, last
 }
 
+// requireNotYetThenSuccess: the wait passed (exit 0) after exactly one
+// not-yet line, holding want (what names it in the error), and its status
+// went from pending to success.
+func (w *waitRun) requireNotYetThenSuccess(t *testing.T, run gateRun, want, what string) {
+	t.Helper()
+	if run.exitCode != 0 {
+		t.Fatalf("exit code = %d, want 0\n%s", run.exitCode, run.stdout)
+	}
+	if lines := notYet(run); len(lines) != 1 || !strings.Contains(lines[0], want) {
+		t.Errorf("not-yet lines = %q, want one for %s", lines, what)
+	}
+	w.requireStatuses(t, "pending", "success")
+}
+
 // requireStatuses checks the states set on the head, in order.
 func (w *waitRun) requireStatuses(t *testing.T, want ...string) ghsandbox.Status {
 	t.Helper()
@@ -175,14 +189,7 @@ func TestWait_NotYet(t *testing.T) {
 		t.Parallel()
 		w := newWaitRun(t, "1m")
 		flip(w, 24) // the 8 reads of check 1
-		run := runGate(t, w.in, w.env...)
-		if run.exitCode != 0 {
-			t.Fatalf("exit code = %d, want 0\n%s", run.exitCode, run.stdout)
-		}
-		if lines := notYet(run); len(lines) != 1 || !strings.Contains(lines[0], "Check 1 could not decide (list-changed:") {
-			t.Errorf("not-yet lines = %q, want one for check 1's list-changed", lines)
-		}
-		w.requireStatuses(t, "pending", "success")
+		w.requireNotYetThenSuccess(t, runGate(t, w.in, w.env...), "Check 1 could not decide (list-changed:", "check 1's list-changed")
 	})
 	t.Run("server_errors_through_check_1", func(t *testing.T) {
 		t.Parallel()
@@ -200,14 +207,7 @@ func TestWait_NotYet(t *testing.T) {
 				w.ps.InjectFaults(sandbox.Unavailable)
 			}
 		})
-		run := runGate(t, w.in, w.env...)
-		if run.exitCode != 0 {
-			t.Fatalf("exit code = %d, want 0\n%s", run.exitCode, run.stdout)
-		}
-		if lines := notYet(run); len(lines) != 1 || !strings.Contains(lines[0], "(server-error:") {
-			t.Errorf("not-yet lines = %q, want one for check 1's server-error", lines)
-		}
-		w.requireStatuses(t, "pending", "success")
+		w.requireNotYetThenSuccess(t, runGate(t, w.in, w.env...), "(server-error:", "check 1's server-error")
 	})
 	t.Run("list_never_holds_still", func(t *testing.T) {
 		t.Parallel()
