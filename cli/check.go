@@ -36,13 +36,13 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 	var err error
 	var wait check.WaitOptions
 	if cfg.FailOn, err = check.ParsePolicy(o.failOn); err != nil {
-		return s.cmd.usageError(s.env, s.redactor, "--fail-on: "+err.Error())
+		return s.cmd.usageError(s.env, s.argsRedactor, "--fail-on: "+err.Error())
 	}
 	if wait.For, err = check.ParseDuration(o.waitFor, 0, 0, check.MaxTimeout); err != nil {
-		return s.cmd.usageError(s.env, s.redactor, "--wait-timeout: "+err.Error())
+		return s.cmd.usageError(s.env, s.argsRedactor, "--wait-timeout: "+err.Error())
 	}
 	if wait.Interval, err = check.ParseDuration(o.interval, check.DefaultWaitInterval, time.Second, time.Hour); err != nil {
-		return s.cmd.usageError(s.env, s.redactor, "--wait-interval: "+err.Error())
+		return s.cmd.usageError(s.env, s.argsRedactor, "--wait-interval: "+err.Error())
 	}
 	c, err := s.client()
 	if err != nil {

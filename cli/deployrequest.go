@@ -20,14 +20,14 @@ func deployRequestSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 	return func(ctx context.Context, s *session) int {
 		number, err := strconv.Atoi(s.number)
 		if s.number == "" {
-			return s.cmd.usageError(s.env, s.redactor, "no deploy request number: give it as the last word, as in 'deploy-request shop 42'")
+			return s.cmd.usageError(s.env, s.argsRedactor, "no deploy request number: give it as the last word, as in 'deploy-request shop 42'")
 		}
 		if err != nil || number <= 0 {
-			return s.cmd.usageError(s.env, s.redactor, fmt.Sprintf("%q is not a deploy request number: give a positive whole number, such as 42", s.number))
+			return s.cmd.usageError(s.env, s.argsRedactor, fmt.Sprintf("%q is not a deploy request number: give a positive whole number, such as 42", s.number))
 		}
 		policy, err := check.ParsePolicy(*failOn)
 		if err != nil {
-			return s.cmd.usageError(s.env, s.redactor, "--fail-on: "+err.Error())
+			return s.cmd.usageError(s.env, s.argsRedactor, "--fail-on: "+err.Error())
 		}
 		r := read{what: fmt.Sprintf("deploy request #%d of %s", number, s.where()), grant: planetscale.Grant}
 		return s.withClient(ctx, r, func(ctx context.Context, c *planetscale.Client) error {

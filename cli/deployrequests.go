@@ -44,7 +44,7 @@ func deployRequestsSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 		case "all":
 			opts.State = ""
 		default:
-			return s.cmd.usageError(s.env, s.redactor, fmt.Sprintf("--state %q: use open, closed or all", *state))
+			return s.cmd.usageError(s.env, s.argsRedactor, fmt.Sprintf("--state %q: use open, closed or all", *state))
 		}
 		return run(ctx, s)
 	}

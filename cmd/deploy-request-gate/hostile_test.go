@@ -37,12 +37,22 @@ func TestCLI_NoTokenInUsageErrors(t *testing.T) {
 		{"token_as_command", envWith, []string{combined}},
 		{"token_as_help_topic", envWithout, []string{"help", combined}},
 		{"help_with_token_flag", envWithout, []string{"check", "--service-token", combined, "--help"}},
+		// Usage errors raised once the flags are read, with the token in
+		// the environment or a flag: neither part is echoed.
+		{"token_as_fail_on", envWith, []string{"check", "shop", "--fail-on", combined}},
+		{"id_as_fail_on", envWith, []string{"check", "shop", "--fail-on", tokenID}},
+		{"secret_as_fail_on_token_in_flag", envWithout, []string{"check", "shop", "--service-token", combined, "--fail-on", tokenSecret}},
+		{"id_as_wait_timeout", envWith, []string{"check", "shop", "--wait-timeout", tokenID}},
+		{"id_as_wait_interval", envWith, []string{"check", "shop", "--wait-interval", tokenID}},
+		{"id_as_deploy_request_number", envWith, []string{"deploy-request", "shop", tokenID}},
+		{"id_as_deploy_request_fail_on", envWith, []string{"deploy-request", "shop", "42", "--fail-on", tokenID}},
+		{"id_as_state", envWith, []string{"deploy-requests", "shop", "--state", tokenID}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := runCommand(t, tc.env, tc.args...) // fails on the raw forms
 			out := r.stdout + r.stderr
-			for _, leak := range []string{secretTail, strings.ReplaceAll(tokenSecret, "_", `\_`), strings.ReplaceAll(combined, ":", "%3A")} {
+			for _, leak := range []string{tokenID, secretTail, strings.ReplaceAll(tokenSecret, "_", `\_`), strings.ReplaceAll(combined, ":", "%3A")} {
 				if strings.Contains(out, leak) {
 					t.Errorf("%v shows the token as %q:\n%s", tc.args, leak, out)
 				}
