@@ -41,12 +41,11 @@ var lenient = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.Allo
 // decodeError is a problem the strict decoder found; its text names the
 // place ("deployment: key …"), quoting outside text.
 type decodeError struct {
-	at   jsontext.Pointer // the value the problem is in
-	base int              // the tokens of at the place leaves out (a page's /data/i)
-	msg  string
+	at  jsontext.Pointer // the value the problem is in
+	msg string
 }
 
-func (e *decodeError) Error() string { return place(e.at, e.base) + e.msg }
+func (e *decodeError) Error() string { return place(e.at) + e.msg }
 
 // decodeStrict decodes the JSON document raw into v, a pointer to a struct,
 // with the rules above; required are top-level JSON names of v's fields.
@@ -74,7 +73,7 @@ func decode(raw []byte, v any, required []string, depth int) error {
 		}
 	}
 	if err != nil {
-		return describe(err)
+		return c.describe(err)
 	}
 	return nil
 }
@@ -137,11 +136,11 @@ func (c *checker) object(t reflect.Type) error {
 		c.out = append(append(c.out, quoted...), ':')
 		if i := slices.Index(c.required, f.name); i >= 0 && top {
 			found |= 1 << i
-			err = c.requiredValue(f)
-		} else {
-			err = c.value(f.t)
+			if c.dec.PeekKind() == 'n' {
+				return &decodeError{at: c.dec.StackPointer().Parent(), msg: fmt.Sprintf("field %q is null", f.name)}
+			}
 		}
-		if err != nil {
+		if err := c.value(f.t); err != nil {
 			return err
 		}
 	}
@@ -160,53 +159,24 @@ func (c *checker) object(t reflect.Type) error {
 	return nil
 }
 
-// requiredValue checks the value of the required field f: not null and of
-// f's kind.
-func (c *checker) requiredValue(f *field) error {
-	k := c.dec.PeekKind()
-	want, wantText := jsonKind(f.t)
-	if k == 'f' {
-		k = 't'
-	}
-	var problem string
-	switch {
-	case k == 'n':
-		problem = "is null"
-	case k != 0 && want != 0 && k != want:
-		problem = "is " + kindName(k) + ", want " + wantText
-	case k == '0' && wantText == "an integer":
-		raw, err := c.dec.ReadValue()
-		if err != nil || !bytes.ContainsAny(raw, ".eE") {
-			c.out = append(c.out, raw...)
-			return err
-		}
-		problem = "is " + quoteText(string(raw)) + ", want an integer"
-	default:
-		return c.value(f.t)
-	}
-	return &decodeError{at: c.dec.StackPointer().Parent(), msg: fmt.Sprintf("field %q %s", f.name, problem)}
-}
-
-// value checks the next value, which decodes into t: objects that decode
-// into structs, at any depth, are checked; other values are copied whole.
+// value checks the next value, which decodes into t, and copies it to out:
+// objects that decode into structs, at any depth, member by member.
 func (c *checker) value(t reflect.Type) error {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	// An item of a page (at c.depth) must be an object, and is checked even
-	// if its type decodes itself.
-	k, depth := c.dec.PeekKind(), c.dec.StackDepth()
-	switch kind := t.Kind(); {
-	case kind == reflect.Struct && (k == '{' && !fieldsOf(t).whole || depth+1 == c.depth):
-		return c.object(t)
-	case (kind == reflect.Slice || kind == reflect.Array) && k == '[' && (holdsStructs(t) || depth+2 == c.depth),
-		kind == reflect.Map && k == '{' && holdsStructs(t):
+	k, kind := c.dec.PeekKind(), t.Kind()
+	switch {
+	case kind == reflect.Struct && (k == '{' && !fieldsOf(t).whole || c.dec.StackDepth()+1 == c.depth):
+		return c.object(t) // an item of a page must be an object, checked even if its type decodes itself
+	case k == '[' && (kind == reflect.Array || kind == reflect.Slice && t.Elem().Kind() != reflect.Uint8),
+		k == '{' && kind == reflect.Map:
 		if _, err := c.dec.ReadToken(); err != nil {
 			return err
 		}
 		c.out = append(c.out, byte(k))
-		for k := c.dec.PeekKind(); k != ']' && k != '}'; k = c.dec.PeekKind() {
-			if last := c.out[len(c.out)-1]; last != '[' && last != '{' {
+		for c.dec.PeekKind() != k+2 { // ']' or '}'
+			if c.out[len(c.out)-1] != byte(k) {
 				c.out = append(c.out, ',')
 			}
 			if kind == reflect.Map {
@@ -221,7 +191,7 @@ func (c *checker) value(t reflect.Type) error {
 			}
 		}
 		_, err := c.dec.ReadToken()
-		c.out = append(c.out, byte(k)+2) // ']' or '}'
+		c.out = append(c.out, byte(k)+2)
 		return err
 	}
 	v, err := c.dec.ReadValue()
@@ -299,46 +269,35 @@ func (fs *fields) lookup(key []byte) (f *field, variant string) {
 	return nil, ""
 }
 
-// holdsStructs reports whether the elements of t, through slices, arrays,
-// maps and pointers, are structs that do not decode themselves.
-func holdsStructs(t reflect.Type) bool {
-	for {
-		switch t.Kind() {
-		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
-			t = t.Elem()
-		case reflect.Struct:
-			return !fieldsOf(t).whole
-		default:
-			return false
-		}
-	}
-}
-
-// jsonKind is the JSON kind a Go type takes ('t' for booleans; 0 for any)
-// and what messages call it.
-func jsonKind(t reflect.Type) (jsontext.Kind, string) {
-	for t.Kind() == reflect.Pointer {
+// wantText says what JSON a Go type takes, for messages.
+func wantText(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if t == nil {
+		return "a value"
 	}
 	switch k := t.Kind(); {
 	case k >= reflect.Int && k <= reflect.Uintptr:
-		return '0', "an integer"
+		return "an integer"
 	case k == reflect.Float32 || k == reflect.Float64:
-		return '0', "a number"
+		return "a number"
 	case k == reflect.String:
-		return '"', "a string"
+		return "a string"
 	case k == reflect.Bool:
-		return 't', "true or false"
+		return "true or false"
 	case k == reflect.Map || k == reflect.Struct && !fieldsOf(t).whole:
-		return '{', "an object"
+		return "an object"
 	case k == reflect.Array || k == reflect.Slice && t.Elem().Kind() != reflect.Uint8:
-		return '[', "an array"
+		return "an array"
 	}
-	return 0, t.String() // any, a raw value, or a type that decodes itself
+	return t.String() // a type that decodes itself, or a raw value
 }
 
-// describe turns an error of jsontext or v2 into a *decodeError.
-func describe(err error) error {
+// describe turns an error of jsontext or v2 into a *decodeError: a wrong
+// kind or a number that is not an integer, in a required field, as the
+// checker words its own problems.
+func (c *checker) describe(err error) error {
 	var de *decodeError
 	var syntactic *jsontext.SyntacticError
 	var semantic *json.SemanticError
@@ -356,33 +315,33 @@ func describe(err error) error {
 	case !errors.As(err, &semantic):
 		return &decodeError{msg: "cannot decode: " + sanitize.Line(err.Error())}
 	}
-	msg := "its value"
-	if semantic.JSONKind != 0 {
-		msg = "it is " + kindName(semantic.JSONKind)
+	is, want := kindName(semantic.JSONKind), wantText(semantic.GoType)
+	at, name := semantic.JSONPointer.Parent(), semantic.JSONPointer.LastToken()
+	if strings.Count(string(at), "/")+1 == c.depth && slices.Contains(c.required, name) {
+		if want == "an integer" && bytes.ContainsAny(semantic.JSONValue, ".eE") {
+			is = quoteText(string(semantic.JSONValue))
+		}
+		if semantic.Err == nil || is[0] == '"' {
+			return &decodeError{at: at, msg: fmt.Sprintf("field %q is %s, want %s", name, is, want)}
+		}
 	}
-	if semantic.GoType != nil {
-		_, want := jsonKind(semantic.GoType)
-		msg += ", want " + want
-	}
+	msg := "it is " + is + ", want " + want
 	if semantic.Err != nil {
 		msg += " (" + sanitize.Line(semantic.Err.Error()) + ")"
 	}
-	for at := semantic.JSONPointer; at != ""; { // the field is the last name
-		name := at.LastToken()
-		if at = at.Parent(); !isIndex(name) {
-			return &decodeError{at: at, msg: "cannot decode field " + quoteText(name) + ": " + msg}
-		}
+	for ; isIndex(name) && at != ""; at, name = at.Parent(), at.LastToken() { // the field is the last name
 	}
-	return &decodeError{msg: "cannot decode: " + msg}
+	if name == "" {
+		return &decodeError{msg: "cannot decode: " + msg}
+	}
+	return &decodeError{at: at, msg: "cannot decode field " + quoteText(name) + ": " + msg}
 }
 
-// place formats where p points, past its first base tokens, as
-// "deployment: " or "lint_errors[0]: ".
-func place(p jsontext.Pointer, base int) string {
+// place formats where p points, as "deployment: " or "lint_errors[0]: ".
+func place(p jsontext.Pointer) string {
 	var b strings.Builder
 	for tok := range p.Tokens() {
-		switch base--; {
-		case base >= 0:
+		switch {
 		case isIndex(tok) && b.Len() > 0:
 			b.WriteString("[" + tok + "]")
 		case b.Len() > 0:
@@ -411,7 +370,7 @@ func isASCII(s []byte) bool {
 }
 
 // kindNames name JSON kinds as messages do.
-var kindNames = map[jsontext.Kind]string{'"': "a string", '0': "a number", 't': "true or false", 'f': "true or false", 'n': "null", '{': "an object", '[': "an array"}
+var kindNames = map[jsontext.Kind]string{'"': "a string", '0': "a number", 't': "true or false", 'f': "true or false", 'n': "null", '{': "an object", '[': "an array", 0: "a value"}
 
 func kindName(k jsontext.Kind) string { return cmp.Or(kindNames[k], "not JSON") }
 

@@ -3,6 +3,7 @@ package planetscale
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -37,15 +38,11 @@ func decodePage[T any](raw []byte, required []string) (listEnvelope[T], error) {
 	err := decode(raw, &env, required, 3) // an item is an object in the array /data
 	var de *decodeError
 	if errors.As(err, &de) {
-		tokens := []string{"", ""}
-		for tok := range de.at.Tokens() {
-			if tokens = append(tokens[1:], tok); tokens[0] == "data" {
-				break
-			}
-		}
-		if i, convErr := strconv.Atoi(tokens[1]); tokens[0] == "data" && convErr == nil {
+		tokens := strings.SplitN(string(de.at)+"//", "/", 4) // "", "data", i, ...
+		if i, convErr := strconv.Atoi(tokens[2]); tokens[1] == "data" && convErr == nil {
 			decodeLenient(raw, &env)
-			return env, &itemFailure{index: i, err: &decodeError{at: de.at, base: 2, msg: de.msg}}
+			de.at = de.at[len("/data/"+tokens[2]):] // placed from the item
+			return env, &itemFailure{index: i, err: de}
 		}
 	}
 	return env, err
