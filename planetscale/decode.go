@@ -165,7 +165,10 @@ func (c *checker) value(t reflect.Type) error {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	k, kind := c.dec.PeekKind(), t.Kind()
+	kind, k := t.Kind(), jsontext.Kind(0)
+	if kind == reflect.Struct || kind == reflect.Slice || kind == reflect.Array || kind == reflect.Map {
+		k = c.dec.PeekKind() // other values are copied as they are
+	}
 	switch {
 	case kind == reflect.Struct && (k == '{' && !fieldsOf(t).whole || c.dec.StackDepth()+1 == c.depth):
 		return c.object(t) // an item of a page must be an object, checked even if its type decodes itself
@@ -203,9 +206,8 @@ func (c *checker) value(t reflect.Type) error {
 // name, as v2 names them (the tag's name, else the Go name; an embedded
 // struct without a name gives its fields, the shallower of two alike wins).
 type fields struct {
-	byName map[string]*field
-	list   []*field
-	ascii  bool // every name is ASCII, so that a name in another case is as long
+	list  []*field
+	ascii bool // every name is ASCII, so that a name in another case is as long
 	// whole is set when v2 is to decode the object as sent: the type
 	// decodes itself (UnmarshalJSON and the like) or takes members the
 	// checker cannot name (inline, unknown).
@@ -224,7 +226,7 @@ func fieldsOf(t reflect.Type) *fields {
 		return fs.(*fields)
 	}
 	p := reflect.PointerTo(t)
-	fs := &fields{byName: map[string]*field{}, ascii: true, whole: p.Implements(reflect.TypeFor[json.Unmarshaler]()) ||
+	fs := &fields{ascii: true, whole: p.Implements(reflect.TypeFor[json.Unmarshaler]()) ||
 		p.Implements(reflect.TypeFor[json.UnmarshalerFrom]()) || p.Implements(reflect.TypeFor[interface{ UnmarshalText([]byte) error }]())}
 	visited := map[reflect.Type]bool{t: true}
 	for queue := []reflect.Type{t}; len(queue) > 0; queue = queue[1:] { // breadth first
@@ -243,9 +245,8 @@ func fieldsOf(t reflect.Type) *fields {
 				queue = append(queue, ft)
 			case embedded || strings.Contains(opts, "inline") || strings.Contains(opts, "unknown"):
 				fs.whole = true
-			case sf.IsExported() && fs.byName[name] == nil:
-				fs.byName[name] = &field{name: name, t: sf.Type}
-				fs.list = append(fs.list, fs.byName[name])
+			case sf.IsExported() && !slices.ContainsFunc(fs.list, func(f *field) bool { return f.name == name }):
+				fs.list = append(fs.list, &field{name: name, t: sf.Type})
 				fs.ascii = fs.ascii && isASCII([]byte(name))
 			}
 		}
@@ -257,16 +258,17 @@ func fieldsOf(t reflect.Type) *fields {
 // lookup finds key's field, or else the name of a field key matches only
 // without regard to case (strings.EqualFold).
 func (fs *fields) lookup(key []byte) (f *field, variant string) {
-	if f := fs.byName[string(key)]; f != nil {
-		return f, ""
-	}
 	ascii := fs.ascii && isASCII(key)
 	for _, f := range fs.list {
-		if (len(f.name) == len(key) || !ascii) && strings.EqualFold(f.name, string(key)) {
-			return nil, f.name
+		switch {
+		case len(f.name) != len(key) && ascii: // most keys
+		case f.name == string(key):
+			return f, ""
+		case variant == "" && strings.EqualFold(f.name, string(key)):
+			variant = f.name
 		}
 	}
-	return nil, ""
+	return nil, variant
 }
 
 // wantText says what JSON a Go type takes, for messages.
