@@ -20,19 +20,18 @@ import (
 )
 
 // Strict decoding of the API's JSON. github.com/go-json-experiment/json
-// (encoding/json/v2) decodes every value, as its defaults do: names match
-// case-sensitively, unknown names are ignored, a null leaves the zero
-// value, a value of the wrong kind or a number with a fraction for an
-// integer is an error. Before it, one read of the text with jsontext (the
-// checker) refuses what v2 does not look for: a name twice in any object and
-// invalid UTF-8 (jsontext's defaults, so that v2 need not look again), a
-// key that differs from a field's JSON name only in case (v2 would drop it
-// as unknown) in every object that decodes into a struct, and required
-// fields of the top-level object (or of each item of a page) that are
-// missing, null or not of their field's JSON kind (an integer without a
-// fraction or an exponent). The checker hands v2 the text less the members
-// v2 would ignore (an item of the API has about 60, the gate knows 18), so
-// that v2 reads each only once.
+// (encoding/json/v2) decodes every value with its defaults: names match
+// case-sensitively, unknown names are ignored, a null leaves the zero value,
+// a wrong kind or a number with a fraction for an integer is an error. One
+// read of the text with jsontext before it (the checker) refuses what v2
+// does not: a name twice in any object and invalid UTF-8 (jsontext's
+// defaults, so that v2 need not look again), a key that differs from a
+// field's JSON name only in case (v2 would drop it as unknown) in every
+// object that decodes into a struct, and a required field of the top-level
+// object (or of each item of a page) that is missing or null; v2's error
+// for a required field of the wrong kind is worded as the checker's. The
+// checker hands v2 the text less the members v2 would ignore (an item of
+// the API has about 60, the gate knows 18), so that v2 reads each once.
 
 // lenient is how v2 decodes text the checker has read: nothing to look for
 // again.
