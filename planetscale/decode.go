@@ -2,363 +2,357 @@ package planetscale
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
-// Strict decoding of the API's JSON, on github.com/go-json-experiment/json
-// (encoding/json/v2). jsontext reads the text and refuses a name twice in
-// any object at any depth and invalid UTF-8; json decodes each value. What
-// v2 does not do itself is done here, object by object, for every object
-// that decodes into a struct: a key that differs from a field's name only
-// in case is refused (v2 matches names case-sensitively, so it would
-// otherwise drop such a key as unknown), and the required fields of the
-// top-level object must be present, not null and of their field's JSON kind
-// (integers without a fraction or an exponent). Unknown keys are ignored and
-// nulls leave a field at its zero value, as v2 does.
+// Strict decoding of the API's JSON. github.com/go-json-experiment/json
+// (encoding/json/v2) decodes every value with its defaults: names match
+// case-sensitively, unknown names are ignored, a null leaves the zero value,
+// a wrong kind or a number with a fraction for an integer is an error. One
+// read of the text with jsontext before it (the checker) refuses what v2
+// does not: a name twice in any object and invalid UTF-8 (jsontext's
+// defaults, so that v2 need not look again), a key that differs from a
+// field's JSON name only in case (v2 would drop it as unknown) in every
+// object that decodes into a struct, and a required field of the top-level
+// object (or of each item of a page) that is missing or null; v2's error
+// for a required field of the wrong kind is worded as the checker's. The
+// checker hands v2 the text less the members v2 would ignore (an item of
+// the API has about 60, the gate knows 18), so that v2 reads each once.
+
+// lenient is how v2 decodes text the checker has read: nothing to look for
+// again.
+var lenient = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
 // decodeError is a problem the strict decoder found; its text names the
 // place ("deployment: key …"), quoting outside text.
-type decodeError struct{ msg string }
-
-func (e *decodeError) Error() string { return e.msg }
-
-func problemf(format string, args ...any) error {
-	return &decodeError{msg: fmt.Sprintf(format, args...)}
+type decodeError struct {
+	at  jsontext.Pointer // the value the problem is in
+	msg string
 }
 
+func (e *decodeError) Error() string { return place(e.at) + e.msg }
+
 // decodeStrict decodes the JSON document raw into v, a pointer to a struct,
-// with the rules above; required are top-level JSON names of v's fields. A
-// type whose pointer has its own UnmarshalJSON (a type that keeps its raw
-// JSON) decodes itself, after its top-level keys are checked here.
-//
-// v is decoded as far as it goes even when decodeStrict fails (leniently:
-// a key given twice keeps its last value), so that an error can name the
-// item. The error text quotes outside text, escaped.
+// with the rules above; required are top-level JSON names of v's fields.
+// When it fails, v is decoded as far as it goes (a key given twice keeps
+// its last value), so that an error can name the item.
 func decodeStrict(raw []byte, v any, required ...string) error {
-	dst := reflect.ValueOf(v).Elem()
-	err := decodeStrictValue(raw, dst, required)
+	err := decode(raw, v, required, 1)
 	if err != nil {
-		decodeLenient(raw, dst)
+		decodeLenient(raw, v)
 	}
 	return err
 }
 
-// decodeLenient decodes raw into dst, the zero value set first, as far as
-// it goes: how decodeStrict leaves a value it refused.
-func decodeLenient(raw []byte, dst reflect.Value) {
-	dst.SetZero()
-	lenient := newStrictDecoder(raw, true)
-	_ = lenient.object(dst, structInfoOf(dst.Type()), nil, "")
-}
-
-func decodeStrictValue(raw []byte, dst reflect.Value, required []string) error {
-	si := structInfoOf(dst.Type())
-	d := newStrictDecoder(raw, false)
-	if si.decodesItself {
-		// Read it whole (its syntax first, as a page's item is read), check
-		// the keys, then let the type decode itself (strictly: see
-		// decodeKeepingRaw).
-		if _, err := newStrictDecoder(raw, false).dec.ReadValue(); err != nil {
-			return d.describe(err, "")
-		}
-		if err := d.object(reflect.Value{}, si, required, ""); err != nil {
-			return err
-		}
-		if err := d.end(); err != nil {
-			return err
-		}
-		if err := json.Unmarshal(raw, dst.Addr().Interface()); err != nil {
-			return d.describe(err, "")
-		}
-		return nil
-	}
-	if err := d.object(dst, si, required, ""); err != nil {
-		return err
-	}
-	return d.end()
-}
-
-// strictDecoder decodes one JSON document.
-type strictDecoder struct {
-	dec *jsontext.Decoder
-	// base is the depth of the value decoded within the document (2 for
-	// an item of a page, at /data/i), for messages from jsontext's pointers.
-	base int
-	// depth is the pointer depth of the object being read.
-	depth int
-	// placeFromPointer has the next object take its place in messages
-	// from its JSON pointer (in a hook, which has no place passed down).
-	placeFromPointer bool
-	// lenient decodes what it can and checks nothing but the syntax (a
-	// key twice keeps its last value): how a failed item is named.
-	lenient bool
-}
-
-func newStrictDecoder(raw []byte, lenient bool) *strictDecoder {
-	var opts []jsontext.Options
-	if lenient {
-		opts = append(opts, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	}
+// decode checks raw, then has v2 decode it into v; required applies to the
+// objects at depth (1: the top-level object).
+func decode(raw []byte, v any, required []string, depth int) error {
 	// From a bytes.Buffer, jsontext reads raw in place, without a copy.
-	return &strictDecoder{dec: jsontext.NewDecoder(bytes.NewBuffer(raw), opts...), lenient: lenient}
-}
-
-// end checks that nothing follows the document.
-func (d *strictDecoder) end() error {
-	if _, err := d.dec.ReadToken(); err == nil {
-		return problemf("not JSON: more than one value")
-	} else if !errors.Is(err, io.EOF) {
-		return d.describe(err, "")
+	c := &checker{dec: jsontext.NewDecoder(bytes.NewBuffer(raw)), raw: raw, out: make([]byte, 0, len(raw)/4), required: required, depth: depth}
+	err := c.object(reflect.TypeOf(v).Elem())
+	if err == nil {
+		if _, err = c.dec.ReadToken(); err == nil {
+			return &decodeError{msg: "not JSON: more than one value"}
+		} else if err == io.EOF {
+			err = json.Unmarshal(c.out, v, lenient)
+		}
+	}
+	if err != nil {
+		return c.describe(err)
 	}
 	return nil
 }
 
-// object decodes the object at the decoder into dst, an addressable struct
-// of the type si describes, or only checks it when dst is not valid. at is
-// where the object sits, for messages ("" at the top, "deployment: " and so
-// on). On error the decoder is left where it failed.
-func (d *strictDecoder) object(dst reflect.Value, si *structInfo, required []string, at string) error {
-	if si.err != nil {
-		return si.err
-	}
-	if k := d.dec.PeekKind(); k != '{' {
-		if k == 0 { // not JSON: the read says why
-			_, err := d.dec.ReadValue()
-			return d.describe(err, at)
+// decodeLenient decodes raw into v, zeroed first, as far as it goes: v2
+// goes on past a value it cannot decode (v1's error semantics).
+func decodeLenient(raw []byte, v any) {
+	reflect.ValueOf(v).Elem().SetZero()
+	_ = json.Unmarshal(raw, v, lenient, jsonv1.ReportErrorsWithLegacySemantics(true))
+}
+
+// checker reads a document once, checking what v2 does not (see above),
+// and writes to out what v2 is to decode.
+type checker struct {
+	dec      *jsontext.Decoder
+	raw, out []byte
+	required []string
+	depth    int
+}
+
+// object checks the next value, which must be an object, for the struct
+// type t.
+func (c *checker) object(t reflect.Type) error {
+	if k := c.dec.PeekKind(); k != '{' {
+		if _, err := c.dec.ReadValue(); err != nil {
+			return err
 		}
-		return problemf("%sit is %s, not an object", at, kindName(k))
+		return &decodeError{at: c.dec.StackPointer(), msg: "it is " + kindName(k) + ", not an object"}
 	}
-	if _, err := d.dec.ReadToken(); err != nil {
-		return d.describe(err, at)
+	if _, err := c.dec.ReadToken(); err != nil {
+		return err
 	}
-	defer func(depth int) { d.depth = depth }(d.depth)
-	d.depth = d.dec.StackDepth() - 1
-	if d.placeFromPointer {
-		d.placeFromPointer = false
-		at = pointerPlace(d.dec.StackPointer(), d.base)
-	}
+	start, out := c.dec.InputOffset()-1, c.out // at the '{'
+	fs, top := fieldsOf(t), c.dec.StackDepth() == c.depth
+	c.out = append(c.out, '{')
 	var found uint64 // bit i: required[i] was present
-	for d.dec.PeekKind() != '}' {
-		name, err := d.name()
+	for c.dec.PeekKind() == '"' {
+		quoted, err := c.dec.ReadValue()
 		if err != nil {
-			return d.describe(err, at)
+			return err
 		}
-		f, variant := si.field(name)
-		if f == nil {
-			if variant != "" && !d.lenient {
-				return problemf("%skey %s differs from the field %q only in case", at, quoteText(string(name)), variant)
-			}
-			if err := d.skip(); err != nil {
-				return d.describe(err, at)
+		name := quoted[1 : len(quoted)-1]
+		if bytes.IndexByte(name, '\\') >= 0 {
+			name, _ = jsontext.AppendUnquote(nil, quoted)
+		}
+		f, variant := fs.lookup(name)
+		if variant != "" {
+			msg := fmt.Sprintf("key %s differs from the field %q only in case", quoteText(string(name)), variant)
+			return &decodeError{at: c.dec.StackPointer().Parent(), msg: msg}
+		}
+		if f == nil { // v2 would ignore it
+			if _, err := c.dec.ReadValue(); err != nil {
+				return err
 			}
 			continue
 		}
-		for j, r := range required {
-			if r == f.name {
-				found |= 1 << j
-				if err := d.checkRequired(f, at); err != nil {
-					return err
-				}
+		if c.out[len(c.out)-1] != '{' {
+			c.out = append(c.out, ',')
+		}
+		c.out = append(append(c.out, quoted...), ':')
+		if i := slices.Index(c.required, f.name); i >= 0 && top {
+			found |= 1 << i
+			if c.dec.PeekKind() == 'n' {
+				return &decodeError{at: c.dec.StackPointer().Parent(), msg: fmt.Sprintf("field %q is null", f.name)}
 			}
 		}
-		if err := d.field(dst, f, at); err != nil {
+		if err := c.value(f.t); err != nil {
 			return err
 		}
 	}
-	if _, err := d.dec.ReadToken(); err != nil { // the '}'
-		return d.describe(err, at)
+	if _, err := c.dec.ReadToken(); err != nil { // the '}'
+		return err
 	}
-	for j, r := range required {
-		if found&(1<<j) == 0 && !d.lenient {
-			return problemf("%sfield %q is missing", at, r)
+	for i, r := range c.required {
+		if top && found&(1<<i) == 0 {
+			return &decodeError{at: c.dec.StackPointer(), msg: fmt.Sprintf("field %q is missing", r)}
 		}
+	}
+	c.out = append(c.out, '}')
+	if fs.whole { // v2 decodes it from the object as sent
+		c.out = append(out, c.raw[start:c.dec.InputOffset()]...)
 	}
 	return nil
 }
 
-// name reads an object key, unquoted: a slice of the input when it holds
-// no escape.
-func (d *strictDecoder) name() ([]byte, error) {
-	v, err := d.dec.ReadValue()
-	if err != nil {
-		return nil, err
+// value checks the next value, which decodes into t, and copies it to out:
+// objects that decode into structs, at any depth, member by member.
+func (c *checker) value(t reflect.Type) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
-	if bytes.IndexByte(v, '\\') < 0 {
-		return v[1 : len(v)-1], nil
+	kind, k := t.Kind(), jsontext.Kind(0)
+	if kind == reflect.Struct || kind == reflect.Slice || kind == reflect.Array || kind == reflect.Map {
+		k = c.dec.PeekKind() // other values are copied as they are
 	}
-	return jsontext.AppendUnquote(nil, v)
-}
-
-// skip reads a value and drops it (a whole value in one read: faster than
-// jsontext's SkipValue, which reads an object token by token).
-func (d *strictDecoder) skip() error {
-	_, err := d.dec.ReadValue()
+	switch {
+	case kind == reflect.Struct && (k == '{' && !fieldsOf(t).whole || c.dec.StackDepth()+1 == c.depth):
+		return c.object(t) // an item of a page must be an object, checked even if its type decodes itself
+	case k == '[' && (kind == reflect.Array || kind == reflect.Slice && t.Elem().Kind() != reflect.Uint8),
+		k == '{' && kind == reflect.Map:
+		if _, err := c.dec.ReadToken(); err != nil {
+			return err
+		}
+		c.out = append(c.out, byte(k))
+		for c.dec.PeekKind() != k+2 { // ']' or '}'
+			if c.out[len(c.out)-1] != byte(k) {
+				c.out = append(c.out, ',')
+			}
+			if kind == reflect.Map {
+				key, err := c.dec.ReadValue()
+				if err != nil {
+					return err
+				}
+				c.out = append(append(c.out, key...), ':')
+			}
+			if err := c.value(t.Elem()); err != nil {
+				return err
+			}
+		}
+		_, err := c.dec.ReadToken()
+		c.out = append(c.out, byte(k)+2)
+		return err
+	}
+	v, err := c.dec.ReadValue()
+	c.out = append(c.out, v...)
 	return err
 }
 
-// checkRequired checks the value of a required field before it is read.
-func (d *strictDecoder) checkRequired(f *fieldInfo, at string) error {
-	if d.lenient {
-		return nil
-	}
-	switch k := d.dec.PeekKind(); {
-	case k == 'n':
-		return problemf("%sfield %q is null", at, f.name)
-	case k == 0:
-		return nil // the read that follows says what is wrong
-	case f.want != 0 && f.want != normalKind(k):
-		return problemf("%sfield %q is %s, want %s", at, f.name, kindName(k), f.wantText())
-	}
-	return nil
+// fields is what the checker knows of a struct type: its fields by JSON
+// name, as v2 names them (the tag's name, else the Go name; an embedded
+// struct without a name gives its fields, the shallower of two alike wins).
+type fields struct {
+	list  []*field
+	ascii bool // every name is ASCII, so that a name in another case is as long
+	// whole is set when v2 is to decode the object as sent: the type
+	// decodes itself (UnmarshalJSON and the like) or takes members the
+	// checker cannot name (inline, unknown).
+	whole bool
 }
 
-// field decodes the value of field f into dst (or skips it when dst is
-// not valid).
-func (d *strictDecoder) field(dst reflect.Value, f *fieldInfo, at string) error {
-	if !dst.IsValid() {
-		if err := d.skip(); err != nil {
-			return d.describe(err, at)
-		}
-		return nil
+type field struct {
+	name string
+	t    reflect.Type
+}
+
+var fieldCache sync.Map // reflect.Type → *fields
+
+func fieldsOf(t reflect.Type) *fields {
+	if fs, ok := fieldCache.Load(t); ok {
+		return fs.(*fields)
 	}
-	fv := fieldByIndex(dst, f.index)
-	k := d.dec.PeekKind()
-	switch {
-	case f.nested != nil && k == '{':
-		if fv.Kind() == reflect.Pointer {
-			if fv.IsNil() {
-				fv.Set(reflect.New(fv.Type().Elem()))
+	p := reflect.PointerTo(t)
+	fs := &fields{ascii: true, whole: p.Implements(reflect.TypeFor[json.Unmarshaler]()) ||
+		p.Implements(reflect.TypeFor[json.UnmarshalerFrom]()) || p.Implements(reflect.TypeFor[interface{ UnmarshalText([]byte) error }]())}
+	visited := map[reflect.Type]bool{t: true}
+	for queue := []reflect.Type{t}; len(queue) > 0; queue = queue[1:] { // breadth first
+		for sf := range queue[0].Fields() {
+			tag := sf.Tag.Get("json")
+			tagName, opts, _ := strings.Cut(tag, ",")
+			name := cmp.Or(tagName, sf.Name)
+			ft := sf.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
 			}
-			fv = fv.Elem()
+			switch embedded := sf.Anonymous && tagName == ""; {
+			case tag == "-" || embedded && visited[ft]:
+			case embedded && ft.Kind() == reflect.Struct:
+				visited[ft] = true
+				queue = append(queue, ft)
+			case embedded || strings.Contains(opts, "inline") || strings.Contains(opts, "unknown"):
+				fs.whole = true
+			case sf.IsExported() && !slices.ContainsFunc(fs.list, func(f *field) bool { return f.name == name }):
+				fs.list = append(fs.list, &field{name: name, t: sf.Type})
+				fs.ascii = fs.ascii && isASCII([]byte(name))
+			}
 		}
-		return d.object(fv, f.nested, nil, at+f.name+": ")
-	case f.nested != nil && k == 'n':
-		fv.SetZero()
-		return d.skip()
-	case f.nested != nil && k != 0:
-		if d.lenient {
-			return d.skip()
-		}
-		return problemf("%scannot decode field %q: it is %s, want an object", at, f.name, kindName(k))
-	case f.integer || d.lenient:
-		// Read whole, to tell 2.0 from 2 (v2 refuses both alike) and so
-		// that a lenient read goes on past a value it cannot decode.
-		raw, err := d.dec.ReadValue()
-		if err != nil {
-			return d.describe(err, at)
-		}
-		if d.lenient {
-			_ = json.Unmarshal(raw, fv.Addr().Interface(), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-			return nil
-		}
-		if raw[0] != 'n' && !isInteger(raw) && normalKind(raw.Kind()) == '0' {
-			return problemf("%sfield %q is %s, want an integer", at, f.name, quoteText(string(raw)))
-		}
-		if err := json.Unmarshal(raw, fv.Addr().Interface()); err != nil {
-			return d.fieldError(err, at, f)
-		}
-		return nil
 	}
-	var opts []json.Options
-	if f.holdsStruct {
-		opts = append(opts, d.hook())
-	}
-	if err := json.UnmarshalDecode(d.dec, fv.Addr().Interface(), opts...); err != nil {
-		return d.fieldError(err, at, f)
-	}
-	return nil
+	actual, _ := fieldCache.LoadOrStore(t, fs)
+	return actual.(*fields)
 }
 
-// hook returns the v2 option that decodes every struct v2 meets (in a
-// slice, an array or a map) as object does: checked key by key. Its
-// messages place the struct by its JSON pointer.
-func (d *strictDecoder) hook() json.Options {
-	return json.WithUnmarshalers(json.UnmarshalFromFunc(func(dec *jsontext.Decoder, v any) error {
-		dst := reflect.ValueOf(v).Elem()
-		if dst.Kind() != reflect.Struct || decodesItself(dst.Type()) || dec.PeekKind() != '{' {
-			return errors.ErrUnsupported // v2 decodes it
+// lookup finds key's field, or else the name of a field key matches only
+// without regard to case (strings.EqualFold).
+func (fs *fields) lookup(key []byte) (f *field, variant string) {
+	ascii := fs.ascii && isASCII(key)
+	for _, f := range fs.list {
+		switch {
+		case len(f.name) != len(key) && ascii: // most keys
+		case f.name == string(key):
+			return f, ""
+		case variant == "" && strings.EqualFold(f.name, string(key)):
+			variant = f.name
 		}
-		inner := &strictDecoder{dec: dec, base: d.base, lenient: d.lenient, placeFromPointer: true}
-		return inner.object(dst, structInfoOf(dst.Type()), nil, "")
-	}))
+	}
+	return nil, variant
 }
 
-// fieldError describes err, from decoding the value of field f.
-func (d *strictDecoder) fieldError(err error, at string, f *fieldInfo) error {
+// wantText says what JSON a Go type takes, for messages.
+func wantText(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return "a value"
+	}
+	switch k := t.Kind(); {
+	case k >= reflect.Int && k <= reflect.Uintptr:
+		return "an integer"
+	case k == reflect.Float32 || k == reflect.Float64:
+		return "a number"
+	case k == reflect.String:
+		return "a string"
+	case k == reflect.Bool:
+		return "true or false"
+	case k == reflect.Map || k == reflect.Struct && !fieldsOf(t).whole:
+		return "an object"
+	case k == reflect.Array || k == reflect.Slice && t.Elem().Kind() != reflect.Uint8:
+		return "an array"
+	}
+	return t.String() // a type that decodes itself, or a raw value
+}
+
+// describe turns an error of jsontext or v2 into a *decodeError: a wrong
+// kind or a number that is not an integer, in a required field, as the
+// checker words its own problems.
+func (c *checker) describe(err error) error {
+	var de *decodeError
+	var syntactic *jsontext.SyntacticError
 	var semantic *json.SemanticError
-	if !errors.As(err, &semantic) || errors.As(err, new(*decodeError)) || errors.As(err, new(*itemFailure)) {
-		return d.describe(err, at)
+	switch {
+	case errors.As(err, &semantic) && errors.As(semantic.Err, &de): // from a type that decodes itself
+		return &decodeError{at: semantic.JSONPointer + de.at, msg: de.msg}
+	case errors.As(err, &de):
+		return de
+	case errors.As(err, &syntactic) && errors.Is(syntactic.Err, jsontext.ErrDuplicateName):
+		return &decodeError{at: syntactic.JSONPointer.Parent(), msg: "key " + quoteText(syntactic.JSONPointer.LastToken()) + " appears twice"}
+	case errors.As(err, &syntactic):
+		return &decodeError{at: syntactic.JSONPointer, msg: "not JSON: " + sanitize.Line(syntactic.Err.Error())}
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return &decodeError{msg: "not JSON: it ends early"}
+	case !errors.As(err, &semantic):
+		return &decodeError{msg: "cannot decode: " + sanitize.Line(err.Error())}
 	}
-	msg := "it is " + kindName(semantic.JSONKind)
-	if semantic.JSONKind == 0 {
-		msg = "its value"
+	is, want := kindName(semantic.JSONKind), wantText(semantic.GoType)
+	at, name := semantic.JSONPointer.Parent(), semantic.JSONPointer.LastToken()
+	if strings.Count(string(at), "/")+1 == c.depth && slices.Contains(c.required, name) {
+		if want == "an integer" && bytes.ContainsAny(semantic.JSONValue, ".eE") {
+			is = quoteText(string(semantic.JSONValue))
+		}
+		if semantic.Err == nil || is[0] == '"' {
+			return &decodeError{at: at, msg: fmt.Sprintf("field %q is %s, want %s", name, is, want)}
+		}
 	}
-	if semantic.GoType != nil {
-		msg += ", want " + goKindText(semantic.GoType)
-	}
+	msg := "it is " + is + ", want " + want
 	if semantic.Err != nil {
 		msg += " (" + sanitize.Line(semantic.Err.Error()) + ")"
 	}
-	return problemf("%scannot decode field %q: %s", at, f.name, msg)
+	for ; isIndex(name) && at != ""; at, name = at.Parent(), at.LastToken() { // the field is the last name
+	}
+	if name == "" {
+		return &decodeError{msg: "cannot decode: " + msg}
+	}
+	return &decodeError{at: at, msg: "cannot decode field " + quoteText(name) + ": " + msg}
 }
 
-// describe turns an error of jsontext or json into a decodeError: a key
-// twice names the key and where it is, other syntax errors say the text is
-// not JSON. A decodeError found inside (from a type that decodes itself)
-// is kept.
-func (d *strictDecoder) describe(err error, at string) error {
-	var failed *itemFailure
-	if errors.As(err, &failed) {
-		return failed
-	}
-	var de *decodeError
-	if errors.As(err, &de) {
-		return de
-	}
-	var syntactic *jsontext.SyntacticError
-	if errors.As(err, &syntactic) {
-		if errors.Is(syntactic.Err, jsontext.ErrDuplicateName) {
-			return problemf("%skey %s appears twice", at+pointerPlace(syntactic.JSONPointer.Parent(), d.depth), quoteText(syntactic.JSONPointer.LastToken()))
-		}
-		return problemf("not JSON: %s", sanitize.Line(syntactic.Err.Error()))
-	}
-	if errors.Is(err, io.EOF) {
-		return problemf("not JSON: it ends early")
-	}
-	return problemf("cannot decode: %s", sanitize.Line(err.Error()))
-}
-
-// pointerPlace formats the part of p below its first depth tokens (as
-// "deployment: " or "lint_errors[0]: "), for a key given twice inside a
-// value the decoder read whole.
-func pointerPlace(p jsontext.Pointer, depth int) string {
+// place formats where p points, as "deployment: " or "lint_errors[0]: ".
+func place(p jsontext.Pointer) string {
 	var b strings.Builder
-	i := 0
 	for tok := range p.Tokens() {
-		if i++; i <= depth {
-			continue
-		}
-		if _, err := strconv.ParseUint(tok, 10, 63); err == nil && b.Len() > 0 {
+		switch {
+		case isIndex(tok) && b.Len() > 0:
 			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if b.Len() > 0 {
+		case b.Len() > 0:
 			b.WriteString(": ")
-		}
-		if plainName(tok) {
+			fallthrough
+		default:
+			if tok == "" || strings.Trim(tok, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != "" {
+				tok = quoteText(tok)
+			}
 			b.WriteString(tok)
-		} else {
-			b.WriteString(quoteText(tok))
 		}
 	}
 	if b.Len() > 0 {
@@ -367,47 +361,19 @@ func pointerPlace(p jsontext.Pointer, depth int) string {
 	return b.String()
 }
 
-// plainName reports whether a key can be printed as it is.
-func plainName(s string) bool {
-	for _, c := range []byte(s) {
-		if !(c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return s != ""
+func isIndex(tok string) bool {
+	_, err := strconv.ParseUint(tok, 10, 63)
+	return err == nil
 }
 
-// normalKind folds jsontext's 't' and 'f' into one kind.
-func normalKind(k jsontext.Kind) jsontext.Kind {
-	if k == 'f' {
-		return 't'
-	}
-	return k
+func isASCII(s []byte) bool {
+	return !slices.ContainsFunc(s, func(c byte) bool { return c >= 0x80 })
 }
 
-// kindName names a JSON kind as messages do.
-func kindName(k jsontext.Kind) string {
-	switch normalKind(k) {
-	case '"':
-		return "a string"
-	case '0':
-		return "a number"
-	case 't':
-		return "true or false"
-	case 'n':
-		return "null"
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	}
-	return "not JSON"
-}
+// kindNames name JSON kinds as messages do.
+var kindNames = map[jsontext.Kind]string{'"': "a string", '0': "a number", 't': "true or false", 'f': "true or false", 'n': "null", '{': "an object", '[': "an array", 0: "a value"}
 
-// isInteger reports whether a number literal has no fraction or exponent.
-func isInteger(raw []byte) bool {
-	return !bytes.ContainsAny(raw, ".eE")
-}
+func kindName(k jsontext.Kind) string { return cmp.Or(kindNames[k], "not JSON") }
 
 // quoteText returns s quoted and escaped, cut to 64 characters: keys and
 // values come from outside.

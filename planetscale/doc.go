@@ -13,8 +13,11 @@
 // consistent list reads), paging_walk.go, paging_page.go,
 // paging_concurrent.go, paging_totals.go and paging_trace.go (one walk over
 // the pages, one page, pages read concurrently, the reported totals,
-// ListTrace), consistent_read.go (comparing two walks), decode*.go (strict
-// decoding on encoding/json/v2, github.com/go-json-experiment/json), resource.go (reading one object), one file per resource
+// ListTrace), consistent_read.go (comparing two walks), decode.go (strict
+// decoding: a check read with jsontext, then encoding/json/v2,
+// github.com/go-json-experiment/json, decodes), decode_page.go (a list
+// page, a failed item named), resource.go (reading one object), one file
+// per resource
 // (organizations.go, databases.go, branches.go, deploy_requests.go,
 // deploy_request_get.go, deploy_request_objects.go: the request and its
 // operations as the API sent them), and gate.go, the adapter to the gate:

@@ -30,19 +30,19 @@ type itemKey struct{ key, fingerprint string }
 // not negative, and every item strictly decoded with a valid key, no key
 // twice on the page. Errors are to be wrapped in a *PageError for page n.
 func checkPage[T any](n int, raw []byte, spec *ListSpec[T]) (*listPage[T], error) {
-	env, items, err := decodePage[T](raw, spec.Required, false)
+	// On a failed item the page is decoded as far as it goes: the
+	// envelope's checks come first, and the item is named if it can be.
+	env, err := decodePage[T](raw, spec.Required)
+	items := env.Data
 	var failed *itemFailure
 	if errors.As(err, &failed) {
-		// Read the page again leniently: the envelope's checks come first,
-		// and the failed item is named as far as it can be read.
-		var lenientErr error
-		if env, items, lenientErr = decodePage[T](raw, spec.Required, true); lenientErr != nil || failed.index >= len(items) {
+		if failed.index >= len(items) {
 			return nil, &ItemError{Index: failed.index + 1, Item: spec.Noun, Problem: failed.err.Error()}
 		}
 	} else if err != nil {
 		return nil, fmt.Errorf("%w: not a list page: %v", ErrUnexpectedResponse, err)
 	}
-	if env.Data == nil || !env.Data.seen {
+	if items == nil {
 		return nil, fmt.Errorf("%w: it has no \"data\" list", ErrUnexpectedResponse)
 	}
 	if env.CurrentPage != nil && *env.CurrentPage != n {
