@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
+	"strings"
 
+	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/report"
 )
@@ -82,4 +84,171 @@ func filterWords(branch, into string) string {
 		s += " into " + into
 	}
 	return s
+}
+
+// deployRequestSetup registers the flags of deploy-request and returns its
+// run: the review card of one deploy request.
+func deployRequestSetup(fs *flag.FlagSet) func(context.Context, *session) int {
+	failOn := fs.String("fail-on", "unapproved", "judge the request under this `POLICY`: unapproved, undeployed, deploy-order or never")
+	return func(ctx context.Context, s *session) int {
+		number, err := strconv.Atoi(s.number)
+		if s.number == "" {
+			return s.cmd.usageError(s.env, s.argsRedactor, "no deploy request number: give it as the last word, as in 'deploy-request shop 42'")
+		}
+		if err != nil || number <= 0 {
+			return s.cmd.usageError(s.env, s.argsRedactor, fmt.Sprintf("%q is not a deploy request number: give a positive whole number, such as 42", s.number))
+		}
+		policy, err := check.ParsePolicy(*failOn)
+		if err != nil {
+			return s.cmd.usageError(s.env, s.argsRedactor, "--fail-on: "+err.Error())
+		}
+		r := read{what: fmt.Sprintf("deploy request #%d of %s", number, s.where()), grant: planetscale.Grant}
+		return s.withClient(ctx, r, func(ctx context.Context, c *planetscale.Client) error {
+			if s.json() {
+				return s.deployRequestJSON(ctx, c, number)
+			}
+			dr, err := c.GetDeployRequest(ctx, s.cfg.Organization, s.cfg.Database, number)
+			if err != nil {
+				return err
+			}
+			ds, err := c.Details(ctx, s.cfg.Organization, s.cfg.Database, []int{number})
+			if err != nil {
+				return err
+			}
+			card := check.CardFor(dr.Gate(), ds[0], policy)
+			if s.format == "markdown" {
+				rep := report.Report{Organization: s.cfg.Organization, Database: s.cfg.Database, Now: s.now(), Redactor: s.redactor}
+				s.stdout.printf("%s", report.CardMarkdown(card, rep))
+				return nil
+			}
+			s.stdout.printf("%s", cardText(card, policy, dr.State))
+			return nil
+		})
+	}
+}
+
+// deployRequestJSON prints the request, its operations and its reviews as
+// the API sent them.
+func (s *session) deployRequestJSON(ctx context.Context, c *planetscale.Client, number int) error {
+	org, db := s.cfg.Organization, s.cfg.Database
+	dr, err := c.GetDeployRequestObject(ctx, org, db, number)
+	if err != nil {
+		return err
+	}
+	ops, err := c.ListOperationObjects(ctx, org, db, number)
+	if err != nil {
+		return err
+	}
+	reviews, err := c.ListReviews(ctx, org, db, number)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		DeployRequest json.RawMessage   `json:"deploy_request"`
+		Operations    []json.RawMessage `json:"operations"`
+		Reviews       []json.RawMessage `json:"reviews"`
+	}{dr.Raw, make([]json.RawMessage, len(ops)), make([]json.RawMessage, len(reviews))}
+	for i, o := range ops {
+		out.Operations[i] = o.Raw
+	}
+	for i, r := range reviews {
+		out.Reviews[i] = r.Raw
+	}
+	return s.stdout.json(out)
+}
+
+// cardText renders a review card for a terminal: plain lines, outside text
+// cleaned by the printer (secrets, control and bidi characters).
+func cardText(c check.Card, p check.Policy, state string) string {
+	var b strings.Builder
+	verdict := "passes"
+	switch {
+	case c.Order != nil && c.Order.Outcome == check.OrderUndecided:
+		verdict = "cannot be decided"
+	case c.Blocking:
+		verdict = "blocks"
+	case c.Order != nil && c.Order.Outcome == check.OrderWarn:
+		verdict = "passes with a warning"
+	}
+	fmt.Fprintf(&b, "Deploy request #%d: %s → %s (%s, deployment state %s)\n", c.Number, c.Branch, c.IntoBranch, state, c.DeploymentState)
+	fmt.Fprintf(&b, "Under --fail-on %s it %s.", p, verdict)
+	if c.Order != nil {
+		fmt.Fprintf(&b, " Rule %s: %s", c.Order.Rule, c.Order.Why)
+	}
+	b.WriteString("\n")
+	if c.URL != "" {
+		fmt.Fprintf(&b, "%s\n", c.URL)
+	}
+	if c.OperationsRead {
+		for _, op := range c.Operations {
+			if op.CanDropData {
+				fmt.Fprintf(&b, "\n! DATA LOSS: %s on table %s can drop data: deploy it only after the code that stopped using it has shipped.", orDash(op.Name), op.Table)
+			}
+		}
+		if c.DropsData() {
+			b.WriteString("\n")
+		}
+	}
+	if d := c.Deployment; d != nil {
+		queue := "running"
+		if d.QueuePaused {
+			queue = "paused"
+			if d.QueuePauseReason != "" {
+				queue += ": " + d.QueuePauseReason
+			}
+		}
+		fmt.Fprintf(&b, "\nDeployable:   %s\nInstant DDL:  %s\nDeploy queue: %s\n", yesNo(d.Deployable),
+			map[bool]string{true: "eligible", false: "not eligible"}[d.InstantDDLEligible], queue)
+		if d.DeployCheckErrors != "" {
+			fmt.Fprintf(&b, "Deploy check errors: %s\n", d.DeployCheckErrors)
+		}
+		for _, l := range d.LintErrors {
+			fmt.Fprintf(&b, "Lint error %s on table %s: %s %s\n", l.Code, orDash(l.Table), l.Description, l.DocsURL)
+		}
+	}
+	if c.ReviewsRead {
+		b.WriteString("\n")
+		approvals := c.Approvals()
+		switch {
+		case len(approvals) > 0:
+			for _, a := range approvals {
+				fmt.Fprintf(&b, "Approved by %s on %s\n", a.By, a.At.UTC().Format("2006-01-02 15:04 UTC"))
+			}
+		case c.Approved:
+			b.WriteString("Approved, by no review PlanetScale lists\n")
+		default:
+			fmt.Fprintf(&b, "Not approved (%s)\n", report.Plural(len(c.Reviews), "review", "reviews"))
+		}
+	}
+	if c.OperationsRead {
+		fmt.Fprintf(&b, "\nSchema change: %s\n", report.Plural(len(c.Operations), "operation", "operations"))
+		// Grouped by table, in the order the tables first appear.
+		var tables []string
+		byTable := map[string][]string{}
+		for _, op := range c.Operations {
+			if _, ok := byTable[op.Table]; !ok {
+				tables = append(tables, op.Table)
+			}
+			byTable[op.Table] = append(byTable[op.Table], op.DDL)
+		}
+		for _, t := range tables {
+			fmt.Fprintf(&b, "\n  -- table %s\n", t)
+			for _, ddl := range byTable[t] {
+				for _, line := range strings.Split(strings.ReplaceAll(ddl, "\r\n", "\n"), "\n") {
+					fmt.Fprintf(&b, "  %s\n", line)
+				}
+			}
+		}
+	}
+	if len(c.Unread) > 0 {
+		b.WriteString("\nCould not read:\n")
+		for _, u := range c.Unread {
+			fmt.Fprintf(&b, "  the %s: %s", u.What, u.Why)
+			if u.Grant != "" {
+				fmt.Fprintf(&b, " (a 404: the service token may lack %s on the database)", u.Grant)
+			}
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
 }

@@ -12,54 +12,62 @@ func grant(scope string, perms ...string) map[string][]string {
 	return map[string][]string{scope: perms}
 }
 
+// grants names tokens' grants: a subtest's name (after the endpoint's) →
+// the token's grants.
+type grants map[string]map[string][]string
+
 // TestServer_Grants: each endpoint needs the access PlanetScale's API
 // documents; without it the answer is PlanetScale's 404.
 func TestServer_Grants(t *testing.T) {
 	t.Parallel()
-	const org = "/v1/organizations/acme"
-	for _, tt := range []struct {
-		name   string
-		grants map[string][]string
-		path   string
-		want   int
+	const (
+		org  = "/v1/organizations/acme"
+		shop = org + "/databases/shop"
+		dr1  = shop + "/deploy-requests/1"
+	)
+	// Each endpoint once, with the grants that reach it (200) and those
+	// that do not (404).
+	for _, ep := range []struct {
+		name        string
+		path        string
+		reach, miss grants
 	}{
-		{"organization_with_read_organization", grant("acme", "read_organization"), org, 200},
-		{"organization_with_database_grants_only", grant("acme/shop", "read_database"), org, 404},
-		{"organization_other_org", grant("other", "read_organization"), org, 404},
-		{"databases_with_database_grant", grant("acme/shop", "read_branch"), org + "/databases", 200},
-		{"databases_with_organization_grant_only", grant("acme", "read_organization"), org + "/databases", 200},
-		{"databases_without_any_grant_in_org", grant("other/x", "read_database"), org + "/databases", 404},
-		{"database_with_read_database", grant("acme/shop", "read_database"), org + "/databases/shop", 200},
-		{"database_with_read_deploy_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop", 200},
-		{"database_with_organization_grant_only", grant("acme", "read_organization"), org + "/databases/shop", 404},
-		{"database_grant_on_another_database", grant("acme/blog", "read_database"), org + "/databases/shop", 404},
-		{"branches_with_read_branch", grant("acme/shop", "read_branch"), org + "/databases/shop/branches", 200},
-		{"branches_with_connect_branch", grant("acme/shop", "connect_branch"), org + "/databases/shop/branches", 200},
-		{"branches_with_read_database", grant("acme/shop", "read_database"), org + "/databases/shop/branches", 404},
-		{"deploy_requests_with_read_deploy_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop/deploy-requests", 200},
-		{"deploy_requests_with_read_database", grant("acme/shop", "read_database", "read_branch"), org + "/databases/shop/deploy-requests", 404},
-		{"deploy_request_with_read_deploy_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop/deploy-requests/1", 200},
-		{"deploy_request_with_create_deploy_request", grant("acme/shop", "create_deploy_request"), org + "/databases/shop/deploy-requests/1", 404},
-		{"deployment_with_read_deploy_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop/deploy-requests/1/deployment", 200},
-		{"deployment_with_read_database", grant("acme/shop", "read_database", "read_branch"), org + "/databases/shop/deploy-requests/1/deployment", 404},
-		{"operations_with_read_deploy_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop/deploy-requests/1/operations", 200},
-		{"operations_with_approve_deploy_request", grant("acme/shop", "approve_deploy_request"), org + "/databases/shop/deploy-requests/1/operations", 404},
-		{"reviews_with_read_deploy_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop/deploy-requests/1/reviews", 200},
-		{"reviews_with_read_database", grant("acme/shop", "read_database"), org + "/databases/shop/deploy-requests/1/reviews", 404},
-		{"reviews_of_unknown_request", grant("acme/shop", "read_deploy_request"), org + "/databases/shop/deploy-requests/9999/reviews", 404},
-		{"deploy_requests_of_unknown_database", grant("acme/nope", "read_deploy_request"), org + "/databases/nope/deploy-requests", 404},
+		{"organization", org, grants{"with_read_organization": grant("acme", "read_organization")},
+			grants{"with_database_grants_only": grant("acme/shop", "read_database"), "other_org": grant("other", "read_organization")}},
+		{"databases", org + "/databases", grants{"with_database_grant": grant("acme/shop", "read_branch"), "with_organization_grant_only": grant("acme", "read_organization")},
+			grants{"without_any_grant_in_org": grant("other/x", "read_database")}},
+		{"database", shop, grants{"with_read_database": grant("acme/shop", "read_database"), "with_read_deploy_request": grant("acme/shop", "read_deploy_request")},
+			grants{"with_organization_grant_only": grant("acme", "read_organization"), "grant_on_another_database": grant("acme/blog", "read_database")}},
+		{"branches", shop + "/branches", grants{"with_read_branch": grant("acme/shop", "read_branch"), "with_connect_branch": grant("acme/shop", "connect_branch")},
+			grants{"with_read_database": grant("acme/shop", "read_database")}},
+		{"deploy_requests", shop + "/deploy-requests", grants{"with_read_deploy_request": grant("acme/shop", "read_deploy_request")},
+			grants{"with_read_database": grant("acme/shop", "read_database", "read_branch")}},
+		{"deploy_request", dr1, grants{"with_read_deploy_request": grant("acme/shop", "read_deploy_request")},
+			grants{"with_create_deploy_request": grant("acme/shop", "create_deploy_request")}},
+		{"deployment", dr1 + "/deployment", grants{"with_read_deploy_request": grant("acme/shop", "read_deploy_request")},
+			grants{"with_read_database": grant("acme/shop", "read_database", "read_branch")}},
+		{"operations", dr1 + "/operations", grants{"with_read_deploy_request": grant("acme/shop", "read_deploy_request")},
+			grants{"with_approve_deploy_request": grant("acme/shop", "approve_deploy_request")}},
+		{"reviews", dr1 + "/reviews", grants{"with_read_deploy_request": grant("acme/shop", "read_deploy_request")},
+			grants{"with_read_database": grant("acme/shop", "read_database")}},
+		{"reviews", shop + "/deploy-requests/9999/reviews", nil, grants{"of_unknown_request": grant("acme/shop", "read_deploy_request")}},
+		{"deploy_requests", org + "/databases/nope/deploy-requests", nil, grants{"of_unknown_database": grant("acme/nope", "read_deploy_request")}},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			tok := sandbox.Token{ID: "grant0000001", Secret: "pscale_tkn_grants", Grants: tt.grants}
-			f := newFixture(t, sandbox.WithToken(tok))
-			r := f.getAs(tok.ID+":"+tok.Secret, tt.path)
-			if tt.want == http.StatusNotFound {
-				wantNotFound(t, tt.path, r)
-			} else if r.status != tt.want {
-				t.Errorf("status = %d, want %d: %s", r.status, tt.want, r.raw)
+		for want, cases := range map[int]grants{http.StatusOK: ep.reach, http.StatusNotFound: ep.miss} {
+			for name, g := range cases {
+				t.Run(ep.name+"_"+name, func(t *testing.T) {
+					t.Parallel()
+					tok := sandbox.Token{ID: "grant0000001", Secret: "pscale_tkn_grants", Grants: g}
+					f := newFixture(t, sandbox.WithToken(tok))
+					r := f.getAs(tok.ID+":"+tok.Secret, ep.path)
+					if want == http.StatusNotFound {
+						wantNotFound(t, ep.path, r)
+					} else if r.status != want {
+						t.Errorf("status = %d, want %d: %s", r.status, want, r.raw)
+					}
+				})
 			}
-		})
+		}
 	}
 }
 

@@ -42,26 +42,41 @@ func wantKeys(t *testing.T, what string, m map[string]any, keys []string) {
 	}
 }
 
+// walkItems walks the list at path (what names it), stops the test unless
+// it comes in wantPages pages, and returns the pages and their items, each
+// checked to carry keys (item names one).
+func walkItems(t *testing.T, f *fixture, what, path string, wantPages int, item string, keys []string) ([]response, []map[string]any) {
+	t.Helper()
+	pages := f.walk(path)
+	if len(pages) != wantPages {
+		t.Fatalf("%s: %d pages, want %d", what, len(pages), wantPages)
+	}
+	var items []map[string]any
+	for _, p := range pages {
+		for _, it := range p.items() {
+			wantKeys(t, item, it, keys)
+			items = append(items, it)
+		}
+	}
+	return pages, items
+}
+
 // TestServer_Operations: the operations list pages as documented (no
 // totals), every item carries the documented fields, and a pending request
 // has none.
 func TestServer_Operations(t *testing.T) {
 	t.Parallel()
 	f := reviewFixture(t, "review")
-	pages := f.walk(shopDRs + "/205/operations")
-	if len(pages) != 2 {
-		t.Fatalf("operations of #205: %d pages, want 2 (14 operations, 12 a page)", len(pages))
-	}
-	var tables []string
+	pages, items := walkItems(t, f, "operations of #205 (14 operations, 12 a page)", shopDRs+"/205/operations", 2, "operation", operationFields)
 	for _, p := range pages {
 		wantKeys(t, "operations page", p.body, listFields)
 		if _, ok := p.body["total_count"]; ok {
 			t.Errorf("operations page has total_count; the API documents none")
 		}
-		for _, it := range p.items() {
-			wantKeys(t, "operation", it, operationFields)
-			tables = append(tables, it["table_name"].(string))
-		}
+	}
+	var tables []string
+	for _, it := range items {
+		tables = append(tables, it["table_name"].(string))
 	}
 	if len(tables) != 14 || tables[0] != "report_01" || tables[13] != "report_14" {
 		t.Errorf("operations of #205 = %v, want report_01 … report_14 in order", tables)
@@ -83,16 +98,10 @@ func TestServer_Operations(t *testing.T) {
 func TestServer_Reviews(t *testing.T) {
 	t.Parallel()
 	f := reviewFixture(t, "review")
-	pages := f.walk(shopDRs + "/206/reviews")
-	if len(pages) != 2 {
-		t.Fatalf("reviews of #206: %d pages, want 2", len(pages))
-	}
+	pages, items := walkItems(t, f, "reviews of #206", shopDRs+"/206/reviews", 2, "review", reviewFields)
 	var states []string
-	for _, p := range pages {
-		for _, it := range p.items() {
-			wantKeys(t, "review", it, reviewFields)
-			states = append(states, it["state"].(string))
-		}
+	for _, it := range items {
+		states = append(states, it["state"].(string))
 	}
 	if len(states) != 13 || states[12] != "approved" || slices.Contains(states[:12], "approved") {
 		t.Errorf("review states of #206 = %v, want 12 comments then an approval", states)

@@ -57,21 +57,10 @@ func TestDatabases_TwoBlockingAndPassing(t *testing.T) {
 	t.Parallel()
 	_, url := multiAPI(t)
 	gh, env := pullRequestEnv(t, "add-index")
-	in := baseInputs(url)
-	in["database"] = "shop, billing"
-	in["github-token"] = e2eGitHubToken
-	in["comment"] = "on-failure"
-	run := runGate(t, in, env...)
-	checkNoGitHubToken(t, run, gh, 7)
-	if run.exitCode != 1 {
-		t.Fatalf("exit code = %d, want 1\n%s", run.exitCode, run.stdout)
-	}
+	in := gitHubInputs(url, map[string]string{"database": "shop, billing", "comment": "on-failure"})
+	run := runChecked(t, in, gh, 7, 1, env...)
 	want := map[string]string{"result": "fail", "total": "2", "approved-count": "1", "unapproved-count": "1", "blocking": "shop#105", "status-sha": e2eHead}
-	for k, v := range want {
-		if got := run.outputs[k]; got != v {
-			t.Errorf("output %s = %q, want %q", k, got, v)
-		}
-	}
+	wantOutputs(t, run, want)
 	if got, want := run.outputs["databases"], `{"shop":{"result":"fail","total":1,"approved-count":0,"unapproved-count":1,"blocking":"105"},"billing":{"result":"pass","total":1,"approved-count":1,"unapproved-count":0,"blocking":""}}`; got != want {
 		t.Errorf("databases = %s\nwant      %s", got, want)
 	}
@@ -115,16 +104,8 @@ func TestDatabases_ThreeOneUnreadable(t *testing.T) {
 	t.Parallel()
 	_, url := multiAPI(t)
 	gh, env := pullRequestEnv(t, "add-index")
-	in := baseInputs(url)
-	in["database"] = "shop\nbilling\nledger\n"
-	in["github-token"] = e2eGitHubToken
-	in["status-context"] = "db/{database}"
-	in["comment"] = "always"
-	run := runGate(t, in, env...)
-	checkNoGitHubToken(t, run, gh, 7)
-	if run.exitCode != 2 {
-		t.Fatalf("exit code = %d, want 2\n%s", run.exitCode, run.stdout)
-	}
+	in := gitHubInputs(url, map[string]string{"database": "shop\nbilling\nledger\n", "status-context": "db/{database}", "comment": "always"})
+	run := runChecked(t, in, gh, 7, 2, env...)
 	if got := run.outputs["result"]; got != "error" {
 		t.Errorf("result = %q, want error", got)
 	}
@@ -183,13 +164,9 @@ func TestDatabases_OneDatabaseUnchanged(t *testing.T) {
 	t.Parallel()
 	_, url := multiAPI(t)
 	gh, env := pullRequestEnv(t, "add-index")
-	in := baseInputs(url)
-	in["database"] = "shop,"
-	in["github-token"] = e2eGitHubToken
+	in := gitHubInputs(url, map[string]string{"database": "shop,"})
 	run := runGate(t, in, env...)
-	if run.exitCode != 1 {
-		t.Fatalf("exit code = %d, want 1\n%s", run.exitCode, run.stdout)
-	}
+	requireExit(t, run, 1)
 	if sts := gh.Statuses(e2eRepo, e2eHead); len(sts) != 0 {
 		t.Errorf("statuses = %+v, want none without status-context", sts)
 	}
@@ -221,16 +198,8 @@ func TestDatabases_SyncTwo(t *testing.T) {
 	t.Cleanup(srv.Close)
 	env := []string{"GITHUB_EVENT_NAME=schedule", "GITHUB_SHA=" + e2eMerge, "GITHUB_REPOSITORY=" + e2eRepo,
 		"GITHUB_API_URL=" + srv.URL + "/api/v3", "GITHUB_SERVER_URL=https://github.com", "GITHUB_RUN_ID=4242"}
-	in := baseInputs(url)
-	in["database"] = "shop\nbilling"
-	in["mode"] = "sync"
-	in["github-token"] = e2eGitHubToken
-	in["comment"] = "on-failure"
-	run := runGate(t, in, env...)
-	checkNoGitHubToken(t, run, gh, 7)
-	if run.exitCode != 0 {
-		t.Fatalf("exit code = %d, want 0\n%s", run.exitCode, run.stdout)
-	}
+	in := gitHubInputs(url, map[string]string{"database": "shop\nbilling", "mode": "sync", "comment": "on-failure"})
+	run := runChecked(t, in, gh, 7, 0, env...)
 	if n := lists.Load(); n != 2 {
 		t.Errorf("%d deploy request listings, want one per database", n)
 	}
@@ -297,12 +266,7 @@ func TestDatabases_Cancelled(t *testing.T) {
 	t.Parallel()
 	_, url := multiAPI(t)
 	gh, env := githubEnv(t, "pull_request", prEvent)
-	in := baseInputs(url)
-	in["database"] = "shop\nbilling"
-	in["github-token"] = e2eGitHubToken
-	in["comment"] = "never"
-	in["wait-timeout"] = "1m"
-	in["wait-interval"] = "5s"
+	in := gitHubInputs(url, map[string]string{"database": "shop\nbilling", "comment": "never", "wait-timeout": "1m", "wait-interval": "5s"})
 	p := startGate(t, in, env...)
 	statesOf := func(context string) []string {
 		var states []string
@@ -313,13 +277,9 @@ func TestDatabases_Cancelled(t *testing.T) {
 		}
 		return states
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for len(statesOf("planetscale/shop")) == 0 || len(statesOf("planetscale/billing")) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("the gate never set its pending statuses")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitUntil(t, 20*time.Millisecond, "the gate never set its pending statuses", func() bool {
+		return len(statesOf("planetscale/shop")) > 0 && len(statesOf("planetscale/billing")) > 0
+	})
 	time.Sleep(200 * time.Millisecond) // the first checks are under way or done: shop keeps blocking
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

@@ -65,6 +65,28 @@ func checkNoGitHubToken(t *testing.T, run gateRun, gh *ghsandbox.Server, pr int)
 	}
 }
 
+// gitHubInputs is baseInputs(apiURL) with the GitHub token and the inputs
+// in set.
+func gitHubInputs(apiURL string, set map[string]string) map[string]string {
+	in := baseInputs(apiURL)
+	in["github-token"] = e2eGitHubToken
+	for k, v := range set {
+		in[k] = v
+	}
+	return in
+}
+
+// runChecked runs the gate as runGate does, checks that no token shows in
+// what it left behind (checkNoGitHubToken, pull request pr) and stops the
+// test unless it ended with exit status code.
+func runChecked(t *testing.T, in map[string]string, gh *ghsandbox.Server, pr, code int, extraEnv ...string) gateRun {
+	t.Helper()
+	run := runGate(t, in, extraEnv...)
+	checkNoGitHubToken(t, run, gh, pr)
+	requireExit(t, run, code)
+	return run
+}
+
 // TestGitHub_PullRequestToGreenThroughSync is the whole story a user sees:
 // a pull request blocked by an unapproved deploy request gets a red status
 // on its head commit and one sticky comment; the request is approved in
@@ -74,16 +96,9 @@ func TestGitHub_PullRequestToGreenThroughSync(t *testing.T) {
 	unapproved := dr(105, "add-index", "ready", false)
 	ps, url := newAPI(t, true, []sandbox.DeployRequest{unapproved})
 	gh, env := pullRequestEnv(t, "add-index")
-	in := baseInputs(url)
-	in["github-token"] = e2eGitHubToken
-	in["status-context"] = "planetscale/shop"
-	in["comment"] = "on-failure"
+	in := gitHubInputs(url, map[string]string{"status-context": "planetscale/shop", "comment": "on-failure"})
 
-	run := runGate(t, in, env...)
-	checkNoGitHubToken(t, run, gh, 7)
-	if run.exitCode != 1 {
-		t.Fatalf("exit code = %d, want 1\n%s", run.exitCode, run.stdout)
-	}
+	run := runChecked(t, in, gh, 7, 1, env...)
 	st, ok := gh.LatestStatus(e2eRepo, e2eHead, "planetscale/shop")
 	if !ok || st.State != "failure" || st.Description != "1 deploy request needs approval: #105" {
 		t.Fatalf("status on the PR head = %+v (found %v), want failure", st, ok)
@@ -122,14 +137,8 @@ func TestGitHub_MergeGroupStatusOnQueueCommit(t *testing.T) {
 	t.Parallel()
 	_, url := newAPI(t, true, []sandbox.DeployRequest{dr(9, "a", "ready", true)})
 	gh, env := githubEnv(t, "merge_group", fmt.Sprintf(`{"action":"checks_requested","merge_group":{"head_sha":%q}}`, e2eQueue))
-	in := baseInputs(url)
-	in["github-token"] = e2eGitHubToken
-	in["status-context"] = "planetscale/shop"
-	run := runGate(t, in, env...)
-	checkNoGitHubToken(t, run, gh, 0)
-	if run.exitCode != 0 {
-		t.Fatalf("exit code = %d, want 0\n%s", run.exitCode, run.stdout)
-	}
+	in := gitHubInputs(url, map[string]string{"status-context": "planetscale/shop"})
+	runChecked(t, in, gh, 0, 0, env...)
 	if st, ok := gh.LatestStatus(e2eRepo, e2eQueue, "planetscale/shop"); !ok || st.State != "success" {
 		t.Errorf("status on the merge group head = %+v, want success", st)
 	}

@@ -109,9 +109,7 @@ func TestGitHub_OnlyItsOwnComment(t *testing.T) {
 			in["comment"] = "on-failure"
 
 			run := runGate(t, in, env...)
-			if run.exitCode != 1 {
-				t.Fatalf("exit code = %d, want 1\n%s", run.exitCode, run.stdout)
-			}
+			requireExit(t, run, 1)
 			if !strings.Contains(run.stdout, "left alone 1 comment with this gate's marker written by mallory (User), not by this token") {
 				t.Errorf("the log does not say the stranger's comment was left alone:\n%s", run.stdout)
 			}

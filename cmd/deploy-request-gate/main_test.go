@@ -245,6 +245,37 @@ func annotations(stdout, kind string) []string {
 	return out
 }
 
+// requireExit stops the test unless run ended with exit status code.
+func requireExit(t *testing.T, run gateRun, code int) {
+	t.Helper()
+	if run.exitCode != code {
+		t.Fatalf("exit code = %d, want %d\n%s", run.exitCode, code, run.stdout)
+	}
+}
+
+// wantOutputs checks that each output in want has its value.
+func wantOutputs(t *testing.T, run gateRun, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		if got := run.outputs[k]; got != v {
+			t.Errorf("output %s = %q, want %q", k, got, v)
+		}
+	}
+}
+
+// waitUntil calls ready every interval until it reports true, and stops
+// the test with never if that takes more than 30 seconds.
+func waitUntil(t *testing.T, interval time.Duration, never string, ready func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !ready() {
+		if time.Now().After(deadline) {
+			t.Fatal(never)
+		}
+		time.Sleep(interval)
+	}
+}
+
 // requireUndecided checks a run that could not decide: exit status 2,
 // result=error, the error summary and exactly one titled error annotation,
 // which it returns.
@@ -300,11 +331,7 @@ func TestGate_Pass(t *testing.T) {
 		t.Fatalf("exit code = %d, want %d\nstdout:\n%s\nstderr:\n%s", got, want, run.stdout, run.stderr)
 	}
 	want := map[string]string{"result": "pass", "total": "2", "approved-count": "1", "unapproved-count": "0", "blocking": ""}
-	for k, v := range want {
-		if got := run.outputs[k]; got != v {
-			t.Errorf("output %s = %q, want %q", k, got, v)
-		}
-	}
+	wantOutputs(t, run, want)
 	var items []map[string]any
 	if err := json.Unmarshal([]byte(run.outputs["deploy-requests"]), &items); err != nil {
 		t.Fatalf("deploy-requests output is not JSON: %v", err)
@@ -343,11 +370,7 @@ func TestGate_FailOnUnapproved(t *testing.T) {
 		t.Fatalf("exit code = %d, want %d\nstdout:\n%s", got, want, run.stdout)
 	}
 	want := map[string]string{"result": "fail", "total": "3", "approved-count": "1", "unapproved-count": "2", "blocking": "9,12"}
-	for k, v := range want {
-		if got := run.outputs[k]; got != v {
-			t.Errorf("output %s = %q, want %q", k, got, v)
-		}
-	}
+	wantOutputs(t, run, want)
 	errs := annotations(run.stdout, "error")
 	if got, want := len(errs), 2; got != want {
 		t.Fatalf("error annotations = %d, want %d: %q", got, want, errs)

@@ -48,9 +48,7 @@ func reactions(gh *ghsandbox.Server, id int64) []string {
 func TestRecheck_Collaborator(t *testing.T) {
 	t.Parallel()
 	run, gh, id := recheckFixture(t, false, "/recheck  \nplease", "COLLABORATOR", true)
-	if run.exitCode != 1 {
-		t.Fatalf("exit code = %d, want 1\n%s", run.exitCode, run.stdout)
-	}
+	requireExit(t, run, 1)
 	if got := run.outputs["blocking"]; got != "105" {
 		t.Errorf("blocking = %q, want 105 (the head branch add-index only)", got)
 	}
@@ -102,9 +100,7 @@ func TestRecheck_Ignored(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			run, gh, id := recheckFixture(t, false, tc.body, tc.association, tc.isPull)
-			if run.exitCode != 0 {
-				t.Fatalf("exit code = %d, want 0\n%s", run.exitCode, run.stdout)
-			}
+			requireExit(t, run, 0)
 			var lines []string
 			for _, l := range strings.Split(strings.TrimSpace(run.stdout), "\n") {
 				if !strings.HasPrefix(l, "::add-mask::") {

@@ -190,9 +190,7 @@ func TestReviewCard_CommentAndSummary(t *testing.T) {
 	gh, env := pullRequestEnv(t, "feature")
 	in["github-token"], in["comment"], in["status-context"] = e2eGitHubToken, "always", "planetscale/shop"
 	run := runGate(t, in, env...)
-	if run.exitCode != 1 {
-		t.Fatalf("exit code = %d, want 1\n%s", run.exitCode, run.stdout)
-	}
+	requireExit(t, run, 1)
 	checkRequestLine(t, run, api)
 	comments := gh.Comments(e2eRepo, 7)
 	if len(comments) != 1 {
@@ -246,9 +244,7 @@ func TestReviewCard_Hostile(t *testing.T) {
 	gh, env := pullRequestEnv(t, "feature")
 	in["github-token"], in["comment"] = e2eGitHubToken, "always"
 	run := runGate(t, in, env...)
-	if run.exitCode != 1 {
-		t.Fatalf("exit code = %d, want 1\n%s", run.exitCode, run.stdout)
-	}
+	requireExit(t, run, 1)
 	comments := gh.Comments(e2eRepo, 7)
 	if len(comments) != 1 {
 		t.Fatalf("%d comments, want 1", len(comments))
@@ -316,9 +312,7 @@ func TestReviewCard_CommentOverSizeLimit(t *testing.T) {
 		"organization": testOrg, "database": testDatabase, "service-token": tokenID + ":" + tokenSecret,
 		"api-url": url, "github-token": e2eGitHubToken, "comment": "always",
 	}, env...)
-	if run.exitCode != 1 {
-		t.Fatalf("exit code = %d, want 1\n%s", run.exitCode, run.stdout)
-	}
+	requireExit(t, run, 1)
 	body := gh.Comments(e2eRepo, 7)[0].Body
 	if n := utf8.RuneCountInString(body); n > 65536 {
 		t.Errorf("the comment has %d characters, over GitHub's 65,536", n)

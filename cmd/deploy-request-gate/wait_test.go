@@ -72,9 +72,7 @@ func (w *waitRun) statuses() (states []string, last ghsandbox.Status) {
 // went from pending to success.
 func (w *waitRun) requireNotYetThenSuccess(t *testing.T, run gateRun, want, what string) {
 	t.Helper()
-	if run.exitCode != 0 {
-		t.Fatalf("exit code = %d, want 0\n%s", run.exitCode, run.stdout)
-	}
+	requireExit(t, run, 0)
 	if lines := notYet(run); len(lines) != 1 || !strings.Contains(lines[0], want) {
 		t.Errorf("not-yet lines = %q, want one for %s", lines, what)
 	}
@@ -275,13 +273,7 @@ func TestGate_Cancelled(t *testing.T) {
 				w.ps.InjectFaults(sandbox.Fault{Delay: time.Minute}) // page 1 hangs
 			}
 			p := startGate(t, w.in, w.env...)
-			deadline := time.Now().Add(30 * time.Second)
-			for !tt.ready(w) {
-				if time.Now().After(deadline) {
-					t.Fatal("the gate never got to the point of the signal")
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+			waitUntil(t, 20*time.Millisecond, "the gate never got to the point of the signal", func() bool { return tt.ready(w) })
 			if err := p.cmd.Process.Signal(tt.sig); err != nil {
 				t.Fatal(err)
 			}
@@ -328,18 +320,17 @@ func TestGate_CancelledWhileReporting(t *testing.T) {
 		}
 		return n
 	}
-	deadline := time.Now().Add(30 * time.Second)
 	armed := false
-	for statusWrites() < 2 {
+	waitUntil(t, 10*time.Millisecond, "the gate never wrote its final status", func() bool {
+		if statusWrites() >= 2 {
+			return true
+		}
 		if states, _ := w.statuses(); !armed && len(states) == 1 {
 			w.gh.Inject(ghsandbox.SecondaryRateLimit("2").On(ghsandbox.CreateStatus))
 			armed = true
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("the gate never wrote its final status")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return false
+	})
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
