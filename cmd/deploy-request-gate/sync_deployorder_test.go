@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -201,5 +202,49 @@ func TestSync_DeployOrderUnreadableOperations(t *testing.T) {
 				t.Errorf("healed #33: status %+v, want success", st)
 			}
 		})
+	}
+}
+
+// TestSync_DeployOrderTwoDatabases: over two databases, a pull request
+// whose request in shop cannot be read gets error under planetscale/shop
+// beside its decided status under planetscale/billing, and its one comment
+// says shop could not be checked; the run's result is error.
+func TestSync_DeployOrderTwoDatabases(t *testing.T) {
+	t.Parallel()
+	ps, url := multiAPI(t)
+	if err := ps.SetDeployRequests(testOrg, testDatabase, []sandbox.DeployRequest{omitOps(dr(105, "add-index", "ready", true), dropColumn)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ps.SetDeployRequests(testOrg, "billing", []sandbox.DeployRequest{omitOps(dr(7, "add-index", "ready", true), addColumn)}); err != nil {
+		t.Fatal(err)
+	}
+	// Databases are synced one after the other: shop's read takes both faults.
+	ps.FailRoute(sandbox.RouteDeployment, notFound)
+	ps.FailRoute(sandbox.RouteOperations, notFound)
+	gh := ghsandbox.New(ghsandbox.WithRepo(e2eRepo), ghsandbox.WithToken(ghsandbox.Token{Value: e2eGitHubToken}))
+	gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead})
+	srv := httptest.NewServer(gh)
+	t.Cleanup(srv.Close)
+	in := baseInputs(url)
+	in["database"] = "shop\nbilling"
+	in["mode"] = "sync"
+	in["fail-on"] = "deploy-order"
+	in["github-token"] = e2eGitHubToken
+	run := runGate(t, in, "GITHUB_EVENT_NAME=schedule", "GITHUB_REPOSITORY="+e2eRepo, "GITHUB_API_URL="+srv.URL,
+		"GITHUB_SERVER_URL=https://github.com", "GITHUB_RUN_ID=4242")
+	checkNoGitHubToken(t, run, gh, 1)
+	if run.exitCode != 2 || run.outputs["result"] != "error" {
+		t.Fatalf("exit %d, result %q; want 2 and error\n%s", run.exitCode, run.outputs["result"], run.stdout)
+	}
+	if st, _ := gh.LatestStatus(e2eRepo, e2eHead, "planetscale/shop"); st.State != "error" {
+		t.Errorf("planetscale/shop on #7 = %+v, want error", st)
+	}
+	if st, _ := gh.LatestStatus(e2eRepo, e2eHead, "planetscale/billing"); st.State != "failure" || !strings.Contains(st.Description, "#7 deploy first") {
+		t.Errorf("planetscale/billing on #7 = %+v, want failure, #7 deploy first", st)
+	}
+	c := gh.Comments(e2eRepo, 7)
+	if len(c) != 1 || !strings.Contains(c[0].Body, "| acme/shop | ⚠️ could not check |") || !strings.Contains(c[0].Body, "| acme/billing | ❌ fail |") ||
+		!strings.Contains(c[0].Body, "read_deploy_request") {
+		t.Errorf("comments on #7 = %+v, want one: shop could not be checked (naming the grant), billing fails", c)
 	}
 }
