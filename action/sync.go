@@ -80,7 +80,11 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 	_ = writeOutputs(g.a, []Output{{"result", result}, {"total", fmt.Sprint(total)}})
 	_ = writeSummary(g.a, strings.Join(summary, "\n"))
 	for _, err := range failures {
-		g.warn("Sync could not set every status", err)
+		title := "Sync could not set every status"
+		if ops := (*check.OperationsError)(nil); errors.As(err, &ops) {
+			title = "Sync could not decide every pull request (its status is error)"
+		}
+		g.warn(title, err)
 	}
 	g.infof("Sync done: %s in %s; %s; %s (%s); %s",
 		report.Plural(total, "open pull request", "open pull requests"),
@@ -120,6 +124,9 @@ func (s syncRun) database(ctx context.Context, client *planetscale.Client, repos
 		}
 	}
 	s.drs = drs
+	if cfg.FailOn == check.FailOnDeployOrder {
+		s.details, s.read = client, map[int]check.Details{}
+	}
 	var sections []report.SyncSection
 	for _, full := range repos {
 		sec, err := s.repo(ctx, full)
@@ -165,6 +172,13 @@ type syncRun struct {
 	comments *syncComments
 	drs      []check.DeployRequest
 	branches []string
+	// details reads, under fail-on: deploy-order only, the operations
+	// that decide the order where the list items lack them (nil under
+	// another policy: sync then reads no details); read holds what it
+	// read, by number, so that each deploy request is read once per run,
+	// however many pull requests and repositories share its branch.
+	details check.DetailReader
+	read    map[int]check.Details
 	// several is set when the run syncs more than one repository: each log
 	// line then names its repository.
 	several bool
@@ -188,6 +202,7 @@ func (s syncRun) repo(ctx context.Context, full string) (report.SyncSection, err
 		var pulls []ghreport.OpenPull
 		pulls, err = s.gh.OpenPulls(ctx, owner, repo, s.statusContext)
 		if err == nil {
+			s.readOperations(ctx, owner, repo, pulls)
 			var failed error
 			for _, pr := range pulls {
 				row, err := s.pull(ctx, owner, repo, pr)
@@ -202,6 +217,51 @@ func (s syncRun) repo(ctx context.Context, full string) (report.SyncSection, err
 	sec.Error = "could not read its open pull requests: " + s.g.clean(err.Error())
 	s.g.infof("%s: %s", full, sec.Error)
 	return sec, fmt.Errorf("%s: %w", full, err)
+}
+
+// readOperations reads, under fail-on: deploy-order, the details of the
+// matched open, not yet applied deploy requests of pulls whose list items
+// lack their operations and that this run has not read yet, in one batch
+// through the DetailReader (the PlanetScale client: its one rate budget,
+// counted in its requests). A request it could not read is kept with its
+// error: pull then sets that pull request's status to error.
+func (s syncRun) readOperations(ctx context.Context, owner, repo string, pulls []ghreport.OpenPull) {
+	if s.details == nil {
+		return
+	}
+	var todo []int
+	for _, pr := range pulls {
+		match, ok := ghreport.MatchBranch(pr.HeadRef, s.in.github.branchPrefix, s.branches)
+		if pr.Fork || !ok {
+			continue
+		}
+		f := s.cfg.Filter
+		f.Branch = match
+		v := check.Evaluate(s.drs, f, s.cfg.FailOn)
+		for _, n := range v.OperationsToDecide() {
+			if _, done := s.read[n]; !done && !slices.Contains(todo, n) {
+				todo = append(todo, n)
+			}
+		}
+	}
+	if len(todo) == 0 {
+		return
+	}
+	slices.Sort(todo)
+	s.g.infof("%sreading the operations of deploy %s %s: the list did not carry them, and fail-on deploy-order decides by them",
+		s.prefix(owner, repo), map[bool]string{true: "request", false: "requests"}[len(todo) == 1], numberList(todo))
+	ds, err := s.details.Details(ctx, s.cfg.Organization, s.cfg.Database, todo)
+	for _, d := range ds {
+		s.read[d.Number] = d
+	}
+	for _, n := range todo {
+		if _, ok := s.read[n]; !ok {
+			if err == nil {
+				err = errors.New("the reader did not return it")
+			}
+			s.read[n] = check.Details{Number: n, DeploymentErr: err, OperationsErr: err, ReviewsErr: err}
+		}
+	}
 }
 
 // pull sets (or leaves) the status of one pull request and logs one line.
@@ -221,7 +281,10 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 	cfg.Filter.Branch = pr.HeadRef
 	var (
 		st ghreport.Status
-		v  = check.Evaluate(nil, cfg.Filter, cfg.FailOn)
+		o  = outcome{verdict: check.Evaluate(nil, cfg.Filter, cfg.FailOn)}
+		// undecided is set when fail-on deploy-order cannot decide this
+		// pull request: its status is error and the run's result too.
+		undecided error
 	)
 	current, found := pr.Status, pr.HasStatus
 	if !pr.StatusRead {
@@ -235,14 +298,20 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 	}
 	if ok {
 		cfg.Filter.Branch = match
-		v = check.Evaluate(s.drs, cfg.Filter, cfg.FailOn)
+		o = outcome{verdict: check.Evaluate(s.drs, cfg.Filter, cfg.FailOn)}
 		if cfg.FailOn == check.FailOnDeployOrder {
-			v.DecideOrder() // by the list's operations; one it lacks blocks
+			// By the list's operations, or those readOperations read.
+			if err := o.verdict.DecideOrderWith(s.read); err != nil {
+				p := check.Explain(err, cfg)
+				o.err, o.failure = err, report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()}
+				undecided = err
+				line("could not decide: " + g.clean(err.Error()) + "; see " + p.Help())
+			}
 		}
-		st = outcome{verdict: v}.status(s.statusContext, s.target)
+		st = o.status(s.statusContext, s.target)
 	} else {
 		if s.comments != nil {
-			s.comments.add(owner, repo, pr.PullRequest, cfg, v, false)
+			s.comments.add(owner, repo, pr.PullRequest, cfg, o, false)
 		}
 		if !found || current.State == ghreport.StateSuccess {
 			row.Description = "no open deploy request for this branch"
@@ -253,12 +322,16 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 			Description: ghreport.CutDescription("no open deploy request for branch " + pr.HeadRef)}
 	}
 	row.State, row.Description = string(st.State), st.Description
+	var ops *check.OperationsError
+	if errors.As(undecided, &ops) {
+		row.Description = "could not decide: the operations of deploy request " + numberList(ops.Numbers) + " could not be read (see the run's log)"
+	}
 	if found && current.State == st.State && current.Description == st.Description && current.TargetURL == st.TargetURL {
 		if s.comments != nil && ok {
-			s.comments.add(owner, repo, pr.PullRequest, cfg, v, false)
+			s.comments.add(owner, repo, pr.PullRequest, cfg, o, false)
 		}
 		line(fmt.Sprintf("unchanged (%s: %s), not written again", st.State, st.Description))
-		return row, nil
+		return row, undecided
 	}
 	if err := s.gh.SetStatus(ctx, owner, repo, pr.HeadSHA, st); err != nil {
 		err = explainStatusLimit(err)
@@ -268,11 +341,20 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 	}
 	line(fmt.Sprintf("%s: %s", st.State, st.Description))
 	if s.comments != nil {
-		s.comments.add(owner, repo, pr.PullRequest, cfg, v, true)
-		return row, nil
+		s.comments.add(owner, repo, pr.PullRequest, cfg, o, true)
+		return row, undecided
 	}
-	g.syncComment(ctx, s.gh, in, owner, repo, pr.PullRequest, cfg, v)
-	return row, nil
+	g.syncComment(ctx, s.gh, in, owner, repo, pr.PullRequest, cfg, o)
+	return row, undecided
+}
+
+// numberList words deploy request numbers as "#1, #2".
+func numberList(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = fmt.Sprintf("#%d", n)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // explainStatusLimit adds what to do to GitHub's 422 for a commit that has
@@ -289,13 +371,13 @@ func explainStatusLimit(err error) error {
 // syncComment brings the pull request's sticky comment in line with the
 // status sync just set, by the comment input's rules (so a comment that
 // said "blocked" says "approved" once it is).
-func (g *gate) syncComment(ctx context.Context, gh *ghreport.Client, in inputs, owner, repo string, pr ghreport.PullRequest, cfg check.Config, v check.Verdict) {
+func (g *gate) syncComment(ctx context.Context, gh *ghreport.Client, in inputs, owner, repo string, pr ghreport.PullRequest, cfg check.Config, o outcome) {
 	if in.github.comment == ghreport.CommentNever {
 		return
 	}
 	r := g.report(cfg)
 	r.Now = g.now()
-	res, ok := g.upsertComment(ctx, gh, in, owner, repo, pr.Number, g.runURL(), r, outcome{verdict: v})
+	res, ok := g.upsertComment(ctx, gh, in, owner, repo, pr.Number, g.runURL(), r, o)
 	if ok && (res.Action == ghreport.CommentCreate || res.Action == ghreport.CommentUpdate) {
 		g.infof("  its comment %s", map[bool]string{true: "created", false: "updated"}[res.Action == ghreport.CommentCreate])
 	}

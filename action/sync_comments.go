@@ -25,22 +25,30 @@ type syncPull struct {
 	pr          ghreport.PullRequest
 	verdicts    map[string]check.Verdict
 	cfgs        map[string]check.Config
-	changed     bool
+	// failures are the databases sync could not decide the pull request
+	// for (fail-on deploy-order with operations it could not read).
+	failures map[string]report.Failure
+	changed  bool
 }
 
 func newSyncComments() *syncComments { return &syncComments{pulls: map[string]*syncPull{}} }
 
-// add records the verdict of cfg.Database for a pull request; changed says
+// add records the outcome of cfg.Database for a pull request; changed says
 // its status was written.
-func (c *syncComments) add(owner, repo string, pr ghreport.PullRequest, cfg check.Config, v check.Verdict, changed bool) {
+func (c *syncComments) add(owner, repo string, pr ghreport.PullRequest, cfg check.Config, o outcome, changed bool) {
 	key := fmt.Sprintf("%s/%s#%d", owner, repo, pr.Number)
 	p := c.pulls[key]
 	if p == nil {
-		p = &syncPull{owner: owner, repo: repo, pr: pr, verdicts: map[string]check.Verdict{}, cfgs: map[string]check.Config{}}
+		p = &syncPull{owner: owner, repo: repo, pr: pr, verdicts: map[string]check.Verdict{}, cfgs: map[string]check.Config{}, failures: map[string]report.Failure{}}
 		c.pulls[key] = p
 		c.order = append(c.order, key)
 	}
-	p.verdicts[cfg.Database], p.cfgs[cfg.Database] = v, cfg
+	p.cfgs[cfg.Database] = cfg
+	if o.err != nil {
+		p.failures[cfg.Database] = o.failure
+	} else {
+		p.verdicts[cfg.Database] = o.verdict
+	}
 	p.changed = p.changed || changed
 }
 
@@ -72,7 +80,9 @@ func (c *syncComments) write(ctx context.Context, g *gate, gh *ghreport.Client, 
 			dr.Now, dr.FullList = r.Now, r.FullList
 			v, ok := p.verdicts[db]
 			sections[i] = report.DatabaseSection{Report: dr, Verdict: v}
-			if !ok {
+			if f, failed := p.failures[db]; failed {
+				sections[i].Failure, ok = &f, false
+			} else if !ok {
 				sections[i].Failure = &report.Failure{Lead: "Not checked by this sync run: see the run."}
 			}
 			passed = passed && ok && v.Passed()

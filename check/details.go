@@ -112,19 +112,7 @@ func readDetails(ctx context.Context, l Lister, cfg Config, v *Verdict) error {
 			}
 		}
 	}
-	// useOperations takes the operations the details read, where the list
-	// item carried none.
-	useOperations := func() {
-		for i := range v.Matched {
-			e := &v.Matched[i]
-			if d, ok := read[e.DeployRequest.Number]; ok && !e.OperationsKnown && d.OperationsErr == nil {
-				e.Operations, e.OperationsKnown = d.Operations, true
-			}
-		}
-	}
-
-	var unreadable []int
-	var firstErr error
+	var orderErr error
 	if v.Policy == FailOnDeployOrder {
 		var need []int
 		for _, e := range v.Matched {
@@ -133,13 +121,7 @@ func readDetails(ctx context.Context, l Lister, cfg Config, v *Verdict) error {
 			}
 		}
 		fetch(need)
-		useOperations()
-		unreadable = v.DecideOrder()
-		for _, n := range unreadable {
-			if firstErr == nil {
-				firstErr = read[n].OperationsErr
-			}
-		}
+		orderErr = v.DecideOrderWith(read)
 	}
 	if cfg.Cards {
 		var want []int
@@ -149,7 +131,7 @@ func readDetails(ctx context.Context, l Lister, cfg Config, v *Verdict) error {
 			}
 		}
 		fetch(want)
-		useOperations()
+		useOperations(v, read)
 		for i := range v.Matched {
 			e := &v.Matched[i]
 			if d, ok := read[e.DeployRequest.Number]; ok && (e.Blocking || cfg.Filter.Branch != "") {
@@ -158,13 +140,58 @@ func readDetails(ctx context.Context, l Lister, cfg Config, v *Verdict) error {
 			}
 		}
 	}
-	if len(unreadable) > 0 {
-		if firstErr == nil {
-			firstErr = errNoDetails
+	return orderErr
+}
+
+// useOperations takes the operations the details read, where the list
+// item carried none.
+func useOperations(v *Verdict, read map[int]Details) {
+	for i := range v.Matched {
+		e := &v.Matched[i]
+		if d, ok := read[e.DeployRequest.Number]; ok && !e.OperationsKnown && d.OperationsErr == nil {
+			e.Operations, e.OperationsKnown = d.Operations, true
 		}
-		return &OperationsError{Numbers: unreadable, Err: firstErr}
 	}
-	return nil
+}
+
+// OperationsToDecide returns the numbers of the matched requests whose
+// operations FailOnDeployOrder needs to decide them and their list items
+// did not carry: each with a schema change not applied yet (an applied
+// one passes whatever its operations say). A front end that reads only
+// what decides the order (sync) reads their Details, then calls
+// DecideOrderWith.
+func (v Verdict) OperationsToDecide() []int {
+	var need []int
+	for _, e := range v.Matched {
+		if e.Stage == StageNotDeployed && !e.OperationsKnown {
+			need = append(need, e.DeployRequest.Number)
+		}
+	}
+	return need
+}
+
+// DecideOrderWith decides the deploy order as DecideOrder does, after
+// taking, for each matched request whose list item did not carry its
+// operations, those details (by number) read without error. It returns an
+// *OperationsError naming the requests it still cannot decide, with the
+// first of their read errors (errNoDetails when none was read), or nil
+// when it decides them all: the caller fails closed on it, as Check does.
+func (v *Verdict) DecideOrderWith(details map[int]Details) error {
+	useOperations(v, details)
+	unreadable := v.DecideOrder()
+	if len(unreadable) == 0 {
+		return nil
+	}
+	var first error
+	for _, n := range unreadable {
+		if first == nil {
+			first = details[n].OperationsErr
+		}
+	}
+	if first == nil {
+		first = errNoDetails
+	}
+	return &OperationsError{Numbers: unreadable, Err: first}
 }
 
 // orderFacts are what DeployOrder judges an entry by. The gate checks code
@@ -236,9 +263,8 @@ func CardFor(dr DeployRequest, d Details, p Policy) Card {
 // DecideOrder judges each matched request under FailOnDeployOrder by the
 // operations it knows (Entry.Operations), setting Order and Blocking, and
 // returns the numbers of those it cannot decide (operations not known):
-// they block, and a caller that can must fail closed. Check calls it after
-// reading the operations; a front end that has only the list (sync) calls
-// it on Evaluate's verdict.
+// they block, and a caller that can must fail closed. DecideOrderWith
+// calls it after taking the operations that were read.
 func (v *Verdict) DecideOrder() (undecided []int) {
 	for i := range v.Matched {
 		e := &v.Matched[i]

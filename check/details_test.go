@@ -129,3 +129,51 @@ func TestCheck_UnreadableOperations(t *testing.T) {
 		t.Errorf("card = %+v, want the three reads unread, naming the grant", c)
 	}
 }
+
+// TestDecideOrderWith: a front end that reads only what decides the order
+// (sync) asks for the operations of the matched undeployed requests whose
+// list items lack them, and decides with what it read; what it could not
+// read is an OperationsError, never a pass or a block.
+func TestDecideOrderWith(t *testing.T) {
+	t.Parallel()
+	drs := []DeployRequest{
+		orderDR(1, "x", "ready", true),            // approved, no ops in the list: read → drops-data-approved
+		orderDR(2, "x", "ready", false, additive), // ops in the list: no read
+		orderDR(3, "x", "complete", true),         // applied: no read, passes
+		orderDR(4, "x", "no_changes", false),      // no change: no read
+		orderDR(5, "x", "pending", true),          // not deployed, no ops: read
+		orderDR(6, "other", "ready", false),       // another branch: not matched
+		orderDR(7, "x", "ready", true),            // read fails
+	}
+	v := Evaluate(drs, Filter{Branch: "x"}, FailOnDeployOrder)
+	if got, want := v.OperationsToDecide(), []int{1, 5, 7}; !slices.Equal(got, want) {
+		t.Fatalf("OperationsToDecide = %v, want %v", got, want)
+	}
+	read := map[int]Details{
+		1: {Number: 1, Operations: []Operation{dropping}},
+		5: {Number: 5, Operations: []Operation{}},
+		7: {Number: 7, OperationsErr: grantErr{}},
+	}
+	err := v.DecideOrderWith(read)
+	var ops *OperationsError
+	if !errors.As(err, &ops) || !slices.Equal(ops.Numbers, []int{7}) || !errors.Is(err, grantErr{}) {
+		t.Fatalf("err = %v, want an OperationsError for #7 with its read error", err)
+	}
+	want := map[int]OrderRule{1: OrderDropsApproved, 2: OrderAdditiveUndeployed, 3: OrderDeployedUnread, 4: OrderNoChanges, 5: OrderComputing, 7: OrderUnreadable}
+	for _, e := range v.Matched {
+		if e.Order == nil || e.Order.Rule != want[e.DeployRequest.Number] {
+			t.Errorf("#%d: order %+v, want rule %s", e.DeployRequest.Number, e.Order, want[e.DeployRequest.Number])
+		}
+	}
+
+	// A request nothing was read for stays undecided.
+	v = Evaluate(drs[:1], Filter{}, FailOnDeployOrder)
+	if err := v.DecideOrderWith(nil); !errors.As(err, &ops) || !slices.Equal(ops.Numbers, []int{1}) || !errors.Is(err, errNoDetails) {
+		t.Errorf("nothing read: err = %v, want an OperationsError for #1", err)
+	}
+	// Everything read: decided, no error.
+	v = Evaluate(drs[:1], Filter{}, FailOnDeployOrder)
+	if err := v.DecideOrderWith(read); err != nil || !v.Passed() {
+		t.Errorf("all read: err %v, passed %v; want a pass", err, v.Passed())
+	}
+}
