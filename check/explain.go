@@ -225,7 +225,7 @@ func operationsProblem(err error, ops *OperationsError, code int, db string) Pro
 		nums[i] = "#" + strconv.Itoa(n)
 	}
 	why := fmt.Sprintf("With {fail-on} set to deploy-order, the operations of each deploy request decide the verdict, and those of deploy request %s could not be read, so the gate cannot decide.", strings.Join(nums, ", "))
-	fix := "{rerun}; if it keeps failing, report the error below, or use another {fail-on} policy until PlanetScale answers."
+	fix := "{rerun}; if it keeps failing, report the error below, or set {fail-on} to another policy until PlanetScale answers."
 	var g GrantError
 	if code == 404 || errors.As(err, &g) && g.Grant() != "" {
 		why = strings.Replace(why, "could not be read", "could not be read (404: the request is gone, or the service token lacks `read_deploy_request`)", 1)
