@@ -332,3 +332,15 @@ func (d *dateTime) UnmarshalGraphQL(in any) error {
 func (d dateTime) MarshalJSON() ([]byte, error) {
 	return []byte(strconv.Quote(d.UTC().Format(time.RFC3339))), nil
 }
+
+// gqlUser is a User: the sandbox knows only the login.
+type gqlUser struct{ login string }
+
+func (u gqlUser) Login() string { return u.login }
+
+// Viewer is the account the request's token acts as (Token.Login):
+// "<slug>[bot]" for an installation token, as GitHub answers it (GET /user
+// refuses those), the user for a personal access token.
+func (q *gqlQuery) Viewer(ctx context.Context) gqlUser {
+	return gqlUser{login: tokenFrom(ctx).Login}
+}

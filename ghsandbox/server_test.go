@@ -224,3 +224,45 @@ func TestServer_Listen(t *testing.T) {
 	}
 	t.Error("the sandbox still answers after ctx ended")
 }
+
+// TestServer_viewer answers GraphQL's viewer { login } for every kind of
+// token, as GitHub does: GITHUB_TOKEN's github-actions[bot] (the default),
+// a GitHub App's "<slug>[bot]", a personal access token's user; GET /user
+// refuses the installation tokens.
+func TestServer_viewer(t *testing.T) {
+	t.Parallel()
+	const (
+		app = "ghs_AppInstall0123456789"
+		pat = "ghp_Personal0123456789"
+	)
+	_, base := newServer(t, ghsandbox.WithToken(ghsandbox.Token{Value: app, Login: "my-app[bot]"}),
+		ghsandbox.WithToken(ghsandbox.Token{Value: pat, Login: "release-captain"}))
+	graphqlURL := strings.TrimSuffix(base, "/v3") + "/graphql"
+	for _, tc := range []struct {
+		token, login string
+		getUser      int
+	}{
+		{token, "github-actions[bot]", http.StatusForbidden},
+		{app, "my-app[bot]", http.StatusForbidden},
+		{pat, "release-captain", http.StatusOK},
+	} {
+		a := call(t, http.MethodPost, graphqlURL, "Bearer "+tc.token, `{"query":"query{viewer{login}}"}`)
+		want(t, a, http.StatusOK)
+		var got struct {
+			Data struct {
+				Viewer struct{ Login string }
+			}
+			Errors []any
+		}
+		a.json(t, &got)
+		if got.Data.Viewer.Login != tc.login || got.Errors != nil {
+			t.Errorf("viewer for %s = %s, want login %q", tc.token[:4], a.body, tc.login)
+		}
+		want(t, call(t, http.MethodGet, base+"/user", "Bearer "+tc.token, ""), tc.getUser)
+	}
+	// A field GitHub's User has but the subset does not serve is refused.
+	a := call(t, http.MethodPost, graphqlURL, "Bearer "+token, `{"query":"query{viewer{login name}}"}`)
+	if !strings.Contains(a.body, `"errors"`) || strings.Contains(a.body, `"data"`) {
+		t.Errorf("viewer { name } = %s, want only errors", a.body)
+	}
+}
