@@ -139,7 +139,10 @@ func (r *gqlRepo) PullRequests(args pullsArgs) (*gqlPullConn, error) {
 	var all []PullRequest
 	for _, pr := range r.rs.pulls {
 		state := "OPEN"
-		if pr.Closed {
+		switch {
+		case pr.Merged:
+			state = "MERGED"
+		case pr.Closed:
 			state = "CLOSED"
 		}
 		if !slices.Contains(states, state) ||

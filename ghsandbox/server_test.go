@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -264,5 +265,37 @@ func TestServer_viewer(t *testing.T) {
 	a := call(t, http.MethodPost, graphqlURL, "Bearer "+token, `{"query":"query{viewer{login name}}"}`)
 	if !strings.Contains(a.body, `"errors"`) || strings.Contains(a.body, `"data"`) {
 		t.Errorf("viewer { name } = %s, want only errors", a.body)
+	}
+}
+
+// TestServer_getPull serves one pull request as GitHub's GET does: its
+// state, "merged" and merged_at, for an open, a closed and a merged one;
+// the closed and merged ones are left out of the open list.
+func TestServer_getPull(t *testing.T) {
+	t.Parallel()
+	s, base := newServer(t)
+	s.AddPull("acme/shop", ghsandbox.PullRequest{Number: 20, HeadRef: "gone", HeadSHA: sha1, Closed: true})
+	s.AddPull("acme/shop", ghsandbox.PullRequest{Number: 21, HeadRef: "done", HeadSHA: sha1, Merged: true})
+	for _, tc := range []struct {
+		n       int
+		state   string
+		merged  bool
+		hasTime bool
+	}{{1, "open", false, false}, {20, "closed", false, false}, {21, "closed", true, true}} {
+		a := call(t, http.MethodGet, base+"/repos/acme/shop/pulls/"+strconv.Itoa(tc.n), "Bearer "+token, "")
+		want(t, a, http.StatusOK)
+		var got struct {
+			State    string  `json:"state"`
+			Merged   *bool   `json:"merged"`
+			MergedAt *string `json:"merged_at"`
+		}
+		a.json(t, &got)
+		if got.State != tc.state || got.Merged == nil || *got.Merged != tc.merged || (got.MergedAt != nil) != tc.hasTime {
+			t.Errorf("#%d = %s, want state %s, merged %v", tc.n, a.body, tc.state, tc.merged)
+		}
+	}
+	a := call(t, http.MethodGet, base+"/repos/acme/shop/pulls?state=open&per_page=100", "Bearer "+token, "")
+	if strings.Contains(a.body, `"number":20,`) || strings.Contains(a.body, `"number":21,`) || strings.Contains(a.body, `"merged":`) {
+		t.Errorf("the open list holds a closed or merged pull request, or a merged field: %s", a.body)
 	}
 }
