@@ -54,9 +54,9 @@ func (g *gate) recheck(ctx context.Context, in inputs) Result {
 		if pr.Merged {
 			how = "merged"
 		}
-		g.infof("/recheck by %s (%s): pull request #%d is %s, not open; nothing checked, no status or comment written",
-			rc.Author, rc.Association, pr.Number, how)
 		g.react(rctx, gh, rc, ghreport.ReactionMinusOne)
+		g.infof("/recheck by %s (%s): pull request #%d is %s, not open; nothing checked, no status or comment written (%s)",
+			rc.Author, rc.Association, pr.Number, how, report.Plural(gh.Requests(), "GitHub request", "GitHub requests"))
 		return ResultPass
 	}
 	g.target = &ghreport.Target{Event: "issue_comment", Owner: rc.Owner, Repo: rc.Repo, SHA: pr.HeadSHA, PullNumber: pr.Number,

@@ -348,3 +348,51 @@ func TestGitHub_SyncCommentRefusedWarnsOnce(t *testing.T) {
 		t.Errorf("%d log lines for the later refusals, want 2:\n%s", got, run.stdout)
 	}
 }
+
+// TestGitHub_SyncUnknownViewerWarnsOnce: sync over three blocked pull
+// requests, each with a dependabot[bot] comment carrying the marker, when
+// GitHub refuses viewer { login }: every status is set, no comment is
+// written or edited, viewer is asked once, and one warning says why.
+func TestGitHub_SyncUnknownViewerWarnsOnce(t *testing.T) {
+	t.Parallel()
+	marker := "<!-- deploy-request-gate:acme/shop -->"
+	_, url := newAPI(t, true, []sandbox.DeployRequest{dr(1, "a", "ready", false), dr(2, "b", "ready", false), dr(3, "c", "ready", false)})
+	gh, env := githubEnv(t, "schedule", `{}`)
+	for i, b := range []string{"a", "b", "c"} {
+		gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 10 + i, HeadRef: b, HeadSHA: fmt.Sprintf("%040x", 10+i)})
+		gh.AddComment(e2eRepo, 10+i, "dependabot[bot]", marker+"\n## ✅ forged")
+	}
+	// Query 1 lists the pull requests; query 2 is the viewer.
+	gh.Inject(ghsandbox.Forbidden.On(ghsandbox.GraphQL).AtPage(2))
+	in := baseInputs(url)
+	in["github-token"] = e2eGitHubToken
+	in["mode"] = "sync"
+	run := runGate(t, in, env...)
+	if run.exitCode != 0 || run.outputs["result"] != "pass" {
+		t.Fatalf("exit code %d, result %q; want 0, pass\n%s", run.exitCode, run.outputs["result"], run.stdout)
+	}
+	for i := range 3 {
+		if st, ok := gh.LatestStatus(e2eRepo, fmt.Sprintf("%040x", 10+i), "planetscale/shop"); !ok || st.State != "failure" {
+			t.Errorf("PR #%d status = %+v, want failure", 10+i, st)
+		}
+		if c := gh.Comments(e2eRepo, 10+i); len(c) != 1 || c[0].Body != marker+"\n## ✅ forged" {
+			t.Errorf("PR #%d comments = %+v, want dependabot's alone and untouched", 10+i, c)
+		}
+	}
+	queries := 0
+	for _, r := range gh.Requests() {
+		if r.Endpoint == ghsandbox.GraphQL {
+			queries++
+		}
+	}
+	if queries != 2 {
+		t.Errorf("%d GraphQL queries, want 2 (the list and one viewer)", queries)
+	}
+	warnings := annotations(run.stdout, "warning")
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "could not learn which account the token comments as") {
+		t.Errorf("warnings = %q, want exactly one saying the account is unknown\n%s", warnings, run.stdout)
+	}
+	if got := strings.Count(run.stdout, "the token's account is still not known"); got != 2 {
+		t.Errorf("%d log lines for the later pull requests, want 2:\n%s", got, run.stdout)
+	}
+}

@@ -158,7 +158,7 @@ func TestRecheck_NotOpen(t *testing.T) {
 			if run.exitCode != 0 {
 				t.Fatalf("exit code = %d, want 0\n%s", run.exitCode, run.stdout)
 			}
-			want := "/recheck by maintainer (OWNER): pull request #7 is " + tc.how + ", not open; nothing checked, no status or comment written"
+			want := "/recheck by maintainer (OWNER): pull request #7 is " + tc.how + ", not open; nothing checked, no status or comment written (3 GitHub requests)"
 			var lines []string
 			for _, l := range strings.Split(strings.TrimSpace(run.stdout), "\n") {
 				if !strings.HasPrefix(l, "::") {
