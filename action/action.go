@@ -71,7 +71,8 @@ type gate struct {
 	out      *redactingWriter
 	redactor *sanitize.Redactor
 	secrets  []string
-	// warned holds the permissions a warning already named.
+	// warned holds the permissions (and ghreport.ErrUnknownCommenter) a
+	// warning already named.
 	warned map[string]bool
 	now    func() time.Time
 	opts   Options

@@ -196,19 +196,32 @@ func (g *gate) writeComment(ctx context.Context, gh *ghreport.Client, in inputs,
 // GitHub refused it, the warning names the permission to add, once.
 func (g *gate) warn(title string, err error) {
 	var perm *ghreport.PermissionError
-	if errors.As(err, &perm) {
+	switch {
+	case errors.As(err, &perm):
 		// Its message names the permission to add.
 		if g.warned[perm.Permission] {
 			g.infof("%s: GitHub refused it again (%d), for want of %q", title, perm.Status, perm.Permission)
 			return
 		}
-		if g.warned == nil {
-			g.warned = map[string]bool{}
+		g.warnedOnce(perm.Permission)
+	case errors.Is(err, ghreport.ErrUnknownCommenter):
+		// The client asks once a run: the same cause for every pull request.
+		if g.warned[ghreport.ErrUnknownCommenter.Error()] {
+			g.infof("%s: the token's account is still not known; its marker's comments left alone", title)
+			return
 		}
-		g.warned[perm.Permission] = true
+		g.warnedOnce(ghreport.ErrUnknownCommenter.Error())
 	}
 	msg := g.clean(err.Error())
 	g.a.WithFieldsMap(map[string]string{"title": title}).Warningf("%s", g.redactor.Redact(msg))
+}
+
+// warnedOnce records that the warning for key was given.
+func (g *gate) warnedOnce(key string) {
+	if g.warned == nil {
+		g.warned = map[string]bool{}
+	}
+	g.warned[key] = true
 }
 
 // pending marks the commit under test as pending while wait mode runs, when

@@ -16,8 +16,10 @@ const recheckNote = "Approved it since? A maintainer (owner, member or collabora
 // OWNER, MEMBER or COLLABORATOR on a pull request checks that pull request
 // again. Its head commit and branch are read from the API (GET the pull
 // request), never from the event's text. The comment gets 👀 when the
-// check starts and 👍 or 👎 for the verdict. Any other comment is one log
-// line and nothing else (exit 0, no outputs). When the branch input is
+// check starts and 👍 or 👎 for the verdict. A /recheck on a pull request
+// that is no longer open (closed or merged) is one log line and 👎, with no
+// status and no comment written (exit 0, no outputs). Any other comment is
+// one log line and nothing else (exit 0, no outputs). When the branch input is
 // empty (github.head_ref is, on issue_comment), the pull request's head
 // branch is used, unless the pull request comes from a fork: a fork's
 // branch name is anyone's choice, so then every branch is checked.
@@ -45,6 +47,17 @@ func (g *gate) recheck(ctx context.Context, in inputs) Result {
 	if err != nil {
 		g.react(rctx, gh, rc, ghreport.ReactionMinusOne)
 		return g.fail(report.Report{}, report.Failure{Lead: "/recheck: could not read pull request: " + g.clean(err.Error())})
+	}
+	if !pr.Open() {
+		// Its head is history: no status on it, no comment edited.
+		how := "closed"
+		if pr.Merged {
+			how = "merged"
+		}
+		g.react(rctx, gh, rc, ghreport.ReactionMinusOne)
+		g.infof("/recheck by %s (%s): pull request #%d is %s, not open; nothing checked, no status or comment written (%s)",
+			rc.Author, rc.Association, pr.Number, how, report.Plural(gh.Requests(), "GitHub request", "GitHub requests"))
+		return ResultPass
 	}
 	g.target = &ghreport.Target{Event: "issue_comment", Owner: rc.Owner, Repo: rc.Repo, SHA: pr.HeadSHA, PullNumber: pr.Number,
 		HeadRef: pr.HeadRef, Fork: pr.Fork, RunURL: ghreport.RunURL(g.a.Getenv)}

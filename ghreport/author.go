@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/google/go-github/v66/github"
@@ -27,62 +26,84 @@ func (a Author) String() string {
 
 func authorOf(u *github.User) Author { return Author{Login: u.GetLogin(), Type: u.GetType()} }
 
-// identity is who the client's token writes comments as.
-type identity struct {
-	// author is the exact account, when known: from GET /user for a
-	// personal access token, or from a comment this client created.
-	author Author
-	// app is set for an installation token (GITHUB_TOKEN or a GitHub
-	// App's): GitHub refuses it GET /user, and it comments as some
-	// "<slug>[bot]" of type Bot whose login the gate learns only from a
-	// comment it creates.
-	app bool
-}
+// ErrUnknownCommenter is returned (wrapped) when GitHub did not say which
+// account the token comments as: the comments that carry the marker are
+// then neither edited nor taken as the client's own, and no new comment is
+// posted beside them (it could be a second one of the client's own).
+var ErrUnknownCommenter = errors.New("could not learn which account the token comments as")
 
-// wrote reports whether a comment by a was written with this identity's
-// token: the same login and type when the account is known; for an
-// installation token whose account is not known yet, an account of type
-// Bot (which no person can comment as; only a GitHub App installed on the
-// repository, or a workflow of it, can).
-func (id identity) wrote(a Author) bool {
-	if id.author.Login != "" {
-		return strings.EqualFold(a.Login, id.author.Login) && strings.EqualFold(a.Type, id.author.Type)
+// opViewer is GraphQL's viewer { login }, which needs no permission.
+var opViewer = op{"(none)"}
+
+// viewerQuery is GraphQL's viewer { login }: the account the token acts
+// and comments as, for every kind of token: a personal access token's
+// user, "github-actions[bot]" for GITHUB_TOKEN, "<slug>[bot]" for a GitHub
+// App's installation token (which GitHub refuses GET /user).
+type viewerQuery struct {
+	Viewer struct {
+		Login string
 	}
-	return id.app && strings.EqualFold(a.Type, "Bot")
 }
 
-// opReadUser is GET /user, which needs no permission.
-var opReadUser = op{"(none)"}
+// identity is who the client's token comments as, once known: login
+// exactly, or err when GitHub would not say (after every retry).
+type identity struct {
+	login string
+	err   error
+}
 
-// commenter returns who the token comments as, asking GitHub once per
-// client (GET /user): a personal access token's user; for an installation
-// token, which GitHub refuses with 403, "an App's bot account". With a
-// non-nil actx it runs as one attempt inside another call.
+// wrote reports whether a comment by a was written with this token: the
+// same login (GitHub's logins ignore case; no person's login can end in
+// "[bot]", so an App's account is never taken for a user's or another
+// App's).
+func (id identity) wrote(a Author) bool {
+	return id.login != "" && strings.EqualFold(a.Login, id.login)
+}
+
+// commenter returns who the token comments as, asking GitHub's GraphQL
+// viewer { login } once per client. With a non-nil actx it runs as one
+// attempt inside another call, and a failure is not kept (that call
+// retries); a failure after every retry is kept for the client's life, so
+// a sync over many pull requests does not wait it out again for each.
 func (c *Client) commenter(ctx, actx context.Context) (identity, error) {
 	c.idMu.Lock()
 	defer c.idMu.Unlock()
-	if c.id != nil {
+	if c.id != nil && c.id.err == nil {
 		return *c.id, nil
 	}
-	var u *github.User
-	fn := func(ctx context.Context) (*github.Response, error) {
-		got, resp, err := c.gh.Users.Get(ctx, "")
-		u = got
-		return resp, err
+	if c.id != nil {
+		return identity{}, c.id.err
 	}
-	err := c.callIn(ctx, actx, opReadUser, fn)
+	var q viewerQuery
+	fn := func(actx context.Context) error {
+		q = viewerQuery{}
+		return c.gql.Query(actx, &q, nil)
+	}
+	var err error
+	if actx != nil {
+		err = c.classifyGraphQL(ctx, opViewer, fn(actx))
+	} else {
+		err = c.graphqlCall(ctx, opViewer, fn)
+	}
 	var pe *PermissionError
 	switch {
-	case errors.As(err, &pe) && pe.Status == http.StatusForbidden:
-		c.id = &identity{app: true}
+	case err != nil && ctx.Err() != nil:
+		return identity{}, err
+	case errors.As(err, &pe):
+		// Not a permission to add: viewer needs none.
+		err = fmt.Errorf("%w (GraphQL viewer { login }): %w", ErrUnknownCommenter, &APIError{Status: pe.Status, Message: pe.Message})
 	case err != nil:
-		return identity{}, fmt.Errorf("learn which account the token comments as (GET /user): %w", err)
-	case u.GetLogin() == "":
-		return identity{}, fmt.Errorf("learn which account the token comments as: %w: GET /user gave no login", ErrUnexpectedResponse)
+		err = fmt.Errorf("%w (GraphQL viewer { login }): %w", ErrUnknownCommenter, err)
+	case q.Viewer.Login == "":
+		err = fmt.Errorf("%w: %w: GraphQL viewer { login } gave no login", ErrUnknownCommenter, ErrUnexpectedResponse)
 	default:
-		c.id = &identity{author: authorOf(u)}
+		c.id = &identity{login: q.Viewer.Login}
+		return *c.id, nil
 	}
-	return *c.id, nil
+	if actx == nil {
+		c.id = &identity{err: err}
+	}
+	return identity{}, err
 }
 
 // learnAuthor records the account of a comment this client created: from
@@ -93,7 +114,7 @@ func (c *Client) learnAuthor(a Author) {
 	}
 	c.idMu.Lock()
 	defer c.idMu.Unlock()
-	if c.id == nil || c.id.author.Login == "" {
-		c.id = &identity{author: a, app: strings.EqualFold(a.Type, "Bot")}
+	if c.id == nil || c.id.login == "" {
+		c.id = &identity{login: a.Login}
 	}
 }

@@ -44,18 +44,19 @@ type CommentResult struct {
 // UpsertComment keeps one sticky comment per pull request and marker: it
 // looks through every page of the pull request's comments for the first
 // one whose body starts with the marker and that the token itself wrote
-// (see docs/github.md: the same account as GET /user for a personal access
-// token; for GITHUB_TOKEN or a GitHub App's token, which GitHub refuses
-// GET /user, an account of type Bot, then the exact account of the comment
-// it creates), then does what
+// (see docs/github.md: the login GraphQL's viewer { login } gives for the
+// token, asked once per client and only when a comment with the marker is
+// there; or the account of a comment this client created), then does what
 // DecideComment says: edit it in place, create it, or nothing. The body
 // is cut to fit GitHub's limit with FitComment. A create that may have
 // been stored before its answer was lost is looked for before it is sent
 // again, so a retry never leaves two comments. A comment with the marker
-// by anyone else is left alone and named in CommentResult.Ignored. A 403
-// or 404 comes back
-// as a *PermissionError naming "pull-requests: write". CommentNever makes
-// no request.
+// by anyone else is left alone and named in CommentResult.Ignored. When
+// GitHub does not say who the token is while comments with the marker are
+// there, nothing is written and the error matches ErrUnknownCommenter:
+// never another's comment edited, never a second one posted. A 403 or 404
+// comes back as a *PermissionError naming "pull-requests: write".
+// CommentNever makes no request.
 func (c *Client) UpsertComment(ctx context.Context, owner, repo string, number int, cm Comment) (CommentResult, error) {
 	if err := checkRepo(owner, repo); err != nil {
 		return CommentResult{}, fmt.Errorf("comment: %w", err)
@@ -143,7 +144,7 @@ func (c *Client) findComment(ctx, actx context.Context, owner, repo string, numb
 	}
 	id, err := c.commenter(ctx, actx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%w; %d with the marker left alone, none posted", err, len(marked))
 	}
 	for _, cm := range marked {
 		if a := authorOf(cm.GetUser()); found != nil || !id.wrote(a) {

@@ -194,7 +194,7 @@ func TestClient_UpsertComment_secondPage(t *testing.T) {
 		s.AddComment(full, 9, "octocat", fmt.Sprintf("comment %d", i))
 	}
 	marker := ghreport.Marker("acme", "app")
-	id := s.AddComment(full, 9, "some-app[bot]", marker+"\nblocked") // written by a GitHub App token
+	id := s.AddComment(full, 9, "github-actions[bot]", marker+"\nblocked") // written by an earlier run with GITHUB_TOKEN
 	c := newClient(t, base)
 	res := upsertRuns(t, c, 9, marker, []run{{ghreport.CommentOnFailure, true, "passes now", ghreport.CommentUpdate}})
 	if res[0].ID != id {

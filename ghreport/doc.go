@@ -3,7 +3,8 @@
 // and, for sync mode, the open pull requests and the statuses they carry.
 // It is the one package that talks to GitHub (writes and small reads
 // through go-github's REST calls; sync's bulk read of the open pull
-// requests and their statuses through GraphQL with githubv4, at
+// requests and their statuses, and the login the token comments as
+// (viewer), through GraphQL with githubv4, at
 // GITHUB_GRAPHQL_URL or the address derived from GITHUB_API_URL); it takes
 // plain inputs and returns structured results, and knows nothing of the
 // verdict, its rendering or the action's inputs.

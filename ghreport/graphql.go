@@ -186,7 +186,7 @@ func openPullOf(n *pullNode) (OpenPull, error) {
 	if n == nil {
 		return OpenPull{}, fmt.Errorf("%w: a pull request that could not be read (null)", ErrUnexpectedResponse)
 	}
-	p := OpenPull{PullRequest: PullRequest{Number: n.Number, HeadRef: n.HeadRefName, HeadSHA: n.HeadRefOid,
+	p := OpenPull{PullRequest: PullRequest{Number: n.Number, State: "open", HeadRef: n.HeadRefName, HeadSHA: n.HeadRefOid,
 		Fork: n.IsCrossRepository, Draft: n.IsDraft, URL: n.URL}}
 	switch {
 	case p.Number <= 0:

@@ -8,9 +8,14 @@ import (
 	"github.com/google/go-github/v66/github"
 )
 
-// PullRequest is an open pull request, as sync mode needs it.
+// PullRequest is a pull request, as sync mode and /recheck need it.
 type PullRequest struct {
 	Number int
+	// State is "open" or "closed" (a merged pull request is closed).
+	State string
+	// Merged is set once it was merged (Pull reads it; lists of open pull
+	// requests hold none).
+	Merged bool
 	// HeadRef is the head branch's name as GitHub gives it: outside text,
 	// to be passed through sanitize.Line before it is printed.
 	HeadRef string
@@ -23,6 +28,9 @@ type PullRequest struct {
 	// URL is the pull request's page.
 	URL string
 }
+
+// Open reports whether the pull request is open.
+func (p PullRequest) Open() bool { return p.State == "open" }
 
 // ListOpenPulls returns every open pull request of owner/repo, reading
 // every page (100 a page). A pull request without a head branch or SHA,
@@ -44,6 +52,7 @@ func (c *Client) ListOpenPulls(ctx context.Context, owner, repo string) ([]PullR
 			if err != nil {
 				return resp, false, err
 			}
+			p.State = "open" // the list asked for open ones
 			if seen[p.Number] {
 				return resp, false, fmt.Errorf("%w: pull request #%d is listed twice (the list changed while it was read; run again)",
 					ErrUnexpectedResponse, p.Number)
@@ -61,11 +70,12 @@ func (c *Client) ListOpenPulls(ctx context.Context, owner, repo string) ([]PullR
 
 // pullOf checks and converts one listed pull request.
 func pullOf(owner, repo string, pr *github.PullRequest) (PullRequest, error) {
-	p := PullRequest{Number: pr.GetNumber(), HeadRef: pr.GetHead().GetRef(), HeadSHA: pr.GetHead().GetSHA(),
-		Draft: pr.GetDraft(), URL: pr.GetHTMLURL()}
+	p := PullRequest{Number: pr.GetNumber(), State: pr.GetState(), Merged: pr.GetMerged(), HeadRef: pr.GetHead().GetRef(),
+		HeadSHA: pr.GetHead().GetSHA(), Draft: pr.GetDraft(), URL: pr.GetHTMLURL()}
 	switch {
 	case p.Number <= 0:
 		return p, fmt.Errorf("%w: a pull request without a number", ErrUnexpectedResponse)
+
 	case p.HeadRef == "" || !IsSHA(p.HeadSHA):
 		return p, fmt.Errorf("%w: pull request #%d has no head branch or head SHA", ErrUnexpectedResponse, p.Number)
 	}

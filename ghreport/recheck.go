@@ -77,7 +77,9 @@ func containsFold(list []string, s string) bool {
 }
 
 // Pull reads one pull request (GET /repos/{owner}/{repo}/pulls/{number}):
-// its head branch and commit as GitHub has them now. A 403 or 404 comes
+// its state (open or closed, and whether it was merged), head branch and
+// commit as GitHub has them now. A state other than open or closed, or an
+// open one said to be merged, is ErrUnexpectedResponse. A 403 or 404 comes
 // back as a *PermissionError naming "pull-requests: read".
 func (c *Client) Pull(ctx context.Context, owner, repo string, number int) (PullRequest, error) {
 	if err := checkRepo(owner, repo); err != nil {
@@ -89,8 +91,15 @@ func (c *Client) Pull(ctx context.Context, owner, repo string, number int) (Pull
 		if err != nil {
 			return resp, err
 		}
-		if p, err = pullOf(owner, repo, pr); err == nil && p.Number != number {
+		p, err = pullOf(owner, repo, pr)
+		switch {
+		case err != nil:
+		case p.Number != number:
 			err = fmt.Errorf("%w: asked for pull request #%d, got #%d", ErrUnexpectedResponse, number, p.Number)
+		case p.State != "open" && p.State != "closed":
+			err = fmt.Errorf("%w: pull request #%d has state %q, neither open nor closed", ErrUnexpectedResponse, p.Number, sanitize.Line(p.State))
+		case p.Merged && p.Open():
+			err = fmt.Errorf("%w: pull request #%d is said to be open and merged", ErrUnexpectedResponse, p.Number)
 		}
 		return resp, err
 	})

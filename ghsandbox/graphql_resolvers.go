@@ -139,7 +139,10 @@ func (r *gqlRepo) PullRequests(args pullsArgs) (*gqlPullConn, error) {
 	var all []PullRequest
 	for _, pr := range r.rs.pulls {
 		state := "OPEN"
-		if pr.Closed {
+		switch {
+		case pr.Merged:
+			state = "MERGED"
+		case pr.Closed:
 			state = "CLOSED"
 		}
 		if !slices.Contains(states, state) ||
@@ -331,4 +334,16 @@ func (d *dateTime) UnmarshalGraphQL(in any) error {
 }
 func (d dateTime) MarshalJSON() ([]byte, error) {
 	return []byte(strconv.Quote(d.UTC().Format(time.RFC3339))), nil
+}
+
+// gqlUser is a User: the sandbox knows only the login.
+type gqlUser struct{ login string }
+
+func (u gqlUser) Login() string { return u.login }
+
+// Viewer is the account the request's token acts as (Token.Login):
+// "<slug>[bot]" for an installation token, as GitHub answers it (GET /user
+// refuses those), the user for a personal access token.
+func (q *gqlQuery) Viewer(ctx context.Context) gqlUser {
+	return gqlUser{login: tokenFrom(ctx).Login}
 }

@@ -50,6 +50,9 @@ type pullJSON struct {
 	Head      branchJSON `json:"head"`
 	Base      branchJSON `json:"base"`
 	CreatedAt time.Time  `json:"created_at"`
+	MergedAt  *time.Time `json:"merged_at"`
+	// Merged is in GET's answer only, not in lists.
+	Merged *bool `json:"merged,omitempty"`
 }
 
 type commentJSON struct {

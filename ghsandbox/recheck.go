@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // The endpoints of the /recheck command.
@@ -24,7 +25,8 @@ type Reaction struct {
 var reactionContents = []string{"+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"}
 
 // getPull is GET /repos/{owner}/{repo}/pulls/{number}: one pull request,
-// open or closed, as the list serves it; 404 when there is none.
+// open or closed, as the list serves it, with "merged" (and merged_at for
+// a merged one) as GitHub's single read adds; 404 when there is none.
 func (s *Server) getPull(w http.ResponseWriter, r *http.Request, rs *repoState, _ Token) {
 	n, err := strconv.Atoi(r.PathValue("number"))
 	pr, ok := rs.pulls[n]
@@ -33,8 +35,14 @@ func (s *Server) getPull(w http.ResponseWriter, r *http.Request, rs *repoState, 
 		return
 	}
 	out := s.siteOf(r).pull(rs, pr)
-	if pr.Closed {
+	if pr.Closed || pr.Merged {
 		out.State = "closed"
+	}
+	merged := pr.Merged
+	out.Merged = &merged
+	if merged {
+		at := out.CreatedAt.Add(24 * time.Hour)
+		out.MergedAt = &at
 	}
 	writeJSON(w, http.StatusOK, out)
 }

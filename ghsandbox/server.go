@@ -6,7 +6,8 @@
 // and repository grants, and injectable faults (403, 404, secondary rate
 // limits, 5xx, cut connections). It also serves GraphQL (at /graphql, or
 // /api/graphql beside /api/v3) from a subset of GitHub's public schema
-// (SchemaSDL) through graph-gophers/graphql-go, with keyset cursors, a
+// (SchemaSDL: open pull requests with their statuses, viewer { login } per
+// token) through graph-gophers/graphql-go, with keyset cursors, a
 // points budget, and hooks to change the state between queries.
 //
 // Tests point the GitHub client at it (also under a path prefix, as on
@@ -31,9 +32,10 @@ import (
 type Token struct {
 	Value string
 	// Login is the account the token acts as and comments as (default
-	// "github-actions[bot]"). A login ending in "[bot]" is an installation
-	// token (GITHUB_TOKEN or a GitHub App's): its account has type Bot and
-	// GET /user answers it 403, as GitHub does; any other login is a
+	// "github-actions[bot]"), which GraphQL's viewer { login } gives for
+	// every token. A login ending in "[bot]" is an installation token
+	// (GITHUB_TOKEN or a GitHub App's "<slug>[bot]"): its account has type
+	// Bot and GET /user answers it 403, as GitHub does; any other login is a
 	// personal access token, whose GET /user gives the user.
 	Login string
 	// ReadOnly makes every write answer 403, as a fork's pull request token

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -223,4 +224,78 @@ func TestServer_Listen(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Error("the sandbox still answers after ctx ended")
+}
+
+// TestServer_viewer answers GraphQL's viewer { login } for every kind of
+// token, as GitHub does: GITHUB_TOKEN's github-actions[bot] (the default),
+// a GitHub App's "<slug>[bot]", a personal access token's user; GET /user
+// refuses the installation tokens.
+func TestServer_viewer(t *testing.T) {
+	t.Parallel()
+	const (
+		app = "ghs_AppInstall0123456789"
+		pat = "ghp_Personal0123456789"
+	)
+	_, base := newServer(t, ghsandbox.WithToken(ghsandbox.Token{Value: app, Login: "my-app[bot]"}),
+		ghsandbox.WithToken(ghsandbox.Token{Value: pat, Login: "release-captain"}))
+	graphqlURL := strings.TrimSuffix(base, "/v3") + "/graphql"
+	for _, tc := range []struct {
+		token, login string
+		getUser      int
+	}{
+		{token, "github-actions[bot]", http.StatusForbidden},
+		{app, "my-app[bot]", http.StatusForbidden},
+		{pat, "release-captain", http.StatusOK},
+	} {
+		a := call(t, http.MethodPost, graphqlURL, "Bearer "+tc.token, `{"query":"query{viewer{login}}"}`)
+		want(t, a, http.StatusOK)
+		var got struct {
+			Data struct {
+				Viewer struct{ Login string }
+			}
+			Errors []any
+		}
+		a.json(t, &got)
+		if got.Data.Viewer.Login != tc.login || got.Errors != nil {
+			t.Errorf("viewer for %s = %s, want login %q", tc.token[:4], a.body, tc.login)
+		}
+		want(t, call(t, http.MethodGet, base+"/user", "Bearer "+tc.token, ""), tc.getUser)
+	}
+	// A field GitHub's User has but the subset does not serve is refused.
+	a := call(t, http.MethodPost, graphqlURL, "Bearer "+token, `{"query":"query{viewer{login name}}"}`)
+	if !strings.Contains(a.body, `"errors"`) || strings.Contains(a.body, `"data"`) {
+		t.Errorf("viewer { name } = %s, want only errors", a.body)
+	}
+}
+
+// TestServer_getPull serves one pull request as GitHub's GET does: its
+// state, "merged" and merged_at, for an open, a closed and a merged one;
+// the closed and merged ones are left out of the open list.
+func TestServer_getPull(t *testing.T) {
+	t.Parallel()
+	s, base := newServer(t)
+	s.AddPull("acme/shop", ghsandbox.PullRequest{Number: 20, HeadRef: "gone", HeadSHA: sha1, Closed: true})
+	s.AddPull("acme/shop", ghsandbox.PullRequest{Number: 21, HeadRef: "done", HeadSHA: sha1, Merged: true})
+	for _, tc := range []struct {
+		n       int
+		state   string
+		merged  bool
+		hasTime bool
+	}{{1, "open", false, false}, {20, "closed", false, false}, {21, "closed", true, true}} {
+		a := call(t, http.MethodGet, base+"/repos/acme/shop/pulls/"+strconv.Itoa(tc.n), "Bearer "+token, "")
+		want(t, a, http.StatusOK)
+		var got struct {
+			State    string  `json:"state"`
+			Merged   *bool   `json:"merged"`
+			MergedAt *string `json:"merged_at"`
+		}
+		a.json(t, &got)
+		if got.State != tc.state || got.Merged == nil || *got.Merged != tc.merged || (got.MergedAt != nil) != tc.hasTime {
+			t.Errorf("#%d = %s, want state %s, merged %v", tc.n, a.body, tc.state, tc.merged)
+		}
+	}
+	a := call(t, http.MethodGet, base+"/repos/acme/shop/pulls?state=open&per_page=100", "Bearer "+token, "")
+	if strings.Contains(a.body, `"number":20,`) || strings.Contains(a.body, `"number":21,`) || strings.Contains(a.body, `"merged":`) {
+		t.Errorf("the open list holds a closed or merged pull request, or a merged field: %s", a.body)
+	}
 }

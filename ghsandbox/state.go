@@ -21,8 +21,12 @@ type PullRequest struct {
 	// once a fork is deleted.
 	HeadRepoDeleted bool
 	Draft           bool
-	// Closed leaves it out of state=open listings.
+	// Closed leaves it out of state=open listings; GET serves it with state
+	// "closed".
 	Closed bool
+	// Merged is a closed pull request that was merged: GET serves it with
+	// state "closed", merged true and a merged_at (Closed is implied).
+	Merged bool
 }
 
 // Comment is an issue comment on a pull request.
@@ -177,7 +181,7 @@ func (rs *repoState) latestPerContext(sha string) []Status {
 func (rs *repoState) openPulls() []PullRequest {
 	var out []PullRequest
 	for _, pr := range rs.pulls {
-		if !pr.Closed {
+		if !pr.Closed && !pr.Merged {
 			out = append(out, pr)
 		}
 	}

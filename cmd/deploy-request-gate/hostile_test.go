@@ -77,6 +77,142 @@ func envValue(env []string, key string) string {
 // prEvent is a pull_request payload for pull request 7 at e2eHead.
 var prEvent = fmt.Sprintf(`{"action":"opened","number":7,"pull_request":{"number":7,"head":{"sha":%q,"ref":"add-index"}}}`, e2eHead)
 
+// TestGitHub_OtherBotsComments: comments with the gate's marker written by
+// other bots before the gate's first run (dependabot[bot]; github-actions[bot]
+// of another workflow when the gate runs with a GitHub App's token) are left
+// alone, while GITHUB_TOKEN, an App's token and a personal access token still
+// adopt the comment they wrote in an earlier run. Who the token is comes from
+// GraphQL's viewer { login }: one query a run, never GET /user.
+func TestGitHub_OtherBotsComments(t *testing.T) {
+	t.Parallel()
+	const (
+		appToken = "ghs_E2eMyAppInstallation0123456789"
+		patToken = "ghp_E2ePersonalToken0123456789abcd"
+	)
+	marker := "<!-- deploy-request-gate:acme/shop -->"
+	forged := marker + "\n## ✅ No deploy request blocks this change"
+	for _, tc := range []struct {
+		name, token, login string
+		others             []string // bots whose marker comments come first
+		own                bool     // the token's own comment from an earlier run is there too
+		wantLog            string
+	}{
+		{"github_token_dependabot", e2eGitHubToken, "github-actions[bot]", []string{"dependabot[bot]"}, false,
+			"left alone 1 comment with this gate's marker written by dependabot[bot] (Bot), not by this token"},
+		{"app_token_github_actions_and_dependabot", appToken, "my-app[bot]", []string{"github-actions[bot]", "dependabot[bot]"}, false,
+			"left alone 2 comments with this gate's marker written by github-actions[bot] (Bot), dependabot[bot] (Bot)"},
+		{"github_token_adopts_its_own", e2eGitHubToken, "github-actions[bot]", []string{"dependabot[bot]"}, true,
+			"left alone 1 comment with this gate's marker written by dependabot[bot] (Bot)"},
+		{"app_token_adopts_its_own", appToken, "my-app[bot]", []string{"github-actions[bot]"}, true,
+			"left alone 1 comment with this gate's marker written by github-actions[bot] (Bot)"},
+		{"personal_token_adopts_its_own", patToken, "release-captain", []string{"github-actions[bot]", "dependabot[bot]"}, true,
+			"left alone 2 comments with this gate's marker written by github-actions[bot] (Bot), dependabot[bot] (Bot)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, url := newAPI(t, true, []sandbox.DeployRequest{dr(105, "add-index", "ready", false)})
+			gh, env := githubEnv(t, "pull_request", prEvent,
+				ghsandbox.WithToken(ghsandbox.Token{Value: appToken, Login: "my-app[bot]"}),
+				ghsandbox.WithToken(ghsandbox.Token{Value: patToken, Login: "release-captain"}))
+			gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead})
+			others := map[int64]bool{}
+			for _, bot := range tc.others {
+				others[gh.AddComment(e2eRepo, 7, bot, forged)] = true
+			}
+			var own int64
+			if tc.own {
+				own = gh.AddComment(e2eRepo, 7, tc.login, marker+"\n## ❌ from an earlier run")
+			}
+			in := baseInputs(url)
+			in["github-token"] = tc.token
+			in["comment"] = "on-failure"
+			run := runGate(t, in, env...)
+			if run.exitCode != 1 {
+				t.Fatalf("exit code = %d, want 1\n%s", run.exitCode, run.stdout)
+			}
+			if !strings.Contains(run.stdout, tc.wantLog) {
+				t.Errorf("the log does not say %q:\n%s", tc.wantLog, run.stdout)
+			}
+			var mine []ghsandbox.Comment
+			for _, c := range gh.Comments(e2eRepo, 7) {
+				if others[c.ID] {
+					if c.Body != forged {
+						t.Errorf("%s's comment %d was edited to %q", c.User, c.ID, c.Body)
+					}
+					continue
+				}
+				mine = append(mine, c)
+			}
+			if len(mine) != 1 || mine[0].User != tc.login || !strings.HasPrefix(mine[0].Body, marker+"\n## ❌ 1 deploy request") {
+				t.Errorf("the gate's comments = %+v, want one by %s saying it blocks", mine, tc.login)
+			}
+			if tc.own && len(mine) == 1 && mine[0].ID != own {
+				t.Errorf("the gate wrote comment %d, want its own %d edited", mine[0].ID, own)
+			}
+			n, u := 0, 0
+			for _, r := range gh.Requests() {
+				switch r.Endpoint {
+				case ghsandbox.GraphQL:
+					n++
+				case ghsandbox.GetUser:
+					u++
+				}
+			}
+			if n != 1 || u != 0 {
+				t.Errorf("%d GraphQL and %d GET /user requests, want one viewer query and no GET /user", n, u)
+			}
+			checkNoGitHubToken(t, run, gh, 7)
+		})
+	}
+}
+
+// TestGitHub_UnknownViewerWritesNoComment: when GitHub will not say who
+// the token is (viewer { login } refused) and comments with the marker are
+// there, the gate still sets its status but writes no comment: it neither
+// edits a comment that may be another's nor posts one beside its own. One
+// warning says why.
+func TestGitHub_UnknownViewerWritesNoComment(t *testing.T) {
+	t.Parallel()
+	marker := "<!-- deploy-request-gate:acme/shop -->"
+	_, url := newAPI(t, true, []sandbox.DeployRequest{dr(105, "add-index", "ready", false)})
+	gh, env := githubEnv(t, "pull_request", prEvent)
+	gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead})
+	bodies := map[int64]string{
+		gh.AddComment(e2eRepo, 7, "dependabot[bot]", marker+"\n## ✅ No deploy request blocks this change"): "",
+		gh.AddComment(e2eRepo, 7, "github-actions[bot]", marker+"\n## ✅ from an earlier run"):              "",
+	}
+	for _, c := range gh.Comments(e2eRepo, 7) {
+		bodies[c.ID] = c.Body
+	}
+	gh.Inject(ghsandbox.Forbidden.Times(10).On(ghsandbox.GraphQL))
+	in := baseInputs(url)
+	in["github-token"] = e2eGitHubToken
+	in["comment"] = "always"
+	in["status-context"] = "planetscale/shop"
+	run := runGate(t, in, env...)
+	if run.exitCode != 1 || run.outputs["result"] != "fail" {
+		t.Fatalf("exit code %d, result %q; want 1, fail\n%s", run.exitCode, run.outputs["result"], run.stdout)
+	}
+	if st, ok := gh.LatestStatus(e2eRepo, e2eHead, "planetscale/shop"); !ok || st.State != "failure" {
+		t.Errorf("status = %+v (set %v), want failure", st, ok)
+	}
+	got := gh.Comments(e2eRepo, 7)
+	if len(got) != 2 {
+		t.Errorf("comments = %+v, want the two there before and no other", got)
+	}
+	for _, c := range got {
+		if c.Body != bodies[c.ID] {
+			t.Errorf("comment %d by %s was edited to %q", c.ID, c.User, c.Body)
+		}
+	}
+	warnings := annotations(run.stdout, "warning")
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "could not learn which account the token comments as") ||
+		!strings.Contains(warnings[0], "2 with the marker left alone, none posted") || strings.Contains(warnings[0], "permissions") {
+		t.Errorf("warnings = %q, want one saying the account is unknown and nothing was written\n%s", warnings, run.stdout)
+	}
+	checkNoGitHubToken(t, run, gh, 7)
+}
+
 // TestGitHub_OnlyItsOwnComment: a stranger posts a comment starting with
 // the gate's marker before the gate's first run, another after it, and one
 // that quotes the marker; with GITHUB_TOKEN, a GitHub App's token and a
@@ -218,5 +354,53 @@ func TestGitHub_SyncCommentRefusedWarnsOnce(t *testing.T) {
 	}
 	if got := strings.Count(run.stdout, "GitHub refused it again (403), for want of \"pull-requests: write\""); got != 2 {
 		t.Errorf("%d log lines for the later refusals, want 2:\n%s", got, run.stdout)
+	}
+}
+
+// TestGitHub_SyncUnknownViewerWarnsOnce: sync over three blocked pull
+// requests, each with a dependabot[bot] comment carrying the marker, when
+// GitHub refuses viewer { login }: every status is set, no comment is
+// written or edited, viewer is asked once, and one warning says why.
+func TestGitHub_SyncUnknownViewerWarnsOnce(t *testing.T) {
+	t.Parallel()
+	marker := "<!-- deploy-request-gate:acme/shop -->"
+	_, url := newAPI(t, true, []sandbox.DeployRequest{dr(1, "a", "ready", false), dr(2, "b", "ready", false), dr(3, "c", "ready", false)})
+	gh, env := githubEnv(t, "schedule", `{}`)
+	for i, b := range []string{"a", "b", "c"} {
+		gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 10 + i, HeadRef: b, HeadSHA: fmt.Sprintf("%040x", 10+i)})
+		gh.AddComment(e2eRepo, 10+i, "dependabot[bot]", marker+"\n## ✅ forged")
+	}
+	// Query 1 lists the pull requests; query 2 is the viewer.
+	gh.Inject(ghsandbox.Forbidden.On(ghsandbox.GraphQL).AtPage(2))
+	in := baseInputs(url)
+	in["github-token"] = e2eGitHubToken
+	in["mode"] = "sync"
+	run := runGate(t, in, env...)
+	if run.exitCode != 0 || run.outputs["result"] != "pass" {
+		t.Fatalf("exit code %d, result %q; want 0, pass\n%s", run.exitCode, run.outputs["result"], run.stdout)
+	}
+	for i := range 3 {
+		if st, ok := gh.LatestStatus(e2eRepo, fmt.Sprintf("%040x", 10+i), "planetscale/shop"); !ok || st.State != "failure" {
+			t.Errorf("PR #%d status = %+v, want failure", 10+i, st)
+		}
+		if c := gh.Comments(e2eRepo, 10+i); len(c) != 1 || c[0].Body != marker+"\n## ✅ forged" {
+			t.Errorf("PR #%d comments = %+v, want dependabot's alone and untouched", 10+i, c)
+		}
+	}
+	queries := 0
+	for _, r := range gh.Requests() {
+		if r.Endpoint == ghsandbox.GraphQL {
+			queries++
+		}
+	}
+	if queries != 2 {
+		t.Errorf("%d GraphQL queries, want 2 (the list and one viewer)", queries)
+	}
+	warnings := annotations(run.stdout, "warning")
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "could not learn which account the token comments as") {
+		t.Errorf("warnings = %q, want exactly one saying the account is unknown\n%s", warnings, run.stdout)
+	}
+	if got := strings.Count(run.stdout, "the token's account is still not known"); got != 2 {
+		t.Errorf("%d log lines for the later pull requests, want 2:\n%s", got, run.stdout)
 	}
 }

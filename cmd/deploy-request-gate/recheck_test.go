@@ -14,9 +14,15 @@ import (
 // e2eHead; the /recheck comment is id returned.
 func recheckFixture(t *testing.T, approved bool, comment string, association string, isPull bool) (gateRun, *ghsandbox.Server, int64) {
 	t.Helper()
-	_, url := newAPI(t, true, []sandbox.DeployRequest{dr(105, "add-index", "ready", approved), dr(106, "other-branch", "ready", false)})
 	gh := ghsandbox.New(ghsandbox.WithPrefix("/api/v3"), ghsandbox.WithRepo(e2eRepo), ghsandbox.WithToken(ghsandbox.Token{Value: e2eGitHubToken}))
 	gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead})
+	return recheckRun(t, gh, approved, comment, association, isPull)
+}
+
+// recheckRun is recheckFixture on gh, which holds pull request #7.
+func recheckRun(t *testing.T, gh *ghsandbox.Server, approved bool, comment string, association string, isPull bool) (gateRun, *ghsandbox.Server, int64) {
+	t.Helper()
+	_, url := newAPI(t, true, []sandbox.DeployRequest{dr(105, "add-index", "ready", approved), dr(106, "other-branch", "ready", false)})
 	id := gh.AddComment(e2eRepo, 7, "maintainer", comment)
 	// The event's text names another head: the gate must not believe it.
 	payload := ghsandbox.IssueCommentEvent(e2eRepo, 7, isPull, id, "maintainer", association, comment)
@@ -115,6 +121,63 @@ func TestRecheck_Ignored(t *testing.T) {
 			}
 			if len(gh.Statuses(e2eRepo, e2eHead)) != 0 || len(gh.Comments(e2eRepo, 7)) != 1 || len(gh.Requests()) != 0 {
 				t.Errorf("GitHub was called: %+v", gh.Requests())
+			}
+			if run.outputsRaw != "" {
+				t.Errorf("outputs = %q, want none", run.outputsRaw)
+			}
+		})
+	}
+}
+
+// TestRecheck_NotOpen: a maintainer's /recheck on a pull request that was
+// closed or merged is one log line and 👎, exit 0 and no outputs: no
+// status on its old head, the gate's comment as it was.
+func TestRecheck_NotOpen(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		pr   ghsandbox.PullRequest
+		how  string
+	}{
+		{"closed", ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead, Closed: true}, "closed"},
+		{"merged", ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead, Merged: true}, "merged"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			gh := ghsandbox.New(ghsandbox.WithPrefix("/api/v3"), ghsandbox.WithRepo(e2eRepo), ghsandbox.WithToken(ghsandbox.Token{Value: e2eGitHubToken}))
+			gh.AddPull(e2eRepo, tc.pr)
+			old := ghsandbox.Status{State: "failure", Context: "planetscale/shop", Description: "1 deploy request needs approval: #105"}
+			gh.AddStatus(e2eRepo, e2eHead, old)
+			own := "<!-- deploy-request-gate:acme/shop -->\n## ❌ 1 deploy request needs approval"
+			ownID := gh.AddComment(e2eRepo, 7, "github-actions[bot]", own)
+			run, gh, id := recheckRun(t, gh, true, "/recheck", "OWNER", true)
+			if run.exitCode != 0 {
+				t.Fatalf("exit code = %d, want 0\n%s", run.exitCode, run.stdout)
+			}
+			want := "/recheck by maintainer (OWNER): pull request #7 is " + tc.how + ", not open; nothing checked, no status or comment written (3 GitHub requests)"
+			var lines []string
+			for _, l := range strings.Split(strings.TrimSpace(run.stdout), "\n") {
+				if !strings.HasPrefix(l, "::") {
+					lines = append(lines, l)
+				}
+			}
+			if len(lines) != 1 || !strings.Contains(lines[0], want) {
+				t.Errorf("log = %q, want one line %q", lines, want)
+			}
+			if got := strings.Join(reactions(gh, id), " "); got != "eyes -1" {
+				t.Errorf("reactions = %q, want eyes -1", got)
+			}
+			if sts := gh.Statuses(e2eRepo, e2eHead); len(sts) != 1 || sts[0].State != "failure" {
+				t.Errorf("statuses on the old head = %+v, want only the one there before", sts)
+			}
+			c := gh.Comments(e2eRepo, 7)
+			if len(c) != 2 || c[0].ID != ownID || c[0].Body != own {
+				t.Errorf("comments = %+v, want the gate's untouched and the /recheck", c)
+			}
+			for _, r := range gh.Requests() {
+				if r.Endpoint != ghsandbox.GetPull && r.Endpoint != ghsandbox.CreateReaction {
+					t.Errorf("request %s %s, want only the pull request read and the reactions", r.Method, r.Path)
+				}
 			}
 			if run.outputsRaw != "" {
 				t.Errorf("outputs = %q, want none", run.outputsRaw)
