@@ -328,22 +328,8 @@ func TestGitHub_HostileBranchNames(t *testing.T) {
 func TestGitHub_SyncCommentRefusedWarnsOnce(t *testing.T) {
 	t.Parallel()
 	const statusOnly = "ghs_E2eStatusesOnly0123456789abcd"
-	_, url := newAPI(t, true, []sandbox.DeployRequest{dr(1, "a", "ready", false), dr(2, "b", "ready", false), dr(3, "c", "ready", false)})
-	gh, env := githubEnv(t, "schedule", `{}`, ghsandbox.WithToken(ghsandbox.Token{Value: statusOnly, NoCommentWrites: true}))
-	for i, b := range []string{"a", "b", "c"} {
-		gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 10 + i, HeadRef: b, HeadSHA: fmt.Sprintf("%040x", 10+i)})
-	}
-	in := baseInputs(url)
-	in["github-token"] = statusOnly
-	in["mode"] = "sync"
-	run := runGate(t, in, env...)
-	if run.exitCode != 0 || run.outputs["result"] != "pass" {
-		t.Fatalf("exit code %d, result %q; want 0, pass\n%s", run.exitCode, run.outputs["result"], run.stdout)
-	}
+	gh, run := syncThreeBlocked(t, statusOnly, "", ghsandbox.WithToken(ghsandbox.Token{Value: statusOnly, NoCommentWrites: true}))
 	for i := range 3 {
-		if st, ok := gh.LatestStatus(e2eRepo, fmt.Sprintf("%040x", 10+i), "planetscale/shop"); !ok || st.State != "failure" {
-			t.Errorf("PR #%d status = %+v, want failure", 10+i, st)
-		}
 		if c := gh.Comments(e2eRepo, 10+i); len(c) != 0 {
 			t.Errorf("PR #%d has comments %+v", 10+i, c)
 		}
@@ -364,25 +350,8 @@ func TestGitHub_SyncCommentRefusedWarnsOnce(t *testing.T) {
 func TestGitHub_SyncUnknownViewerWarnsOnce(t *testing.T) {
 	t.Parallel()
 	marker := "<!-- deploy-request-gate:acme/shop -->"
-	_, url := newAPI(t, true, []sandbox.DeployRequest{dr(1, "a", "ready", false), dr(2, "b", "ready", false), dr(3, "c", "ready", false)})
-	gh, env := githubEnv(t, "schedule", `{}`)
-	for i, b := range []string{"a", "b", "c"} {
-		gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 10 + i, HeadRef: b, HeadSHA: fmt.Sprintf("%040x", 10+i)})
-		gh.AddComment(e2eRepo, 10+i, "dependabot[bot]", marker+"\n## ✅ forged")
-	}
-	// Query 1 lists the pull requests; query 2 is the viewer.
-	gh.Inject(ghsandbox.Forbidden.On(ghsandbox.GraphQL).AtPage(2))
-	in := baseInputs(url)
-	in["github-token"] = e2eGitHubToken
-	in["mode"] = "sync"
-	run := runGate(t, in, env...)
-	if run.exitCode != 0 || run.outputs["result"] != "pass" {
-		t.Fatalf("exit code %d, result %q; want 0, pass\n%s", run.exitCode, run.outputs["result"], run.stdout)
-	}
+	gh, run := syncThreeBlocked(t, e2eGitHubToken, marker+"\n## ✅ forged")
 	for i := range 3 {
-		if st, ok := gh.LatestStatus(e2eRepo, fmt.Sprintf("%040x", 10+i), "planetscale/shop"); !ok || st.State != "failure" {
-			t.Errorf("PR #%d status = %+v, want failure", 10+i, st)
-		}
 		if c := gh.Comments(e2eRepo, 10+i); len(c) != 1 || c[0].Body != marker+"\n## ✅ forged" {
 			t.Errorf("PR #%d comments = %+v, want dependabot's alone and untouched", 10+i, c)
 		}
@@ -403,4 +372,38 @@ func TestGitHub_SyncUnknownViewerWarnsOnce(t *testing.T) {
 	if got := strings.Count(run.stdout, "the token's account is still not known"); got != 2 {
 		t.Errorf("%d log lines for the later pull requests, want 2:\n%s", got, run.stdout)
 	}
+}
+
+// syncThreeBlocked runs sync with token over three pull requests (#10 to
+// #12), each on a branch with one unapproved deploy request; forged, when
+// set, is a comment dependabot[bot] left on each beforehand, and GitHub
+// then refuses the second GraphQL query (query 1 lists the pull requests,
+// query 2 is the viewer). It requires exit 0, result pass and a failure
+// status on every head, and returns the GitHub sandbox and the run.
+func syncThreeBlocked(t *testing.T, token, forged string, opts ...ghsandbox.Option) (*ghsandbox.Server, gateRun) {
+	t.Helper()
+	_, url := newAPI(t, true, []sandbox.DeployRequest{dr(1, "a", "ready", false), dr(2, "b", "ready", false), dr(3, "c", "ready", false)})
+	gh, env := githubEnv(t, "schedule", `{}`, opts...)
+	for i, b := range []string{"a", "b", "c"} {
+		gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 10 + i, HeadRef: b, HeadSHA: fmt.Sprintf("%040x", 10+i)})
+		if forged != "" {
+			gh.AddComment(e2eRepo, 10+i, "dependabot[bot]", forged)
+		}
+	}
+	if forged != "" {
+		gh.Inject(ghsandbox.Forbidden.On(ghsandbox.GraphQL).AtPage(2))
+	}
+	in := baseInputs(url)
+	in["github-token"] = token
+	in["mode"] = "sync"
+	run := runGate(t, in, env...)
+	if run.exitCode != 0 || run.outputs["result"] != "pass" {
+		t.Fatalf("exit code %d, result %q; want 0, pass\n%s", run.exitCode, run.outputs["result"], run.stdout)
+	}
+	for i := range 3 {
+		if st, ok := gh.LatestStatus(e2eRepo, fmt.Sprintf("%040x", 10+i), "planetscale/shop"); !ok || st.State != "failure" {
+			t.Errorf("PR #%d status = %+v, want failure", 10+i, st)
+		}
+	}
+	return gh, run
 }
