@@ -75,7 +75,8 @@ func userAgent(env Env) string { return "deploy-request-gate/" + env.version() }
 // command (flags may stand before it, as with pscale). It returns the exit
 // status.
 func Main(ctx context.Context, args []string, env Env) int {
-	stderr := &printer{w: env.Stderr, redactor: argsRedactor(args, env)}
+	secrets := argsSecrets(args, env)
+	stderr := &printer{w: env.Stderr, redactor: sanitize.NewRedactor(secrets...)}
 	i := commandIndex(args)
 	if i < 0 {
 		if hasHelpFlag(args) {
@@ -97,7 +98,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		stderr.printf("deploy-request-gate: unknown command %q%s\n\n%s", name, didYouMean(name), shortUsage())
 		return ExitError
 	}
-	return c.invoke(ctx, rest, env, stderr.redactor)
+	return c.invoke(ctx, rest, env, secrets)
 }
 
 // help prints the usage, or a command's help for "help COMMAND".
@@ -120,8 +121,11 @@ func help(args []string, env Env, stderr *printer) int {
 }
 
 // invoke parses the command's flags (wherever they stand among its
-// words), reads its settings and runs it.
-func (c *command) invoke(ctx context.Context, args []string, env Env, redact *sanitize.Redactor) int {
+// words), reads its settings and runs it. Every message it prints is
+// cleared of argSecrets, the secrets the command line and the environment
+// hold (see argsSecrets), and once the token is read, of each of its forms.
+func (c *command) invoke(ctx context.Context, args []string, env Env, argSecrets []string) int {
+	redact := sanitize.NewRedactor(argSecrets...)
 	fs := c.flagSet()
 	var common commonFlags
 	if c.scope != local {
@@ -151,7 +155,8 @@ func (c *command) invoke(ctx context.Context, args []string, env Env, redact *sa
 	if max := c.maxWords(); len(words) > max {
 		return c.usageError(env, redact, fmt.Sprintf("unexpected argument %q", words[max]))
 	}
-	s := &session{env: env, cmd: c, stdout: &printer{w: env.Stdout}, stderr: &printer{w: env.Stderr}, argsRedactor: redact}
+	s := &session{env: env, cmd: c, stdout: &printer{w: env.Stdout, redactor: redact}, stderr: &printer{w: env.Stderr, redactor: redact},
+		argsRedactor: redact, argSecrets: argSecrets, redactor: redact}
 	if c.numbered && (len(words) == 2 || len(words) == 1 && isDigits(words[0])) { // NUMBER is the last word, after DATABASE
 		s.number, words = words[len(words)-1], words[:len(words)-1]
 	}

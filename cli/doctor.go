@@ -136,7 +136,7 @@ func (d *doctor) token() bool {
 	case s.creds.OAuth:
 		d.add("token", "ok", "An OAuth access token, from "+s.tokenFrom, "")
 	default:
-		d.add("token", "ok", fmt.Sprintf("Service token %s, with a secret of the right form, from %s", s.creds.ID, s.tokenFrom), "")
+		d.add("token", "ok", "A service token ID:TOKEN, with a secret of the right form, from "+s.tokenFrom, "")
 	}
 	return true
 }

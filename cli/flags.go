@@ -69,7 +69,7 @@ func (s *session) resolve(f *commonFlags, words []string) []string {
 	creds, err := planetscale.ParseCredentials(token, id)
 	s.tokenFrom = sources(token, tokenFrom, id, idFrom)
 	s.creds, s.credErr = creds, err
-	s.setRedactor(secrets, creds.ID)
+	s.setRedactor(secrets)
 
 	if s.cmd.scope >= organization {
 		s.cfg.Organization = firstSet(f.org, getenv(check.EnvOrganization))

@@ -16,6 +16,11 @@ import (
 // part of it too. A token typed as a stray argument or a misspelt flag's
 // value is then never echoed.
 func argsRedactor(args []string, env Env) *sanitize.Redactor {
+	return sanitize.NewRedactor(argsSecrets(args, env)...)
+}
+
+// argsSecrets are the secrets argsRedactor removes.
+func argsSecrets(args []string, env Env) []string {
 	var secrets []string
 	add := func(token, id string) { secrets = append(secrets, planetscale.Secrets(token, id)...) }
 	add(env.getenv(check.EnvServiceToken), env.getenv(check.EnvServiceTokenID))
@@ -32,7 +37,7 @@ func argsRedactor(args []string, env Env) *sanitize.Redactor {
 			add(a, "")
 		}
 	}
-	return sanitize.NewRedactor(secrets...)
+	return secrets
 }
 
 // looksCombined reports whether a word has the ID:TOKEN form of a

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -23,6 +22,7 @@ type session struct {
 	// argsRedactor hides every token the arguments or the environment
 	// hold, for usage errors raised before the settings are resolved.
 	argsRedactor *sanitize.Redactor
+	argSecrets   []string
 	// number is a numbered command's NUMBER word, as given.
 	number string
 	// cfg holds the organization, database, API URL, timeout and
@@ -39,12 +39,10 @@ type session struct {
 	progress *progress
 }
 
-// setRedactor makes both streams remove every form of the secrets. The
-// token's ID is not secret (PlanetScale shows it in the token list, and the
-// doctor's fixes name it), so it stays readable.
-func (s *session) setRedactor(secrets []string, id string) {
-	secrets = slices.DeleteFunc(secrets, func(v string) bool { return id != "" && v == id })
-	s.redactor = sanitize.NewRedactor(secrets...)
+// setRedactor makes both streams remove every form of the secrets, both
+// parts of the token among them, and of what the command line held.
+func (s *session) setRedactor(secrets []string) {
+	s.redactor = sanitize.NewRedactor(append(secrets, s.argSecrets...)...)
 	s.stdout.redactor, s.stderr.redactor = s.redactor, s.redactor
 }
 
@@ -183,8 +181,8 @@ func (s *session) notFound(r read) string {
 
 // grantFix is the pscale command that grants the session's token the
 // access (or accesses, space-separated) on database, or on the
-// organization when database is empty, with the token's real ID (never the
-// secret); "" without a grant to name.
+// organization when database is empty, with <TOKEN-ID> standing for the
+// token's ID (the part before the colon); "" without a grant to name.
 func (s *session) grantFix(grant, database string) string {
 	switch {
 	case grant == "":
@@ -192,11 +190,9 @@ func (s *session) grantFix(grant, database string) string {
 	case s.creds.OAuth:
 		return "give the OAuth token the matching scope (" + grant + "s) on the organization or database"
 	}
-	id := s.creds.ID
-	if id == "" {
-		id = "<TOKEN-ID>"
-	}
-	fix := "pscale service-token add-access " + id + " " + grant
+	// The token's ID is never printed (either part of a token is kept out
+	// of every message): the placeholder says where it is.
+	fix := "pscale service-token add-access <TOKEN-ID> " + grant
 	if database != "" {
 		fix += " --database " + database
 	}

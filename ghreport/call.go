@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -184,12 +185,17 @@ func rateLimitWait(h http.Header) time.Duration {
 }
 
 // untilReset is the wait until a rate limit resets, plus a second for the
-// reset's whole-second rounding.
+// reset's whole-second rounding; a reset too far ahead to count in a
+// Duration saturates at the longest one rather than wrap.
 func untilReset(t time.Time) time.Duration {
 	if t.IsZero() {
 		return time.Minute
 	}
-	return max(time.Until(t)+time.Second, 0)
+	d := time.Until(t)
+	if d >= math.MaxInt64-time.Second {
+		return math.MaxInt64
+	}
+	return max(d+time.Second, 0)
 }
 
 // pageFunc fetches page n of a list; stop ends the walk early.

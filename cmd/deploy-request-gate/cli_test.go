@@ -69,7 +69,7 @@ func TestCLI_CheckExitStatus(t *testing.T) {
 		{"pass", []sandbox.DeployRequest{dr(3, "add-index", "ready", true)}, token, 0, "✓ No deploy request blocks this change", ""},
 		{"blocks", []sandbox.DeployRequest{dr(3, "add-index", "ready", true), dr(4, "drop-column", "ready", false)}, token, 1,
 			"✗ 1 deploy request needs approval", ""},
-		{"missing_grant", nil, combinedToken(noGrantToken), 2, "", "pscale service-token add-access e2eNoGrant01 read_deploy_request --database shop --org acme"},
+		{"missing_grant", nil, combinedToken(noGrantToken), 2, "", "pscale service-token add-access <TOKEN-ID> read_deploy_request --database shop --org acme"},
 		{"bad_token", nil, tokenID + ":pscale_tkn_wrong", 2, "", "401 Unauthorized"},
 		{"no_token", nil, "", 2, "", "PLANETSCALE_SERVICE_TOKEN"},
 	}
@@ -148,7 +148,7 @@ func TestCLI_DoctorMissingGrant(t *testing.T) {
 		t.Errorf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	for _, want := range []string{"✓ Database shop exists", "✗ The token cannot list the deploy requests of acme/shop",
-		"Fix: pscale service-token add-access e2eNoGrant01 read_deploy_request --database shop --org acme"} {
+		"Fix: pscale service-token add-access <TOKEN-ID> read_deploy_request --database shop --org acme"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("doctor output lacks %q:\n%s", want, r.stdout)
 		}

@@ -47,6 +47,11 @@ func TestCLI_NoTokenInUsageErrors(t *testing.T) {
 		{"id_as_deploy_request_number", envWith, []string{"deploy-request", "shop", tokenID}},
 		{"id_as_deploy_request_fail_on", envWith, []string{"deploy-request", "shop", "42", "--fail-on", tokenID}},
 		{"id_as_state", envWith, []string{"deploy-requests", "shop", "--state", tokenID}},
+		// Commands that call no API print nothing of the token either.
+		{"secret_as_demo_scenario", envWith, []string{"demo", "--scenario", tokenSecret}},
+		{"id_as_demo_scenario", envWith, []string{"demo", "--scenario", tokenID}},
+		{"id_as_sandbox_listen", envWith, []string{"sandbox", "--listen", tokenID}},
+		{"secret_as_completion_shell", envWith, []string{"completion", tokenSecret}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
