@@ -119,6 +119,11 @@ type OrderFacts struct {
 	// DeployedAt is when the change was applied (deployed_at); zero when
 	// not known.
 	DeployedAt time.Time
+	// Reverted is true when the applied change was (or is being) reverted
+	// (deployment_state complete_revert, in_progress_revert or
+	// in_progress_revert_vschema): its schema is not there any more, so
+	// it counts as not deployed here.
+	Reverted bool
 	// MergedAt is when the code under check merged; zero while it has not
 	// (a pull request's check), so that an applied change that can drop
 	// data was applied before its code.
@@ -161,7 +166,8 @@ var orderWords = map[OrderRule]struct {
 // deploy-order. It is pure: the facts come in, the rule goes out.
 //
 //   - no schema change: it passes;
-//   - applied: it passes; when an operation can drop data and the change
+//   - applied (and not reverted: a reverted change counts as not
+//     deployed, its schema is gone): it passes; when an operation can drop data and the change
 //     was applied before the code merged, with a warning;
 //   - operations unreadable: the gate cannot decide;
 //   - pending, or no operations: PlanetScale is still computing; it blocks;
@@ -174,17 +180,18 @@ func DeployOrder(f OrderFacts) OrderDecision {
 	if !f.OperationsRead {
 		drops = nil
 	}
+	applied := f.Stage == StageApplied && !f.Reverted
 	rule := OrderAdditiveUndeployed
 	switch {
 	case f.Stage == StageNoChanges:
 		rule = OrderNoChanges
-	case f.Stage == StageApplied && !f.OperationsRead:
+	case applied && !f.OperationsRead:
 		rule = OrderDeployedUnread
-	case f.Stage == StageApplied && len(drops) == 0:
+	case applied && len(drops) == 0:
 		rule = OrderAdditiveDeployed
-	case f.Stage == StageApplied && (f.MergedAt.IsZero() || f.DeployedAt.IsZero() || f.DeployedAt.Before(f.MergedAt)):
+	case applied && (f.MergedAt.IsZero() || f.DeployedAt.IsZero() || f.DeployedAt.Before(f.MergedAt)):
 		rule = OrderDropsDeployedFirst
-	case f.Stage == StageApplied:
+	case applied:
 		rule = OrderDropsDeployedAfter
 	case !f.OperationsRead:
 		rule = OrderUnreadable
@@ -210,4 +217,14 @@ func DropTables(ops []Operation) []string {
 	}
 	slices.Sort(tables)
 	return slices.Compact(tables)
+}
+
+// Reverted reports whether a deployment_state says an applied change was,
+// or is being, reverted: the schema change is not there any more.
+func Reverted(deploymentState string) bool {
+	switch deploymentState {
+	case "complete_revert", "in_progress_revert", "in_progress_revert_vschema":
+		return true
+	}
+	return false
 }

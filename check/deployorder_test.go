@@ -46,6 +46,14 @@ func TestDeployOrder_rules(t *testing.T) {
 		{"operations_unreadable", OrderFacts{Approved: true, Operations: []Operation{dropColumn}}, OrderUnreadable, OrderUndecided, nil},
 		{"operations_unreadable_pending", OrderFacts{Pending: true}, OrderUnreadable, OrderUndecided, nil},
 		{"applied_unread", OrderFacts{Stage: StageApplied}, OrderDeployedUnread, OrderPass, nil},
+		// A reverted change's schema is gone: it counts as not deployed.
+		{"additive_reverted_blocks", OrderFacts{Stage: StageApplied, Reverted: true, Approved: true, Operations: []Operation{addColumn}, OperationsRead: true},
+			OrderAdditiveUndeployed, OrderBlock, nil},
+		{"dropping_reverted_approved", OrderFacts{Stage: StageApplied, Reverted: true, Approved: true, Operations: []Operation{dropColumn}, OperationsRead: true},
+			OrderDropsApproved, OrderPass, []string{"coupons"}},
+		{"dropping_reverted_unapproved", OrderFacts{Stage: StageApplied, Reverted: true, Operations: []Operation{dropColumn}, OperationsRead: true},
+			OrderDropsUnapproved, OrderBlock, []string{"coupons"}},
+		{"reverted_unread", OrderFacts{Stage: StageApplied, Reverted: true, Approved: true}, OrderUnreadable, OrderUndecided, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,5 +94,17 @@ func TestDropTables_sortedOnce(t *testing.T) {
 	got := DropTables([]Operation{{Table: "b", CanDropData: true}, {Table: "a", CanDropData: true}, {Table: "b", CanDropData: true}, {Table: "c"}})
 	if want := []string{"a", "b"}; !slices.Equal(got, want) {
 		t.Errorf("DropTables = %q, want %q", got, want)
+	}
+}
+
+// TestReverted names the deployment states whose change is, or is being,
+// reverted, and no other.
+func TestReverted(t *testing.T) {
+	t.Parallel()
+	for _, st := range DeploymentStates {
+		want := st.Name == "complete_revert" || st.Name == "in_progress_revert" || st.Name == "in_progress_revert_vschema"
+		if got := Reverted(st.Name); got != want {
+			t.Errorf("Reverted(%q) = %v, want %v", st.Name, got, want)
+		}
 	}
 }

@@ -156,14 +156,14 @@ func useOperations(v *Verdict, read map[int]Details) {
 
 // OperationsToDecide returns the numbers of the matched requests whose
 // operations FailOnDeployOrder needs to decide them and their list items
-// did not carry: each with a schema change not applied yet (an applied
-// one passes whatever its operations say). A front end that reads only
+// did not carry: each with a schema change not applied yet, or applied
+// and reverted (an applied one passes whatever its operations say). A front end that reads only
 // what decides the order (sync) reads their Details, then calls
 // DecideOrderWith.
 func (v Verdict) OperationsToDecide() []int {
 	var need []int
 	for _, e := range v.Matched {
-		if e.Stage == StageNotDeployed && !e.OperationsKnown {
+		if (e.Stage == StageNotDeployed || Reverted(e.DeployRequest.DeploymentState)) && !e.OperationsKnown {
 			need = append(need, e.DeployRequest.Number)
 		}
 	}
@@ -200,7 +200,7 @@ func (v *Verdict) DecideOrderWith(details map[int]Details) error {
 func orderFacts(e Entry) OrderFacts {
 	f := OrderFacts{
 		Stage: e.Stage, Pending: e.DeployRequest.DeploymentState == "pending", Approved: e.DeployRequest.Approved,
-		Operations: e.Operations, OperationsRead: e.OperationsKnown,
+		Operations: e.Operations, OperationsRead: e.OperationsKnown, Reverted: Reverted(e.DeployRequest.DeploymentState),
 	}
 	if e.DeployRequest.DeployedAt != nil {
 		f.DeployedAt = *e.DeployRequest.DeployedAt
