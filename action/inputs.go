@@ -111,7 +111,7 @@ func loadInputs(a *githubactions.Action, t token, minInterval time.Duration) (in
 	}
 	for _, in := range names {
 		if in.value != "" && check.ValidateName(in.value) != nil {
-			problems = append(problems, fmt.Sprintf(`input %q is %q: give the bare name as PlanetScale shows it (no slashes, spaces, "?" or "#")`, in.name, in.value))
+			problems = append(problems, fmt.Sprintf(`input %q is %q: give the bare name as PlanetScale shows it (no slashes, spaces, "?", "#" or braces)`, in.name, in.value))
 		}
 	}
 

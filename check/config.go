@@ -53,10 +53,11 @@ type Config struct {
 }
 
 // ValidateName checks an organization or database name: the bare name as
-// PlanetScale shows it, with no slashes, spaces, "?" or "#".
+// PlanetScale shows it, with no slashes, spaces, "?", "#" or braces (which
+// the gate's messages keep for their own placeholders).
 func ValidateName(value string) error {
-	if value == "." || value == ".." || strings.ContainsAny(value, "/\\ \t\r\n?#") {
-		return fmt.Errorf("%q is not a bare name: give the name as PlanetScale shows it (no slashes, spaces, \"?\" or \"#\")", value)
+	if value == "." || value == ".." || strings.ContainsAny(value, "/\\ \t\r\n?#{}") {
+		return fmt.Errorf("%q is not a bare name: give the name as PlanetScale shows it (no slashes, spaces, \"?\", \"#\" or braces)", value)
 	}
 	return nil
 }

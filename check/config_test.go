@@ -13,7 +13,7 @@ func TestValidateName(t *testing.T) {
 			t.Errorf("ValidateName(%q) = %v, want nil", name, err)
 		}
 	}
-	for _, name := range []string{".", "..", "acme/shop", `acme\shop`, "my db", "tab\tdb", "new\nline", "cr\rdb", "db?x", "db#x"} {
+	for _, name := range []string{".", "..", "acme/shop", `acme\shop`, "my db", "tab\tdb", "new\nline", "cr\rdb", "db?x", "db#x", "{database}", "db{x"} {
 		if err := ValidateName(name); err == nil || !strings.Contains(err.Error(), "not a bare name") {
 			t.Errorf("ValidateName(%q) = %v, want an error saying it is not a bare name", name, err)
 		}

@@ -3,6 +3,7 @@ package check
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -27,6 +28,11 @@ const (
 	// "Re-run the job" in the action, "Run it again" on the command line.
 	SettingRerun Setting = "rerun"
 )
+
+// settings are the placeholders Words fills in; any other text in braces
+// (outside text, such as a branch name) is left as it is.
+var settings = []Setting{SettingOrganization, SettingDatabase, SettingServiceToken, SettingServiceTokenID,
+	SettingBranch, SettingIntoBranch, SettingFailOn, SettingAPIURL, SettingTimeout, SettingRerun}
 
 // Problem explains why the gate could not decide and how to fix it.
 type Problem struct {
@@ -57,7 +63,13 @@ func (p Problem) Words(name func(Setting) string) string {
 			break
 		}
 		b.WriteString(text[:open])
-		word := name(Setting(text[open+1 : open+end]))
+		setting := Setting(text[open+1 : open+end])
+		if !slices.Contains(settings, setting) { // not a placeholder the gate wrote
+			b.WriteString(text[open : open+end+1])
+			text = text[open+end+1:]
+			continue
+		}
+		word := name(setting)
 		if sofar := b.String(); sofar == "" || strings.HasSuffix(sofar, ". ") {
 			word = capitalize(word)
 		}

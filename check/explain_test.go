@@ -143,4 +143,10 @@ func TestProblem_Words(t *testing.T) {
 	if got := p.Words(name); got != want {
 		t.Errorf("Words = %q, want %q", got, want)
 	}
+	// Braces that name no setting (outside text, a branch "feat-{x}") stay.
+	p = Problem{Why: "Branch feat-{x}} and {rerun-it} are not placeholders.", Fix: "{rerun}."}
+	want = "Branch feat-{x}} and {rerun-it} are not placeholders. Re-run the job."
+	if got := p.Words(name); got != want {
+		t.Errorf("Words = %q, want %q", got, want)
+	}
 }
