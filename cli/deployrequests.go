@@ -102,7 +102,8 @@ func deployRequestSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 		if err != nil {
 			return s.cmd.usageError(s.env, s.argsRedactor, "--fail-on: "+err.Error())
 		}
-		r := read{what: fmt.Sprintf("deploy request #%d of %s", number, s.where()), grant: planetscale.Grant}
+		r := read{what: fmt.Sprintf("deploy request #%d of %s", number, s.where()), grant: planetscale.Grant,
+			one: fmt.Sprintf("deploy request #%d does not exist ('deploy-request-gate deploy-requests %s' lists them)", number, s.cfg.Database)}
 		return s.withClient(ctx, r, func(ctx context.Context, c *planetscale.Client) error {
 			if s.json() {
 				return s.deployRequestJSON(ctx, c, number)

@@ -127,6 +127,9 @@ type read struct {
 	// grant is the service token access it needs on the database,
 	// "read_deploy_request"; empty when a 404 cannot mean a missing grant.
 	grant string
+	// one, for a read of one object, says first that it may not exist
+	// ("deploy request #42 does not exist").
+	one string
 }
 
 // missingGrant reports whether err is PlanetScale's 404 for a name that
@@ -149,7 +152,10 @@ func (s *session) apiError(ctx context.Context, c *planetscale.Client, r read, e
 // mistyped token, so the organization list, which answers 401 for those,
 // tells the two apart; a real 404 names the grant to add.
 func (s *session) explain(ctx context.Context, c *planetscale.Client, r read, err error) (string, error) {
-	if !missingGrant(err) || r.grant == "" {
+	var ops *check.OperationsError
+	if !missingGrant(err) || r.grant == "" || errors.As(err, &ops) {
+		// The list itself was read when fail-on deploy-order could not read
+		// operations: check words that failure itself.
 		return check.Explain(err, s.cfg).Words(flagName), err
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
@@ -164,7 +170,11 @@ func (s *session) explain(ctx context.Context, c *planetscale.Client, r read, er
 // notFound explains a 404 on r and names the grant to add.
 func (s *session) notFound(r read) string {
 	org, db := s.cfg.Organization, s.cfg.Database
-	msg := fmt.Sprintf("PlanetScale answered 404 Not Found for %s: the organization or database does not exist, or the service token lacks %s", r.what, r.grant)
+	missing := "the organization or database does not exist"
+	if r.one != "" {
+		missing = r.one + ", the organization or database does not exist"
+	}
+	msg := fmt.Sprintf("PlanetScale answered 404 Not Found for %s: %s, or the service token lacks %s", r.what, missing, r.grant)
 	if db != "" {
 		msg += " on " + db
 	}
