@@ -5,21 +5,15 @@ import (
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
-	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
-// argsRedactor removes from messages printed before the flags are read
-// (usage, flag and unknown-command errors) every token the command line
-// may hold: the token variables' values, the values given to
-// --service-token and --service-token-id in any spelling, and any word that
-// looks like a PlanetScale token (holds "pscale_", or is ID:TOKEN), each
-// part of it too. A token typed as a stray argument or a misspelt flag's
-// value is then never echoed.
-func argsRedactor(args []string, env Env) *sanitize.Redactor {
-	return sanitize.NewRedactor(argsSecrets(args, env)...)
-}
-
-// argsSecrets are the secrets argsRedactor removes.
+// argsSecrets are every token the command line and the environment may
+// hold, for every message a command prints, from usage, flag and
+// unknown-command errors on: the token variables' values, the values given
+// to --service-token and --service-token-id in any spelling, and any word
+// that looks like a PlanetScale token (holds "pscale_", or is ID:TOKEN),
+// each part of it too. A token typed as a stray argument or a misspelt
+// flag's value is then never echoed.
 func argsSecrets(args []string, env Env) []string {
 	var secrets []string
 	add := func(token, id string) { secrets = append(secrets, planetscale.Secrets(token, id)...) }

@@ -101,7 +101,7 @@ func NewClient(cfg Config) (*Client, error) {
 		rt = http.DefaultTransport
 	}
 	count, m := new(atomic.Int64), new(meter)
-	gql, gqlURL, err := newGraphQL(cfg, token, rt, count)
+	gql, gqlURL, err := newGraphQL(cfg, token, rt, count, m)
 	if err != nil {
 		return nil, fmt.Errorf("github client: %s", redact.Line(err.Error()))
 	}

@@ -2,9 +2,12 @@ package ghreport_test
 
 import (
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
 	"github.com/deploy-request-gate/deploy-request-gate/ghsandbox"
@@ -155,4 +158,27 @@ func TestOpenPulls_Failures(t *testing.T) {
 			t.Fatalf("err = %v, want ErrBadCredentials", err)
 		}
 	})
+}
+
+// TestOpenPulls_budgetFromHeaders: when every query fails, the budget the
+// run reports still comes from the GraphQL answers' rate-limit headers.
+func TestOpenPulls_budgetFromHeaders(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-RateLimit-Resource", "graphql")
+		w.Header().Set("X-RateLimit-Limit", "5000")
+		w.Header().Set("X-RateLimit-Remaining", "4321")
+		w.Header().Set("X-RateLimit-Reset", "1893456000")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"data":null,"errors":[{"type":"NOT_FOUND","message":"Could not resolve to a Repository with the name 'acme/shop-app'."}]}`)
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, srv.URL)
+	if _, err := c.OpenPulls(testContext(t), owner, repo, "ctx"); err == nil {
+		t.Fatal("OpenPulls passed on an answer with errors only")
+	}
+	b := c.Budget().GraphQL
+	if !b.Known || b.Limit != 5000 || b.Remaining != 4321 || !b.Reset.Equal(time.Unix(1893456000, 0)) {
+		t.Errorf("GraphQL budget = %+v, want 4321 of 5000 from the headers", b)
+	}
 }

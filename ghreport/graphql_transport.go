@@ -62,7 +62,8 @@ func (m *meter) setGraphQL(limit, remaining int, reset time.Time) {
 	m.budget.GraphQL = RateBudget{Limit: limit, Remaining: remaining, Reset: reset, Known: true}
 }
 
-// meterTransport counts writes and reads the REST rate-limit headers.
+// meterTransport counts writes and reads the rate-limit headers of REST
+// and GraphQL answers.
 type meterTransport struct {
 	base    http.RoundTripper
 	meter   *meter
@@ -75,17 +76,23 @@ func (t *meterTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		t.meter.writes.Add(1)
 	}
 	resp, err := t.base.RoundTrip(r)
-	if err != nil || isGraphQL {
+	if err != nil {
 		return resp, err
 	}
 	h := resp.Header
-	if res := h.Get("X-RateLimit-Resource"); res != "" && res != "core" {
-		return resp, nil
-	}
 	limit, err1 := strconv.Atoi(h.Get("X-RateLimit-Limit"))
 	left, err2 := strconv.Atoi(h.Get("X-RateLimit-Remaining"))
 	reset, _ := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64)
-	if err1 == nil && err2 == nil {
+	if err1 != nil || err2 != nil {
+		return resp, nil
+	}
+	// A GraphQL answer's headers give the graphql budget (its rateLimit
+	// field, when the query asks for it, says the same later); they keep
+	// the budget known when a query fails before its body is read.
+	switch res := h.Get("X-RateLimit-Resource"); {
+	case isGraphQL && (res == "" || res == "graphql"):
+		t.meter.setGraphQL(limit, left, time.Unix(reset, 0))
+	case !isGraphQL && (res == "" || res == "core"):
 		t.meter.mu.Lock()
 		t.meter.budget.REST = RateBudget{Limit: limit, Remaining: left, Reset: time.Unix(reset, 0), Known: true}
 		t.meter.mu.Unlock()

@@ -18,7 +18,7 @@ func TestUntilReset(t *testing.T) {
 	}{
 		{"unknown", time.Time{}, time.Minute, time.Minute},
 		{"past", now.Add(-time.Hour), 0, 0},
-		{"two_minutes", now.Add(2 * time.Minute), 2 * time.Minute, 2*time.Minute + time.Second},
+		{"two_minutes", now.Add(2 * time.Minute), 2*time.Minute - time.Second, 2*time.Minute + time.Second},
 		{"year_5138", time.Unix(99999999999, 0), 200 * 365 * 24 * time.Hour, math.MaxInt64},
 		{"beyond_a_duration", time.Unix(1<<62, 0), math.MaxInt64, math.MaxInt64},
 	}
