@@ -260,7 +260,7 @@ func (g *gate) fail(r report.Report, f report.Failure) Result {
 	r.Redactor = g.redactor
 	// Outputs and summary may fail too; the annotation below still tells why.
 	_ = writeOutputs(g.a, []Output{{"result", ResultError.String()}})
-	_ = writeSummary(g.a, report.FailureMarkdown(f, r))
+	_ = writeSummary(g.a, g.withRecheckNote(report.FailureMarkdown(f, r), ResultError))
 	msg := f.Lead
 	for _, item := range f.Items {
 		msg += "\n- " + item

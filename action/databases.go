@@ -194,7 +194,7 @@ func (g *gate) postDatabasesToGitHub(ctx context.Context, gh *ghreport.Client, i
 		if d.statusContext == "" {
 			continue
 		}
-		if g.setStatus(ctx, gh, target, d.o.status(d.statusContext, target.RunURL)) {
+		if g.setStatus(ctx, gh, target, prStatus(d.o.status(d.statusContext, target.RunURL), target)) {
 			statusSHA = target.SHA
 		}
 	}

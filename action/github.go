@@ -93,6 +93,18 @@ func (o outcome) status(statusContext, runURL string) ghreport.Status {
 	return st
 }
 
+// prStatus links a pull request's status to the run: its job summary says
+// what blocks (with a link to each deploy request) and, when the check does
+// not pass, that a maintainer can comment /recheck. Elsewhere (a merge
+// queue, a push) a status blocked by one deploy request keeps its link to
+// that request.
+func prStatus(st ghreport.Status, target ghreport.Target) ghreport.Status {
+	if target.PullNumber > 0 && target.RunURL != "" {
+		st.TargetURL = target.RunURL
+	}
+	return st
+}
+
 // reportToGitHub posts the commit status (when status-context is set) and
 // the sticky comment (per the comment input) for a gate-mode outcome. A
 // refused or failed write is one warning: the step's outcome still follows
@@ -107,7 +119,7 @@ func (g *gate) reportToGitHub(ctx context.Context, gh *ghreport.Client, in input
 		return ""
 	}
 	if in.github.statusContext != "" {
-		if g.setStatus(ctx, gh, target, o.status(in.github.statusContext, target.RunURL)) {
+		if g.setStatus(ctx, gh, target, prStatus(o.status(in.github.statusContext, target.RunURL), target)) {
 			statusSHA = target.SHA
 		}
 	}

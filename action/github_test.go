@@ -137,12 +137,24 @@ func TestGitHub_PullRequestBlockedThenApproved(t *testing.T) {
 	}
 }
 
+// TestGitHub_OneBlockingRequestLinksToIt: in a merge queue a status
+// blocked by one deploy request links to it; on a pull request every status
+// links to the run, whose summary links the request and says a maintainer
+// can comment /recheck.
 func TestGitHub_OneBlockingRequestLinksToIt(t *testing.T) {
 	t.Parallel()
-	g := newGitHubRun(t, "pull_request_target", sandboxDR(105, "ready", false))
+	g := newGitHubRun(t, "merge_group", sandboxDR(105, "ready", false))
 	g.run(t)
-	if st := g.latest(t, headSHA); st.TargetURL != "https://app.planetscale.com/acme/shop/deploy-requests/105" {
-		t.Errorf("target_url = %q, want the blocking request", st.TargetURL)
+	if st := g.latest(t, queueSHA); st.TargetURL != "https://app.planetscale.com/acme/shop/deploy-requests/105" {
+		t.Errorf("merge queue: target_url = %q, want the blocking request", st.TargetURL)
+	}
+	g = newGitHubRun(t, "pull_request_target", sandboxDR(105, "ready", false))
+	r := g.run(t)
+	if st := g.latest(t, headSHA); st.TargetURL != "https://github.com/acme/shop-app/actions/runs/99" {
+		t.Errorf("pull request: target_url = %q, want the run", st.TargetURL)
+	}
+	if !strings.Contains(r.summary, "comment `/recheck`") {
+		t.Errorf("the run's summary does not say a maintainer can comment /recheck:\n%s", r.summary)
 	}
 }
 
