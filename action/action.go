@@ -140,22 +140,11 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 	}
 	g.infof("Listing open deploy requests of %s/%s at %s (fail-on: %s, timeout: %s)",
 		cfg.Organization, cfg.Database, cfg.APIURL, cfg.FailOn, cfg.Timeout)
-	waitOpts := check.WaitOptions{For: in.github.wait, Interval: in.github.interval}
 	if in.github.wait > 0 {
 		g.infof("Waiting up to %s for approval, checking every %s (each check has its own timeout, %s)", in.github.wait, in.github.interval, cfg.Timeout)
-		waitOpts.Round = func(round int, v check.Verdict, next time.Time) {
-			g.infof("Check %d: %s still %s; next check at %s (in %s)", round, numbers(v.Blocking()),
-				map[bool]string{true: "blocks", false: "block"}[len(v.Blocking()) == 1], next.UTC().Format("15:04:05 UTC"), httpretry.FormatWait(time.Until(next)))
-		}
-		waitOpts.NotYet = func(round int, p check.Problem, next time.Time) {
-			g.infof("Check %d could not decide (%s: %s); not yet, the wait goes on: next check at %s (in %s)", round, p.Code,
-				p.Err, next.UTC().Format("15:04:05 UTC"), httpretry.FormatWait(time.Until(next)))
-		}
-	}
-	if in.github.wait > 0 {
 		g.pending(ctx, gh, in)
 	}
-	v, err := check.Wait(ctx, client, cfg, waitOpts)
+	v, err := check.Wait(ctx, client, cfg, g.waitOptions(in, ""))
 	r.Now = g.now()
 	g.a.Debugf("%s made (rate budget: %g a second in bursts of %d, shared by every call of this run)",
 		report.Plural(int(client.Requests()), "PlanetScale API request", "PlanetScale API requests"), planetscale.DefaultRateLimit, planetscale.DefaultRateBurst)
@@ -163,8 +152,7 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 		return g.cancelled(ctx, gh, r, in.github.statusContext)
 	}
 	if err != nil {
-		p := check.Explain(err, cfg)
-		f := report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()}
+		f := g.undecided(err, cfg)
 		res := g.fail(r, f)
 		g.postToGitHub(ctx, gh, in, r, outcome{err: err, failure: f})
 		return res
@@ -191,6 +179,39 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 		return ResultFail
 	}
 	return ResultPass
+}
+
+// waitOptions are the wait's bounds and its log lines: one a round that
+// still blocks, one a check that could not decide for a passing cause.
+// With several databases, database names the one the lines are about.
+func (g *gate) waitOptions(in inputs, database string) check.WaitOptions {
+	opts := check.WaitOptions{For: in.github.wait, Interval: in.github.interval}
+	if in.github.wait == 0 {
+		return opts
+	}
+	label := func(round int) string {
+		if database == "" {
+			return fmt.Sprintf("Check %d", round)
+		}
+		return fmt.Sprintf("%s: check %d", database, round)
+	}
+	opts.Round = func(round int, v check.Verdict, next time.Time) {
+		g.infof("%s: %s still %s; next check at %s (in %s)", label(round), numbers(v.Blocking()),
+			map[bool]string{true: "blocks", false: "block"}[len(v.Blocking()) == 1], next.UTC().Format("15:04:05 UTC"), httpretry.FormatWait(time.Until(next)))
+	}
+	opts.NotYet = func(round int, p check.Problem, next time.Time) {
+		g.infof("%s could not decide (%s: %s); not yet, the wait goes on: next check at %s (in %s)", label(round), p.Code,
+			p.Err, next.UTC().Format("15:04:05 UTC"), httpretry.FormatWait(time.Until(next)))
+	}
+	return opts
+}
+
+// undecided is the failure the gate reports when err kept it from
+// deciding for cfg: the explanation in the action's words, the error
+// (redacted, cleaned) and the troubleshooting link.
+func (g *gate) undecided(err error, cfg check.Config) report.Failure {
+	p := check.Explain(err, cfg)
+	return report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()}
 }
 
 // postToGitHub reports the outcome to the pull request under its own

@@ -6,11 +6,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
-	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/report"
 )
@@ -125,22 +123,11 @@ func (g *gate) gateDatabases(ctx context.Context, in inputs) Result {
 // checkDatabase is the single-database check of cfg.Database, waiting
 // when asked; its log lines name the database.
 func (g *gate) checkDatabase(ctx context.Context, client *planetscale.Client, in inputs, cfg check.Config) outcome {
-	waitOpts := check.WaitOptions{For: in.github.wait, Interval: in.github.interval}
-	if in.github.wait > 0 {
-		waitOpts.Round = func(round int, v check.Verdict, next time.Time) {
-			g.infof("%s: check %d: %s still %s; next check at %s (in %s)", cfg.Database, round, numbers(v.Blocking()),
-				map[bool]string{true: "blocks", false: "block"}[len(v.Blocking()) == 1], next.UTC().Format("15:04:05 UTC"), httpretry.FormatWait(time.Until(next)))
-		}
-		waitOpts.NotYet = func(round int, p check.Problem, next time.Time) {
-			g.infof("%s: check %d could not decide (%s: %s); not yet, the wait goes on: next check at %s (in %s)", cfg.Database, round, p.Code,
-				p.Err, next.UTC().Format("15:04:05 UTC"), httpretry.FormatWait(time.Until(next)))
-		}
-	}
-	v, err := check.Wait(ctx, client, cfg, waitOpts)
+	v, err := check.Wait(ctx, client, cfg, g.waitOptions(in, cfg.Database))
 	if err != nil {
-		p := check.Explain(err, cfg)
-		g.infof("%s: could not decide: %s", cfg.Database, p.Words(settingName))
-		return outcome{err: err, failure: report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()}}
+		f := g.undecided(err, cfg)
+		g.infof("%s: could not decide: %s", cfg.Database, f.Lead)
+		return outcome{err: err, failure: f}
 	}
 	if v.SettingsErr != nil {
 		g.a.Debugf("%s", g.clean(cfg.Database+": could not read the database settings, so the summary cannot say whether approval is required: "+v.SettingsErr.Error()))

@@ -108,8 +108,7 @@ func (s syncRun) database(ctx context.Context, client *planetscale.Client, repos
 		cfg.Organization, cfg.Database, strings.Join(repos, ", "), s.statusContext)
 	drs, err := client.OpenDeployRequests(ctx, cfg.Organization, cfg.Database, check.ListOptions{Filter: check.Filter{IntoBranch: cfg.Filter.IntoBranch}})
 	if err != nil {
-		p := check.Explain(err, cfg)
-		f := report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()}
+		f := g.undecided(err, cfg)
 		r.Now = g.now()
 		if len(s.in.databases) == 1 {
 			g.fail(r, f)
@@ -302,10 +301,9 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 		if cfg.FailOn == check.FailOnDeployOrder {
 			// By the list's operations, or those readOperations read.
 			if err := o.verdict.DecideOrderWith(s.read); err != nil {
-				p := check.Explain(err, cfg)
-				o.err, o.failure = err, report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()}
+				o.err, o.failure = err, g.undecided(err, cfg)
 				undecided = err
-				line("could not decide: " + g.clean(err.Error()) + "; see " + p.Help())
+				line("could not decide: " + g.clean(err.Error()) + "; see " + o.failure.Help)
 			}
 		}
 		st = o.status(s.statusContext, s.target)
