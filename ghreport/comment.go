@@ -147,12 +147,11 @@ func (c *Client) findComment(ctx, actx context.Context, owner, repo string, numb
 		return nil, nil, fmt.Errorf("%w; %d with the marker left alone, none posted", err, len(marked))
 	}
 	for _, cm := range marked {
-		if a := authorOf(cm.GetUser()); found != nil || !id.wrote(a) {
-			if found == nil || cm.GetUser().GetLogin() != found.GetUser().GetLogin() {
-				ignored = append(ignored, a)
-			}
-		} else {
+		switch a := authorOf(cm.GetUser()); {
+		case found == nil && id.wrote(a):
 			found = cm
+		case found == nil || cm.GetUser().GetLogin() != found.GetUser().GetLogin():
+			ignored = append(ignored, a)
 		}
 	}
 	return found, ignored, nil

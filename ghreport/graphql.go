@@ -191,11 +191,8 @@ func openPullOf(n *pullNode) (OpenPull, error) {
 	}
 	p := OpenPull{PullRequest: PullRequest{Number: n.Number, State: "open", HeadRef: n.HeadRefName, HeadSHA: n.HeadRefOid,
 		Fork: n.IsCrossRepository, Draft: n.IsDraft, URL: n.URL}}
-	switch {
-	case p.Number <= 0:
-		return p, fmt.Errorf("%w: a pull request without a number", ErrUnexpectedResponse)
-	case p.HeadRef == "" || !IsSHA(p.HeadSHA):
-		return p, fmt.Errorf("%w: pull request #%d has no head branch or head SHA", ErrUnexpectedResponse, p.Number)
+	if err := p.check(); err != nil {
+		return p, err
 	}
 	if len(n.Commits.Nodes) != 1 || n.Commits.Nodes[0] == nil || !strings.EqualFold(n.Commits.Nodes[0].Commit.Oid, p.HeadSHA) {
 		return p, nil // its status is read on its own if needed

@@ -68,16 +68,24 @@ func (c *Client) ListOpenPulls(ctx context.Context, owner, repo string) ([]PullR
 	return out, nil
 }
 
+// check refuses a pull request the API described without a number, a head
+// branch or a head SHA.
+func (p PullRequest) check() error {
+	switch {
+	case p.Number <= 0:
+		return fmt.Errorf("%w: a pull request without a number", ErrUnexpectedResponse)
+	case p.HeadRef == "" || !IsSHA(p.HeadSHA):
+		return fmt.Errorf("%w: pull request #%d has no head branch or head SHA", ErrUnexpectedResponse, p.Number)
+	}
+	return nil
+}
+
 // pullOf checks and converts one listed pull request.
 func pullOf(owner, repo string, pr *github.PullRequest) (PullRequest, error) {
 	p := PullRequest{Number: pr.GetNumber(), State: pr.GetState(), Merged: pr.GetMerged(), HeadRef: pr.GetHead().GetRef(),
 		HeadSHA: pr.GetHead().GetSHA(), Draft: pr.GetDraft(), URL: pr.GetHTMLURL()}
-	switch {
-	case p.Number <= 0:
-		return p, fmt.Errorf("%w: a pull request without a number", ErrUnexpectedResponse)
-
-	case p.HeadRef == "" || !IsSHA(p.HeadSHA):
-		return p, fmt.Errorf("%w: pull request #%d has no head branch or head SHA", ErrUnexpectedResponse, p.Number)
+	if err := p.check(); err != nil {
+		return p, err
 	}
 	headRepo := pr.GetHead().GetRepo().GetFullName()
 	p.Fork = !strings.EqualFold(headRepo, owner+"/"+repo)

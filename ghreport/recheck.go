@@ -3,6 +3,7 @@ package ghreport
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/go-github/v66/github"
@@ -59,21 +60,12 @@ func ParseRecheck(getenv func(string) string) (Recheck, error) {
 		rc.Ignore = fmt.Sprintf("#%d is an issue, not a pull request", rc.Number)
 	case strings.TrimSpace(first) != RecheckCommand:
 		rc.Ignore = "the comment's first line is not " + RecheckCommand
-	case !containsFold(recheckAssociations, rc.Association):
+	case !slices.Contains(recheckAssociations, rc.Association):
 		rc.Ignore = fmt.Sprintf("%s asked, whose author_association is %s, not OWNER, MEMBER or COLLABORATOR", rc.Author, rc.Association)
 	case rc.Number <= 0 || rc.CommentID <= 0:
 		return Recheck{}, fmt.Errorf("issue_comment event: the payload has no issue.number or comment.id")
 	}
 	return rc, nil
-}
-
-func containsFold(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Pull reads one pull request (GET /repos/{owner}/{repo}/pulls/{number}):
