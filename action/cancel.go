@@ -47,12 +47,7 @@ func (g *gate) cancelled(ctx context.Context, gh *ghreport.Client, r report.Repo
 	set := false
 	for _, statusContext := range statusContexts {
 		st := ghreport.Status{State: ghreport.StateError, Context: statusContext, TargetURL: target.RunURL, Description: cancelledDescription}
-		if err := gh.SetStatus(fresh, target.Owner, target.Repo, target.SHA, st); err != nil {
-			g.warn("Could not set the commit status", err)
-			continue
-		}
-		set = true
-		g.infof("Set commit status %q to %s on %s: %s", st.Context, st.State, ghreport.ShortSHA(target.SHA), st.Description)
+		set = g.setStatus(fresh, gh, target, st) || set
 	}
 	if set {
 		_ = writeOutputs(g.a, []Output{{"status-sha", target.SHA}})

@@ -191,7 +191,10 @@ func (g *gate) postDatabasesToGitHub(ctx context.Context, gh *ghreport.Client, i
 		for i := range sections {
 			sections[i].Report.FullList = r.FullList
 		}
-		body := g.withRecheckNote(report.DatabasesMarkdown(sections, r), worst)
+		body := report.DatabasesMarkdown(sections, r)
+		if worst != ResultPass { // a pull request's comment, as upsertComment's
+			body = report.WithNote(body, recheckNote)
+		}
 		res, ok := g.writeComment(ctx, gh, in, target.Owner, target.Repo, target.PullNumber, target.RunURL,
 			ghreport.DatabasesMarker(in.cfg.Organization, in.databases), body, worst == ResultPass)
 		g.commented(target.PullNumber, res, ok)

@@ -115,7 +115,7 @@ func newDeployRequestOutput(e check.Entry, redact func(string) string) deployReq
 		readiness: readiness{Approved: dr.Approved, State: redact(dr.State),
 			DeploymentState: redact(dr.DeploymentState), Deployable: dr.Deployable()},
 		HTMLURL: redact(dr.HTMLURL), CreatedAt: created, Blocking: e.Blocking,
-		CanDropData: e.OperationsKnown && len(check.DropTables(e.Operations)) > 0, Operations: operationCount(e),
+		CanDropData: dropsDataIn(e), Operations: operationCount(e),
 	}
 }
 

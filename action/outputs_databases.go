@@ -75,10 +75,8 @@ func databasesOutputs(runs []dbRun, worst Result, redact func(string) string) []
 		for _, e := range v.Matched {
 			items = append(items, dbEntry{d.cfg.Database, e})
 		}
-		if n := dropsData(v); n != "" {
-			for num := range strings.SplitSeq(n, ",") {
-				drops = append(drops, d.cfg.Database+"#"+num)
-			}
+		for _, e := range v.Where(dropsDataIn) { // Matched is by number
+			drops = append(drops, d.cfg.Database+"#"+strconv.Itoa(e.DeployRequest.Number))
 		}
 	}
 	return []Output{

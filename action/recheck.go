@@ -95,12 +95,17 @@ func (g *gate) react(ctx context.Context, gh *ghreport.Client, rc ghreport.Reche
 }
 
 // event is the commit under test and where its results go: the pull
-// request a /recheck read from the API, else the event's.
+// request a /recheck read from the API, else the event's, read from the
+// event file once a run.
 func (g *gate) event() (ghreport.Target, error) {
-	if g.target != nil {
-		return *g.target, nil
+	if g.target == nil {
+		t, err := ghreport.ParseEvent(g.a.Getenv)
+		if err != nil {
+			return ghreport.Target{}, err
+		}
+		g.target = &t
 	}
-	return ghreport.ParseEvent(g.a.Getenv)
+	return *g.target, nil
 }
 
 // onPullRequest reports whether the run is for a pull request.
