@@ -248,7 +248,7 @@ func (s syncRun) readOperations(ctx context.Context, owner, repo string, pulls [
 	}
 	slices.Sort(todo)
 	s.g.infof("%sreading the operations of deploy %s %s: the list did not carry them, and fail-on deploy-order decides by them",
-		s.prefix(owner, repo), map[bool]string{true: "request", false: "requests"}[len(todo) == 1], numberList(todo))
+		s.prefix(owner, repo), map[bool]string{true: "request", false: "requests"}[len(todo) == 1], check.NumberList(todo))
 	ds, err := s.details.Details(ctx, s.cfg.Organization, s.cfg.Database, todo)
 	for _, d := range ds {
 		s.read[d.Number] = d
@@ -322,7 +322,7 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 	row.State, row.Description = string(st.State), st.Description
 	var ops *check.OperationsError
 	if errors.As(undecided, &ops) {
-		row.Description = "could not decide: the operations of deploy request " + numberList(ops.Numbers) + " could not be read (see the run's log)"
+		row.Description = "could not decide: the operations of deploy request " + check.NumberList(ops.Numbers) + " could not be read (see the run's log)"
 	}
 	if found && current.State == st.State && current.Description == st.Description && current.TargetURL == st.TargetURL {
 		if s.comments != nil && ok {
@@ -344,15 +344,6 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 	}
 	g.syncComment(ctx, s.gh, in, owner, repo, pr.PullRequest, cfg, o)
 	return row, undecided
-}
-
-// numberList words deploy request numbers as "#1, #2".
-func numberList(ns []int) string {
-	parts := make([]string, len(ns))
-	for i, n := range ns {
-		parts[i] = fmt.Sprintf("#%d", n)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // explainStatusLimit adds what to do to GitHub's 422 for a commit that has

@@ -57,11 +57,16 @@ type OperationsError struct {
 }
 
 func (e *OperationsError) Error() string {
-	nums := make([]string, len(e.Numbers))
-	for i, n := range e.Numbers {
+	return fmt.Sprintf("fail-on deploy-order cannot decide: could not read the operations of deploy request %s: %v", NumberList(e.Numbers), e.Err)
+}
+
+// NumberList words deploy request numbers as "#3, #7".
+func NumberList(numbers []int) string {
+	nums := make([]string, len(numbers))
+	for i, n := range numbers {
 		nums[i] = "#" + strconv.Itoa(n)
 	}
-	return fmt.Sprintf("fail-on deploy-order cannot decide: could not read the operations of deploy request %s: %v", strings.Join(nums, ", "), e.Err)
+	return strings.Join(nums, ", ")
 }
 
 func (e *OperationsError) Unwrap() error { return e.Err }
@@ -148,10 +153,27 @@ func readDetails(ctx context.Context, l Lister, cfg Config, v *Verdict) error {
 func useOperations(v *Verdict, read map[int]Details) {
 	for i := range v.Matched {
 		e := &v.Matched[i]
-		if d, ok := read[e.DeployRequest.Number]; ok && !e.OperationsKnown && d.OperationsErr == nil {
-			e.Operations, e.OperationsKnown = d.Operations, true
+		if d, ok := read[e.DeployRequest.Number]; ok {
+			e.takeOperations(d)
 		}
 	}
+}
+
+// takeOperations takes the operations d read, where the list item carried
+// none.
+func (e *Entry) takeOperations(d Details) {
+	if !e.OperationsKnown && d.OperationsErr == nil {
+		e.Operations, e.OperationsKnown = d.Operations, true
+	}
+}
+
+// decideOrder judges e under FailOnDeployOrder by the operations it knows,
+// setting Order and Blocking (an undecided request blocks too).
+func (e *Entry) decideOrder() OrderDecision {
+	d := DeployOrder(orderFacts(*e))
+	e.Order = &d
+	e.Blocking = d.Outcome == OrderBlock || d.Outcome == OrderUndecided
+	return d
 }
 
 // OperationsToDecide returns the numbers of the matched requests whose
@@ -249,13 +271,9 @@ func CardFor(dr DeployRequest, d Details, p Policy) Card {
 	v := Evaluate([]DeployRequest{open}, Filter{}, p)
 	e := v.Matched[0]
 	e.DeployRequest = dr
-	if !e.OperationsKnown && d.OperationsErr == nil {
-		e.Operations, e.OperationsKnown = d.Operations, true
-	}
+	e.takeOperations(d)
 	if p == FailOnDeployOrder {
-		o := DeployOrder(orderFacts(e))
-		e.Order = &o
-		e.Blocking = o.Outcome == OrderBlock || o.Outcome == OrderUndecided
+		e.decideOrder()
 	}
 	return cardOf(e, d)
 }
@@ -268,10 +286,7 @@ func CardFor(dr DeployRequest, d Details, p Policy) Card {
 func (v *Verdict) DecideOrder() (undecided []int) {
 	for i := range v.Matched {
 		e := &v.Matched[i]
-		d := DeployOrder(orderFacts(*e))
-		e.Order = &d
-		e.Blocking = d.Outcome == OrderBlock || d.Outcome == OrderUndecided
-		if d.Outcome == OrderUndecided {
+		if d := e.decideOrder(); d.Outcome == OrderUndecided {
 			undecided = append(undecided, e.DeployRequest.Number)
 		}
 	}

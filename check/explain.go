@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -232,11 +231,7 @@ func authProblem(err error) bool {
 
 // operationsProblem explains why fail-on: deploy-order could not decide.
 func operationsProblem(err error, ops *OperationsError, code int, db string) Problem {
-	nums := make([]string, len(ops.Numbers))
-	for i, n := range ops.Numbers {
-		nums[i] = "#" + strconv.Itoa(n)
-	}
-	why := fmt.Sprintf("With {fail-on} set to deploy-order, the operations of each deploy request decide the verdict, and those of deploy request %s could not be read, so the gate cannot decide.", strings.Join(nums, ", "))
+	why := fmt.Sprintf("With {fail-on} set to deploy-order, the operations of each deploy request decide the verdict, and those of deploy request %s could not be read, so the gate cannot decide.", NumberList(ops.Numbers))
 	fix := "{rerun}; if it keeps failing, report the error below, or set {fail-on} to another policy until PlanetScale answers."
 	var g GrantError
 	if code == 404 || errors.As(err, &g) && g.Grant() != "" {

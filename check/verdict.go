@@ -138,11 +138,9 @@ func Evaluate(drs []DeployRequest, f Filter, p Policy) Verdict {
 		}
 		switch p {
 		case FailNever:
-		case FailOnUndeployed:
-			e.Blocking = stage == StageNotDeployed
-		case FailOnDeployOrder:
-			// Until decideOrder has the operations: blocks while not
-			// deployed.
+		case FailOnUndeployed, FailOnDeployOrder:
+			// Under deploy-order, until decideOrder has the operations:
+			// blocks while not deployed.
 			e.Blocking = stage == StageNotDeployed
 		default: // FailOnUnapproved, and any policy not known: fail closed
 			e.Blocking = e.NeedsApproval

@@ -262,14 +262,3 @@ func (c *Client) readDetails(ctx context.Context, org, database string, number i
 	d.Reviews, d.ReviewsErr = c.ListReviews(ctx, org, database, number)
 	return d
 }
-
-// OperationsOf returns a listed deploy request's operations: those its
-// list item carries, or, when it carries none (the list may leave them
-// out, and a request still being computed has none), the paged operations
-// list. A failure is a *DetailError.
-func (c *Client) OperationsOf(ctx context.Context, org, database string, dr DeployRequest) ([]Operation, error) {
-	if dr.Deployment != nil && len(dr.Deployment.Operations) > 0 {
-		return dr.Deployment.Operations, nil
-	}
-	return c.ListOperations(ctx, org, database, dr.Number)
-}

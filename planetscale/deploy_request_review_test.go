@@ -3,7 +3,6 @@ package planetscale_test
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,27 +78,15 @@ func TestClient_ReadDetails(t *testing.T) {
 	}
 }
 
-// TestClient_OperationsOf: operations come from the list item when it
-// carries some, else from the paged operations list.
-func TestClient_OperationsOf(t *testing.T) {
+// TestClient_ListOperations_pages: a request's operations over two pages
+// are read whole, each page twice so that the reads agree.
+func TestClient_ListOperations_pages(t *testing.T) {
 	t.Parallel()
 	sb, url := reviewSandbox(t)
 	c := newClient(t, url)
-	ctx := testContext(t)
-	drs, err := c.ListDeployRequests(ctx, testOrg, testDB, planetscale.ListDeployRequestsOptions{State: "open"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	i209 := slices.IndexFunc(drs, func(dr planetscale.DeployRequest) bool { return dr.Number == 209 })
-	i205 := slices.IndexFunc(drs, func(dr planetscale.DeployRequest) bool { return dr.Number == 205 })
-	before := len(sb.Requests())
-	ops, err := c.OperationsOf(ctx, testOrg, testDB, drs[i209])
-	if err != nil || len(ops) != 1 || !ops[0].CanDropData || len(sb.Requests()) != before {
-		t.Fatalf("OperationsOf(#209) = %v, %v after %d requests; want the list item's one operation, no request", ops, err, len(sb.Requests())-before)
-	}
-	ops, err = c.OperationsOf(ctx, testOrg, testDB, drs[i205])
+	ops, err := c.ListOperations(testContext(t), testOrg, testDB, 205)
 	if err != nil || len(ops) != 14 {
-		t.Fatalf("OperationsOf(#205) = %d operations, %v; want 14 from the operations list", len(ops), err)
+		t.Fatalf("ListOperations(#205) = %d operations, %v; want 14 from the operations list", len(ops), err)
 	}
 	if n := routeCounts(sb)[sandbox.RouteOperations]; n != 4 {
 		t.Errorf("operations pages read = %d, want 4 (2 pages, read twice to agree)", n)

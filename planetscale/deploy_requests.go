@@ -44,8 +44,8 @@ type Deployment struct {
 	Deployable  bool   `json:"deployable"`
 	AutoCutover bool   `json:"auto_cutover"`
 	// Operations are deploy_operations as the list item carries them;
-	// possibly none even when the change has some (see OperationsOf).
-	// Left out of JSON output when empty.
+	// possibly none even when the change has some (the gate then reads
+	// them per request: ReadDetails). Left out of JSON output when empty.
 	Operations []Operation `json:"deploy_operations,omitempty"`
 }
 
