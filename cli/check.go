@@ -76,18 +76,20 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 		words, err := s.explain(ctx, c, read{what: "the deploy requests of " + s.where(), grant: "read_deploy_request"}, err)
 		s.stderr.printf("%s\n", wrap(fmt.Sprintf("deploy-request-gate check: could not decide, so the gate fails closed. %s\nError: %s", words, err), s.width(), ""))
 		failure := report.Failure{Lead: words, Error: s.redactor.Line(err.Error())}
-		o.writeMarkdown(s, report.FailureMarkdown(failure, rep))
+		md := report.FailureMarkdown(failure, rep)
+		o.writeMarkdown(s, md)
 		switch s.format {
 		case "junit":
 			s.writeJUnit(report.JUnitFailure(failure, rep, run))
 		case "markdown":
-			s.stdout.printf("%s", report.FailureMarkdown(failure, rep))
+			s.stdout.printf("%s", md)
 		}
 		return ExitError
 	}
 	if v.SettingsErr != nil {
 		s.stderr.printf("Could not read the database settings, so the report cannot say whether approval is required: %s\n", v.SettingsErr)
 	}
+	md := report.Markdown(v, rep)
 	switch s.format {
 	case "json":
 		if err := s.stdout.json(newVerdictJSON(v, cfg)); err != nil {
@@ -99,11 +101,11 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 			return ExitError
 		}
 	case "markdown":
-		s.stdout.printf("%s", report.Markdown(v, rep))
+		s.stdout.printf("%s", md)
 	default:
 		s.printVerdict(v, cfg)
 	}
-	if !o.writeMarkdown(s, report.Markdown(v, rep)) {
+	if !o.writeMarkdown(s, md) {
 		return ExitError
 	}
 	if !v.Passed() {

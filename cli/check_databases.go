@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -15,21 +16,12 @@ import (
 // blanks dropped, each once.
 func splitDatabases(raw string) []string {
 	var out []string
-	for _, f := range strings.Split(raw, ",") {
-		if f = strings.TrimSpace(f); f != "" && !contains(out, f) {
+	for _, f := range splitList(raw) {
+		if !slices.Contains(out, f) {
 			out = append(out, f)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // runDatabases is check over several databases: each checked at once

@@ -98,7 +98,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		stderr.printf("deploy-request-gate: unknown command %q%s\n\n%s", name, didYouMean(name), shortUsage())
 		return ExitError
 	}
-	return c.invoke(ctx, rest, env, secrets)
+	return c.invoke(ctx, rest, env, secrets, stderr.redactor)
 }
 
 // help prints the usage, or a command's help for "help COMMAND".
@@ -123,9 +123,9 @@ func help(args []string, env Env, stderr *printer) int {
 // invoke parses the command's flags (wherever they stand among its
 // words), reads its settings and runs it. Every message it prints is
 // cleared of argSecrets, the secrets the command line and the environment
-// hold (see argsSecrets), and once the token is read, of each of its forms.
-func (c *command) invoke(ctx context.Context, args []string, env Env, argSecrets []string) int {
-	redact := sanitize.NewRedactor(argSecrets...)
+// hold (see argsSecrets; redact removes them), and once the token is read,
+// of each of its forms.
+func (c *command) invoke(ctx context.Context, args []string, env Env, argSecrets []string, redact *sanitize.Redactor) int {
 	fs := c.flagSet()
 	var common commonFlags
 	if c.scope != local {

@@ -120,7 +120,7 @@ func CardMarkdown(c check.Card, r Report) string {
 		case c.Approved:
 			b.WriteString("\n**Approved**, by no review PlanetScale lists.\n")
 		default:
-			fmt.Fprintf(&b, "\n**Not approved** (%s).\n", countNoun(len(c.Reviews), "review"))
+			fmt.Fprintf(&b, "\n**Not approved** (%s).\n", Plural(len(c.Reviews), "review", "reviews"))
 		}
 	}
 
@@ -171,7 +171,7 @@ func ddlSection(ops []check.Operation, r Report) string {
 		fmt.Fprintf(&body, "\n**%s**\n\n", r.cardText(t))
 		body.WriteString(codeBlock("sql", strings.Join(byTable[t], "\n\n")))
 	}
-	title := fmt.Sprintf("Schema change: %s on %s", countNoun(len(ops), "operation"), countNoun(len(tables), "table"))
+	title := fmt.Sprintf("Schema change: %s on %s", Plural(len(ops), "operation", "operations"), Plural(len(tables), "table", "tables"))
 	if len(ops) > collapseOperations || size > collapseChars {
 		return "\n<details><summary>" + title + "</summary>\n" + body.String() + "\n</details>\n"
 	}
@@ -227,14 +227,6 @@ func yesNo(v bool, yes, no string) string {
 	return no
 }
 
-// countNoun returns "1 operation", "2 operations".
-func countNoun(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}
-
 // Size counts a text's size the way a GitHub limit does.
 type Size func(string) int
 
@@ -276,7 +268,7 @@ func FitCards(cards []check.Card, r Report, room, limit int, size Size) string {
 	}
 	if len(left) > 0 {
 		line := fmt.Sprintf("\n_Left out to stay within GitHub's size limit: the cards of %s (%s); each deploy request's page on PlanetScale shows it whole._\n",
-			countNoun(len(left), "deploy request"), shortList(left))
+			Plural(len(left), "deploy request", "deploy requests"), shortList(left))
 		if used+size(line) > limit {
 			return ""
 		}
