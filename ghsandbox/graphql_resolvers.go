@@ -173,6 +173,7 @@ func (r *gqlRepo) PullRequests(args pullsArgs) (*gqlPullConn, error) {
 	return conn, nil
 }
 
+// baseOf is the branch a pull request merges into, main by default.
 func baseOf(pr PullRequest) string {
 	if pr.BaseRef == "" {
 		return "main"

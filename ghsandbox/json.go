@@ -130,10 +130,7 @@ func (st site) pull(rs *repoState, pr PullRequest) pullJSON {
 		r := st.repo(headOwner, rs.name, pr.Fork)
 		head.Repo = &r
 	}
-	base := pr.BaseRef
-	if base == "" {
-		base = "main"
-	}
+	base := baseOf(pr)
 	baseRepo := st.repo(rs.owner, rs.name, false)
 	path := fmt.Sprintf("/repos/%s/%s/pulls/%d", rs.owner, rs.name, pr.Number)
 	return pullJSON{ID: int64(pr.Number) * 31, Number: pr.Number, State: "open", Title: pr.Title, Draft: pr.Draft,

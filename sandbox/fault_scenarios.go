@@ -19,7 +19,7 @@ var faultScenarioSpecs = []scenarioSpec{
 			db := faultDatabase(openRequests(now, 120))
 			return faultServer(db, onDeployRequestList(func(body map[string]any) {
 				if body["current_page"] == 2 {
-					dup := deployRequestJSON(db, db.DeployRequests[0])
+					dup := deployRequestJSON(db, db.DeployRequests[0], true)
 					dup["approved"] = false
 					body["data"] = append([]any{dup}, body["data"].([]any)...)
 				}

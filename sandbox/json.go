@@ -40,13 +40,10 @@ var actor = map[string]any{
 }
 
 // deployRequestJSON renders a deploy request with the fields, nulls and
-// extras the real API sends.
-func deployRequestJSON(db Database, dr DeployRequest) map[string]any {
+// extras the real API sends; inList renders it as a list item (see
+// deploymentJSON).
+func deployRequestJSON(db Database, dr DeployRequest, inList bool) map[string]any {
 	created, deployedAt, closedAt := dr.times()
-	var notes any // the real API sends null for empty notes
-	if dr.Notes != "" {
-		notes = dr.Notes
-	}
 	out := map[string]any{
 		"id":                         publicID(db.Organization, db.Name, dr.Number),
 		"type":                       "DeployRequest",
@@ -67,7 +64,7 @@ func deployRequestJSON(db Database, dr DeployRequest) map[string]any {
 		"deployment_state":           dr.DeploymentState,
 		"num_comments":               0,
 		"html_url":                   htmlURL(db, fmt.Sprintf("/deploy-requests/%d", dr.Number)),
-		"notes":                      notes,
+		"notes":                      nullIfEmpty(dr.Notes), // the real API sends null for empty notes
 		"html_body":                  "",
 		"strategy":                   "serial",
 		"created_at":                 stamp(created),
@@ -76,7 +73,7 @@ func deployRequestJSON(db Database, dr DeployRequest) map[string]any {
 		"deployed_at":                stampOrNull(deployedAt),
 	}
 	if !dr.OmitDeployment {
-		out["deployment"] = deploymentJSON(db, dr, true)
+		out["deployment"] = deploymentJSON(db, dr, inList)
 	}
 	return out
 }

@@ -182,13 +182,12 @@ func (s *Server) listDeployRequests(w http.ResponseWriter, r *http.Request, t To
 			(q.Get("branch") != "" && dr.Branch != q.Get("branch")) ||
 			(q.Get("into_branch") != "" && dr.IntoBranch != q.Get("into_branch"))
 	})
-	servePage(s, w, r, RouteDeployRequests, matched, true, func(dr DeployRequest) any { return deployRequestJSON(db, dr) })
+	servePage(s, w, r, RouteDeployRequests, matched, true, func(dr DeployRequest) any { return deployRequestJSON(db, dr, true) })
 }
 
 func (s *Server) getDeployRequest(w http.ResponseWriter, r *http.Request, t Token) {
 	if db, dr, ok := s.deployRequest(w, r, t); ok {
-		dr.OmitListOperations = false // only the list leaves them out
-		s.writeObject(w, RouteDeployRequest, deployRequestJSON(db, dr))
+		s.writeObject(w, RouteDeployRequest, deployRequestJSON(db, dr, false))
 	}
 }
 
