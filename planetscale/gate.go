@@ -2,7 +2,7 @@ package planetscale
 
 import (
 	"context"
-	"slices"
+	"errors"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 )
@@ -145,18 +145,20 @@ func (e *causeSentinel) Error() string { return e.text }
 
 func (e *causeSentinel) Is(target error) bool { return target == e.cause }
 
-// networkCauses are the causes each NetworkKind matches.
-var networkCauses = map[NetworkKind][]check.Cause{
-	NetworkTimeout: {check.ErrNoAnswer},
-	NetworkTLS:     {check.ErrUntrustedCertificate},
-	NetworkOther:   {check.ErrUnreachable},
-	NetworkDNS:     {check.ErrUnreachable, check.ErrHostNotFound},
-	NetworkRefused: {check.ErrUnreachable, check.ErrConnectionRefused},
-	NetworkReset:   {check.ErrUnreachable, check.ErrConnectionReset},
+// networkCauses is the cause each NetworkKind is; check.Cause.Is adds
+// ErrUnreachable to the causes that say why the API could not be reached.
+var networkCauses = map[NetworkKind]check.Cause{
+	NetworkTimeout: check.ErrNoAnswer,
+	NetworkTLS:     check.ErrUntrustedCertificate,
+	NetworkOther:   check.ErrUnreachable,
+	NetworkDNS:     check.ErrHostNotFound,
+	NetworkRefused: check.ErrConnectionRefused,
+	NetworkReset:   check.ErrConnectionReset,
 }
 
-// matchesCause reports whether target is one of the causes of kind.
+// matchesCause reports whether target is the cause of kind, or one that
+// cause matches.
 func (k NetworkKind) matchesCause(target error) bool {
-	cause, ok := target.(check.Cause)
-	return ok && slices.Contains(networkCauses[k], cause)
+	cause, ok := networkCauses[k]
+	return ok && errors.Is(cause, target)
 }

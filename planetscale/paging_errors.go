@@ -22,7 +22,7 @@ var (
 	// ErrMalformedItem: an item of a list lacks a field it must have, holds
 	// one of the wrong type, repeats a key, or spells a field's name in
 	// another case. An *ItemError carries it.
-	ErrMalformedItem = errors.New("malformed item")
+	ErrMalformedItem = newSentinel("malformed item", check.ErrMalformedItem)
 )
 
 // PagingError means a list's pages did not add up: the walk stopped rather
@@ -67,7 +67,7 @@ func (e *PageError) Unwrap() error { return e.Err }
 // any page of a second read): the list or the access to it changed during
 // the read, which says nothing about the grants the gate asks for.
 func (e *PageError) Is(target error) bool {
-	return (target == ErrListChanged || target == check.ErrListChanged) && (e.Page > 1 || e.Walk > 1) &&
+	return errors.Is(ErrListChanged, target) && (e.Page > 1 || e.Walk > 1) &&
 		(errors.Is(e.Err, ErrNotFound) || errors.Is(e.Err, ErrUnauthorized) || errors.Is(e.Err, ErrForbidden))
 }
 
@@ -88,7 +88,7 @@ func (e *ItemError) Error() string {
 }
 
 func (e *ItemError) Is(target error) bool {
-	return target == ErrMalformedItem || target == check.ErrMalformedItem
+	return errors.Is(ErrMalformedItem, target)
 }
 
 // itemName names an item in messages: "deploy request #12"; keys may come
