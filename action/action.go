@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
@@ -118,6 +115,12 @@ func Run(ctx context.Context, opts Options) Result {
 	if g.a.Getenv("GITHUB_EVENT_NAME") == "issue_comment" {
 		return g.recheck(ctx, in)
 	}
+	return g.check(ctx, in)
+}
+
+// check is gate mode on the commit under test: over one database, or
+// over several.
+func (g *gate) check(ctx context.Context, in inputs) Result {
 	if len(in.databases) > 1 {
 		return g.gateDatabases(ctx, in)
 	}
@@ -142,7 +145,7 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 		cfg.Organization, cfg.Database, cfg.APIURL, cfg.FailOn, cfg.Timeout)
 	if in.github.wait > 0 {
 		g.infof("Waiting up to %s for approval, checking every %s (each check has its own timeout, %s)", in.github.wait, in.github.interval, cfg.Timeout)
-		g.pending(ctx, gh, in)
+		g.pending(ctx, gh, in, in.github.statusContext)
 	}
 	v, err := check.Wait(ctx, client, cfg, g.waitOptions(in, ""))
 	r.Now = g.now()
@@ -282,6 +285,13 @@ func (g *gate) fail(r report.Report, f report.Failure) Result {
 	// Outputs and summary may fail too; the annotation below still tells why.
 	_ = writeOutputs(g.a, []Output{{"result", ResultError.String()}})
 	_ = writeSummary(g.a, g.withRecheckNote(report.FailureMarkdown(f, r), ResultError))
+	g.a.WithFieldsMap(map[string]string{"title": "Deploy request gate could not decide"}).Errorf("%s", g.redactor.Redact(failureText(f)))
+	return ResultError
+}
+
+// failureText is a failure as one annotation's text: the lead, its items,
+// the error and where to read more.
+func failureText(f report.Failure) string {
 	msg := f.Lead
 	for _, item := range f.Items {
 		msg += "\n- " + item
@@ -292,19 +302,16 @@ func (g *gate) fail(r report.Report, f report.Failure) Result {
 	if f.Help != "" {
 		msg += "\nSee " + f.Help
 	}
-	g.a.WithFieldsMap(map[string]string{"title": "Deploy request gate could not decide"}).Errorf("%s", g.redactor.Redact(msg))
-	return ResultError
+	return msg
 }
 
 // Main runs the action and returns the exit status. A bug that panics still
 // ends as one error annotation and exit status 2 (the gate fails closed),
 // not a stack trace.
 //
-// SIGINT and SIGTERM (a cancelled or timed-out job) cancel the run: see
-// cancelled.
+// A cancelled ctx (main cancels it on SIGINT and SIGTERM: a cancelled or
+// timed-out job) ends the run as cancelled: see cancelled.
 func Main(ctx context.Context, opts Options) (code int) {
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	defer func() {
 		if p := recover(); p != nil {
 			code = ResultError.ExitCode()

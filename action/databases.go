@@ -75,7 +75,7 @@ func (g *gate) gateDatabases(ctx context.Context, in inputs) Result {
 	if in.github.wait > 0 {
 		g.infof("Waiting up to %s for approval, checking every %s (each check has its own timeout, %s)", in.github.wait, in.github.interval, in.cfg.Timeout)
 		for _, d := range runs {
-			g.pendingContext(ctx, gh, in, d.statusContext)
+			g.pending(ctx, gh, in, d.statusContext)
 		}
 	}
 	var wg sync.WaitGroup
@@ -140,24 +140,9 @@ func (g *gate) checkDatabase(ctx context.Context, client *planetscale.Client, in
 // couldNotDecide is the error annotation of one database the gate could
 // not decide for.
 func (g *gate) couldNotDecide(cfg check.Config, f report.Failure) {
-	msg := cfg.Organization + "/" + cfg.Database + ": " + f.Lead
-	if f.Error != "" {
-		msg += "\nError: " + f.Error
-	}
-	if f.Help != "" {
-		msg += "\nSee " + f.Help
-	}
+	f.Lead = cfg.Organization + "/" + cfg.Database + ": " + f.Lead
+	msg := failureText(f)
 	g.a.WithFieldsMap(map[string]string{"title": "Deploy request gate could not decide for " + cfg.Database}).Errorf("%s", g.redactor.Redact(msg))
-}
-
-// pendingContext marks the commit under test as pending under one status
-// context while wait mode runs.
-func (g *gate) pendingContext(ctx context.Context, gh *ghreport.Client, in inputs, statusContext string) {
-	if statusContext == "" {
-		return
-	}
-	in.github.statusContext = statusContext
-	g.pending(ctx, gh, in)
 }
 
 // postDatabasesToGitHub posts one status per database and the one sticky

@@ -238,8 +238,8 @@ func (g *gate) warnedOnce(key string) {
 
 // pending marks the commit under test as pending while wait mode runs, when
 // status-context is set.
-func (g *gate) pending(ctx context.Context, gh *ghreport.Client, in inputs) {
-	if gh == nil || in.github.statusContext == "" {
+func (g *gate) pending(ctx context.Context, gh *ghreport.Client, in inputs, statusContext string) {
+	if gh == nil || statusContext == "" {
 		return
 	}
 	job := ctx
@@ -249,7 +249,7 @@ func (g *gate) pending(ctx context.Context, gh *ghreport.Client, in inputs) {
 	if err != nil {
 		return // reportToGitHub warns about it at the end
 	}
-	st := ghreport.Status{State: ghreport.StatePending, Context: in.github.statusContext, TargetURL: target.RunURL,
+	st := ghreport.Status{State: ghreport.StatePending, Context: statusContext, TargetURL: target.RunURL,
 		Description: ghreport.CutDescription("Waiting up to " + httpretry.FormatWait(in.github.wait) + " for the deploy requests to be approved")}
 	if err := gh.SetStatus(ctx, target.Owner, target.Repo, target.SHA, st); err != nil && job.Err() == nil {
 		g.warn("Could not set the commit status", err) // a cancelled job says so at its end

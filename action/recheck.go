@@ -71,12 +71,7 @@ func (g *gate) recheck(ctx context.Context, in inputs) Result {
 			g.infof("branch is empty (github.head_ref is, on issue_comment): using the pull request's head branch, %s", pr.HeadRef)
 		}
 	}
-	var res Result
-	if len(in.databases) > 1 {
-		res = g.gateDatabases(ctx, in)
-	} else {
-		res = g.gate(ctx, in)
-	}
+	res := g.check(ctx, in)
 	rctx, cancel = githubContext(ctx, in)
 	defer cancel()
 	verdict := ghreport.ReactionPlusOne
