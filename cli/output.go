@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
@@ -47,7 +46,7 @@ func (p *printer) json(v any) error {
 	if err != nil {
 		return fmt.Errorf("encode JSON: %w", err)
 	}
-	_, err = io.WriteString(p.w, escapeUnsafe(p.redactor.Redact(string(b)))+"\n")
+	_, err = io.WriteString(p.w, sanitize.JSON(p.redactor.Redact(string(b)))+"\n")
 	return err
 }
 
@@ -91,25 +90,6 @@ func redactStrings(b []byte, r *sanitize.Redactor) ([]byte, error) {
 		i = end
 	}
 	return out.Bytes(), nil
-}
-
-// escapeUnsafe writes each rune sanitize.Line would strip as a JSON \u
-// escape. In encoding/json output such runes occur only inside strings
-// (line breaks between tokens are kept), so the result is the same JSON.
-func escapeUnsafe(s string) string {
-	unsafe := func(r rune) bool { return r != '\n' && sanitize.Unsafe(r) }
-	if strings.IndexFunc(s, unsafe) < 0 && utf8.ValidString(s) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unsafe(r) {
-			fmt.Fprintf(&b, `\u%04x`, r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // rawObjects returns the API objects of items for JSON output: raw(item)

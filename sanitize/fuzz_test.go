@@ -1,6 +1,8 @@
 package sanitize
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
@@ -90,4 +92,37 @@ func echoForms(s string) []string {
 		strings.ReplaceAll(strings.ReplaceAll(s, "_", `\_`), ":", `\:`),
 		strings.ReplaceAll(s, ":", "%3a"),
 	}
+}
+
+// FuzzJSON: whatever string a JSON document holds, JSON leaves it the
+// same data, holding no rune Line would replace but the line breaks of
+// indentation, and changes nothing the second time.
+func FuzzJSON(f *testing.F) {
+	for _, s := range []string{"", "plain", "a\u202eb", "\x1b[31m\x7f\u0085", "\u2028\u2029\ufeff", "\xff", "\\u202e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		in, err := json.MarshalIndent(map[string][]string{s: {s, "x"}}, "", "\t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := JSON(string(in))
+		var back map[string][]string
+		if err := json.Unmarshal([]byte(got), &back); err != nil {
+			t.Fatalf("JSON(%q) = %q: not JSON: %v", in, got, err)
+		}
+		var want map[string][]string
+		_ = json.Unmarshal(in, &want)
+		if !reflect.DeepEqual(back, want) {
+			t.Fatalf("JSON(%q) reads back as %q, want %q", in, back, want)
+		}
+		for i, r := range got {
+			if r != '\n' && r != '\t' && (unicode.IsControl(r) || strings.ContainsRune(lineBreakers, r)) {
+				t.Fatalf("JSON(%q) = %q: holds %U at byte %d", in, got, r, i)
+			}
+		}
+		if again := JSON(got); again != got {
+			t.Fatalf("JSON(JSON(%q)) = %q, want %q", in, again, got)
+		}
+	})
 }

@@ -9,6 +9,7 @@ package sanitize
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -54,6 +55,29 @@ var unsafeTables = []*unicode.RangeTable{unicode.Zl, unicode.Zp, unicode.Bidi_Co
 // paragraph separator, a bidirectional control or a byte order mark.
 func Unsafe(r rune) bool {
 	return unicode.IsControl(r) || unicode.In(r, unsafeTables...) || r == '\ufeff'
+}
+
+// JSON returns the JSON text j with every rune Line would replace written
+// as a \u escape, so the same data can be printed or echoed (a step output
+// a later step prints, a command's --format json) without driving a
+// terminal or reordering a line. Valid JSON holds raw tabs, CR and LF only
+// between tokens, where they stay; every other such rune can only stand
+// inside a string, where the escape reads back as the same rune.
+func JSON(j string) string {
+	escape := func(r rune) bool { return r != '\n' && r != '\r' && r != '\t' && Unsafe(r) }
+	if !strings.ContainsFunc(j, escape) {
+		return j
+	}
+	var b strings.Builder
+	b.Grow(len(j) + 16)
+	for _, r := range j {
+		if escape(r) {
+			fmt.Fprintf(&b, `\u%04x`, r) // every unsafe rune is in the BMP
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Mask replaces a secret in text.

@@ -159,3 +159,19 @@ func TestUnsafe_exactSet(t *testing.T) {
 		}
 	}
 }
+
+// TestJSON: the runes Line replaces become \u escapes inside strings; the
+// indentation's line breaks and tabs, and clean text, stay as they are.
+func TestJSON(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{`{"a": "b"}`, `{"a": "b"}`},
+		{"{\n\t\"branch\": \"feat\u202eexe\u2067x\"\n}", "{\n\t\"branch\": \"feat\\u202eexe\\u2067x\"\n}"},
+		{"[\"\x7f\u0085\u2028\u2029\ufeff\u061c\"]", `["\u007f\u0085\u2028\u2029\ufeff\u061c"]`},
+		{`"caf\u00e9 ✓"`, `"caf\u00e9 ✓"`},
+	} {
+		if got := JSON(tc.in); got != tc.want {
+			t.Errorf("JSON(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
