@@ -36,13 +36,13 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 	var err error
 	var wait check.WaitOptions
 	if cfg.FailOn, err = check.ParsePolicy(o.failOn); err != nil {
-		return s.cmd.usageError(s.env, s.argsRedactor, "--fail-on: "+err.Error())
+		return s.cmd.usageError(s.env, s.redactor, "--fail-on: "+err.Error())
 	}
 	if wait.For, err = check.ParseDuration(o.waitFor, 0, 0, check.MaxTimeout); err != nil {
-		return s.cmd.usageError(s.env, s.argsRedactor, "--wait-timeout: "+err.Error())
+		return s.cmd.usageError(s.env, s.redactor, "--wait-timeout: "+err.Error())
 	}
 	if wait.Interval, err = check.ParseDuration(o.interval, check.DefaultWaitInterval, time.Second, time.Hour); err != nil {
-		return s.cmd.usageError(s.env, s.argsRedactor, "--wait-interval: "+err.Error())
+		return s.cmd.usageError(s.env, s.redactor, "--wait-interval: "+err.Error())
 	}
 	c, err := s.client()
 	if err != nil {
@@ -73,7 +73,7 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 		FullList: "`deploy-request-gate deploy-requests --format json` lists them all",
 	}
 	if err != nil {
-		words, err := s.explain(ctx, c, read{what: "the deploy requests of " + s.where(), grant: "read_deploy_request"}, err)
+		words, err := s.explain(ctx, c, cfg.Database, listRead(cfg), err)
 		s.stderr.printf("%s\n", wrap(fmt.Sprintf("deploy-request-gate check: could not decide, so the gate fails closed. %s\nError: %s", words, err), s.width(), ""))
 		failure := report.Failure{Lead: words, Error: s.redactor.Line(err.Error())}
 		md := report.FailureMarkdown(failure, rep)
@@ -112,6 +112,11 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 		return ExitFail
 	}
 	return ExitOK
+}
+
+// listRead is what check reads of cfg's database, for explaining a 404.
+func listRead(cfg check.Config) read {
+	return read{what: "the deploy requests of " + cfg.Organization + "/" + cfg.Database, grant: "read_deploy_request"}
 }
 
 // writeMarkdown writes md to the --markdown file, if one was given, and

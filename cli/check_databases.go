@@ -55,9 +55,7 @@ func (o *checkOptions) runDatabases(ctx context.Context, s *session, c *planetsc
 		r.Database = db
 		sections[i] = report.DatabaseSection{Report: r, Verdict: results[i].v}
 		if err := results[i].err; err != nil {
-			s.cfg.Database = db // explain's hints name this database
-			words, err := s.explain(ctx, c, read{what: "the deploy requests of " + s.where(), grant: "read_deploy_request"}, err)
-			s.cfg.Database = cfg.Database
+			words, err := s.explain(ctx, c, db, listRead(dcfg), err)
 			sections[i].Failure = &report.Failure{Lead: words, Error: s.redactor.Line(err.Error())}
 			s.stderr.printf("%s\n", wrap("deploy-request-gate check: "+db+": could not decide, so the gate fails closed. "+words+"\nError: "+err.Error(), s.width(), ""))
 			code = ExitError

@@ -156,7 +156,7 @@ func (c *command) invoke(ctx context.Context, args []string, env Env, argSecrets
 		return c.usageError(env, redact, fmt.Sprintf("unexpected argument %q", words[max]))
 	}
 	s := &session{env: env, cmd: c, stdout: &printer{w: env.Stdout, redactor: redact}, stderr: &printer{w: env.Stderr, redactor: redact},
-		argsRedactor: redact, argSecrets: argSecrets, redactor: redact}
+		argSecrets: argSecrets, redactor: redact}
 	if c.numbered && (len(words) == 2 || len(words) == 1 && isDigits(words[0])) { // NUMBER is the last word, after DATABASE
 		s.number, words = words[len(words)-1], words[:len(words)-1]
 	}
@@ -171,7 +171,7 @@ func (c *command) invoke(ctx context.Context, args []string, env Env, argSecrets
 	if c.scope != local {
 		if problems := s.resolve(&common, words); len(problems) > 0 {
 			for i, p := range problems {
-				problems[i] = redact.Redact(p) // a token given to another flag
+				problems[i] = s.redactor.Redact(p) // a token given to another flag, before wrap could split it
 			}
 			s.stderr.printf("%s\n", problemList("deploy-request-gate "+c.name, problems, s.width()))
 			return ExitError

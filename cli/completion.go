@@ -24,7 +24,7 @@ func completionSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 			if shell != "" {
 				msg = fmt.Sprintf("%q: %s%s", shell, msg, didYouMeanWord(shell, shells))
 			}
-			return s.cmd.usageError(s.env, s.argsRedactor, msg)
+			return s.cmd.usageError(s.env, s.redactor, msg)
 		}
 		s.stdout.printf("%s", completionScript(shell))
 		return ExitOK

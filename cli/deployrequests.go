@@ -46,7 +46,7 @@ func deployRequestsSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 		case "all":
 			opts.State = ""
 		default:
-			return s.cmd.usageError(s.env, s.argsRedactor, fmt.Sprintf("--state %q: use open, closed or all", *state))
+			return s.cmd.usageError(s.env, s.redactor, fmt.Sprintf("--state %q: use open, closed or all", *state))
 		}
 		return run(ctx, s)
 	}
@@ -93,14 +93,14 @@ func deployRequestSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 	return func(ctx context.Context, s *session) int {
 		number, err := strconv.Atoi(s.number)
 		if s.number == "" {
-			return s.cmd.usageError(s.env, s.argsRedactor, "no deploy request number: give it as the last word, as in 'deploy-request shop 42'")
+			return s.cmd.usageError(s.env, s.redactor, "no deploy request number: give it as the last word, as in 'deploy-request shop 42'")
 		}
 		if err != nil || number <= 0 {
-			return s.cmd.usageError(s.env, s.argsRedactor, fmt.Sprintf("%q is not a deploy request number: give a positive whole number, such as 42", s.number))
+			return s.cmd.usageError(s.env, s.redactor, fmt.Sprintf("%q is not a deploy request number: give a positive whole number, such as 42", s.number))
 		}
 		policy, err := check.ParsePolicy(*failOn)
 		if err != nil {
-			return s.cmd.usageError(s.env, s.argsRedactor, "--fail-on: "+err.Error())
+			return s.cmd.usageError(s.env, s.redactor, "--fail-on: "+err.Error())
 		}
 		r := read{what: fmt.Sprintf("deploy request #%d of %s", number, s.where()), grant: planetscale.Grant,
 			one: fmt.Sprintf("deploy request #%d does not exist ('deploy-request-gate deploy-requests %s' lists them)", number, s.cfg.Database)}
@@ -122,7 +122,7 @@ func deployRequestSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 				s.stdout.printf("%s", report.CardMarkdown(card, rep))
 				return nil
 			}
-			s.stdout.printf("%s", cardText(card, policy, dr.State))
+			s.stdout.printf("%s", cardText(card, policy, dr.State, s.redactor.Redact))
 			return nil
 		})
 	}
@@ -159,18 +159,12 @@ func (s *session) deployRequestJSON(ctx context.Context, c *planetscale.Client, 
 }
 
 // cardText renders a review card for a terminal: plain lines, outside text
-// cleaned by the printer (secrets, control and bidi characters).
-func cardText(c check.Card, p check.Policy, state string) string {
+// cleaned by the printer (secrets, control and bidi characters). A long
+// statement is cut as in the Markdown card (report.GroupDDL), after redact
+// has removed the secrets from it, so the cut cannot leave part of one.
+func cardText(c check.Card, p check.Policy, state string, redact func(string) string) string {
 	var b strings.Builder
-	verdict := "passes"
-	switch {
-	case c.Order != nil && c.Order.Outcome == check.OrderUndecided:
-		verdict = "cannot be decided"
-	case c.Blocking:
-		verdict = "blocks"
-	case c.Order != nil && c.Order.Outcome == check.OrderWarn:
-		verdict = "passes with a warning"
-	}
+	_, verdict := report.CardVerdict(c)
 	fmt.Fprintf(&b, "Deploy request #%d: %s → %s (%s, deployment state %s)\n", c.Number, c.Branch, c.IntoBranch, state, c.DeploymentState)
 	fmt.Fprintf(&b, "Under --fail-on %s it %s.", p, verdict)
 	if c.Order != nil {
@@ -223,19 +217,11 @@ func cardText(c check.Card, p check.Policy, state string) string {
 	}
 	if c.OperationsRead {
 		fmt.Fprintf(&b, "\nSchema change: %s\n", report.Plural(len(c.Operations), "operation", "operations"))
-		// Grouped by table, in the order the tables first appear.
-		var tables []string
-		byTable := map[string][]string{}
-		for _, op := range c.Operations {
-			if _, ok := byTable[op.Table]; !ok {
-				tables = append(tables, op.Table)
-			}
-			byTable[op.Table] = append(byTable[op.Table], op.DDL)
-		}
+		tables, _ := report.GroupDDL(c.Operations, func(ddl string) string { return strings.ReplaceAll(redact(ddl), "\r\n", "\n") })
 		for _, t := range tables {
-			fmt.Fprintf(&b, "\n  -- table %s\n", t)
-			for _, ddl := range byTable[t] {
-				for _, line := range strings.Split(strings.ReplaceAll(ddl, "\r\n", "\n"), "\n") {
+			fmt.Fprintf(&b, "\n  -- table %s\n", t.Table)
+			for _, ddl := range t.Statements {
+				for _, line := range strings.Split(ddl, "\n") {
 					fmt.Fprintf(&b, "  %s\n", line)
 				}
 			}

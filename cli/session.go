@@ -18,11 +18,13 @@ type session struct {
 	env            Env
 	cmd            *command
 	stdout, stderr *printer
-	redactor       *sanitize.Redactor
-	// argsRedactor hides every token the arguments or the environment
-	// hold, for usage errors raised before the settings are resolved.
-	argsRedactor *sanitize.Redactor
-	argSecrets   []string
+	// redactor removes, from every message and output, the secrets of
+	// argSecrets (every token the arguments or the environment hold), and
+	// once resolve has read the token, each of its forms, both parts
+	// (see setRedactor): one redactor, so a message never gets the
+	// smaller set.
+	redactor   *sanitize.Redactor
+	argSecrets []string
 	// number is a numbered command's NUMBER word, as given.
 	number string
 	// cfg holds the organization, database, API URL, timeout and
@@ -141,35 +143,37 @@ func missingGrant(err error) bool {
 
 // apiError explains err on stderr and returns ExitError.
 func (s *session) apiError(ctx context.Context, c *planetscale.Client, r read, err error) int {
-	words, err := s.explain(ctx, c, r, err)
+	words, err := s.explain(ctx, c, s.cfg.Database, r, err)
 	s.stderr.printf("%s\n", wrap(fmt.Sprintf("deploy-request-gate %s: %s\nError: %s", s.cmd.name, words, err), s.width(), ""))
 	return ExitError
 }
 
-// explain says what went wrong reading r and how to fix it, worded for the
-// command line, and returns the error it explained. A 404 may mean a bad
+// explain says what went wrong reading r of database db (empty for the
+// organization) and how to fix it, worded for the command line, and
+// returns the error it explained. A 404 may mean a bad
 // token: PlanetScale can answer 404 on a resource for a revoked or
 // mistyped token, so the organization list, which answers 401 for those,
 // tells the two apart; a real 404 names the grant to add.
-func (s *session) explain(ctx context.Context, c *planetscale.Client, r read, err error) (string, error) {
+func (s *session) explain(ctx context.Context, c *planetscale.Client, db string, r read, err error) (string, error) {
+	cfg := withDatabase(s.cfg, db)
 	var ops *check.OperationsError
 	if !missingGrant(err) || r.grant == "" || errors.As(err, &ops) {
 		// The list itself was read when fail-on deploy-order could not read
 		// operations: check words that failure itself.
-		return check.Explain(err, s.cfg).Words(flagName), err
+		return check.Explain(err, cfg).Words(flagName), err
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
 	defer cancel()
 	if _, orgErr := c.ListOrganizations(ctx); errors.Is(orgErr, planetscale.ErrUnauthorized) {
 		return fmt.Sprintf("PlanetScale answered 404 Not Found for %s, and 401 for the list of organizations, so the token itself is rejected, not a grant missing. %s",
-			r.what, check.Explain(orgErr, s.cfg).Words(flagName)), orgErr
+			r.what, check.Explain(orgErr, cfg).Words(flagName)), orgErr
 	}
-	return s.notFound(r), err
+	return s.notFound(r, db), err
 }
 
-// notFound explains a 404 on r and names the grant to add.
-func (s *session) notFound(r read) string {
-	org, db := s.cfg.Organization, s.cfg.Database
+// notFound explains a 404 on r of database db and names the grant to add.
+func (s *session) notFound(r read, db string) string {
+	org := s.cfg.Organization
 	missing := "the organization or database does not exist"
 	if r.one != "" {
 		missing = r.one + ", the organization or database does not exist"

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -41,15 +40,7 @@ func (r Report) cardText(s string) string {
 // DDL sits in code fences longer than any backtick run inside it.
 func CardMarkdown(c check.Card, r Report) string {
 	var b strings.Builder
-	icon, verdict := "✅", "passes"
-	switch {
-	case c.Order != nil && c.Order.Outcome == check.OrderUndecided:
-		icon, verdict = "⛔", "cannot be decided"
-	case c.Blocking:
-		icon, verdict = "❌", "blocks"
-	case c.Order != nil && c.Order.Outcome == check.OrderWarn:
-		icon, verdict = "⚠️", "passes with a warning"
-	}
+	icon, verdict := CardVerdict(c)
 	fmt.Fprintf(&b, "### %s %s · %s → %s\n\n", icon, safeLink("#"+strconv.Itoa(c.Number), r.Redactor.Redact(c.URL)),
 		r.cardText(c.Branch), r.cardText(c.IntoBranch))
 	fmt.Fprintf(&b, "It **%s**", verdict)
@@ -141,6 +132,22 @@ func CardMarkdown(c check.Card, r Report) string {
 	return b.String()
 }
 
+// CardVerdict words a card's verdict for both renderers of the card: it
+// "passes", "blocks", "cannot be decided" (fail-on: deploy-order could not
+// judge it) or "passes with a warning"; icon is the emoji the Markdown
+// heads it with.
+func CardVerdict(c check.Card) (icon, verdict string) {
+	switch {
+	case c.Order != nil && c.Order.Outcome == check.OrderUndecided:
+		return "⛔", "cannot be decided"
+	case c.Blocking:
+		return "❌", "blocks"
+	case c.Order != nil && c.Order.Outcome == check.OrderWarn:
+		return "⚠️", "passes with a warning"
+	}
+	return "✅", "passes"
+}
+
 // opName words an operation for the data-loss warning.
 func opName(op check.Operation, r Report) string {
 	if op.Name == "" {
@@ -149,27 +156,48 @@ func opName(op check.Operation, r Report) string {
 	return "**" + r.cardText(op.Name) + "**"
 }
 
-// ddlSection renders the operations' DDL grouped by table, in the order
-// the tables first appear; collapsed when long.
+// TableDDL is one table's statements in a card's schema change.
+type TableDDL struct {
+	// Table is the table's name as the API sent it (outside text).
+	Table string
+	// Statements are the DDL of the table's operations, in the API's
+	// order, each cleaned and cut (see GroupDDL).
+	Statements []string
+}
+
+// GroupDDL groups the operations' DDL by table, in the order the tables
+// first appear, for both renderers of the card. Each statement is made
+// safe by clean first, which must remove secrets (the cut could leave part
+// of one), then cut at MaxStatement characters with a last line that says
+// how much more the deploy request's page shows. size is the length in
+// bytes of the cleaned statements before any cut.
+func GroupDDL(ops []check.Operation, clean func(string) string) (tables []TableDDL, size int) {
+	index := map[string]int{}
+	for _, op := range ops {
+		i, ok := index[op.Table]
+		if !ok {
+			i = len(tables)
+			index[op.Table] = i
+			tables = append(tables, TableDDL{Table: op.Table})
+		}
+		stmt := clean(op.DDL)
+		size += len(stmt)
+		tables[i].Statements = append(tables[i].Statements, cutStatement(stmt))
+	}
+	return tables, size
+}
+
+// ddlSection renders the operations' DDL grouped by table; collapsed when
+// long.
 func ddlSection(ops []check.Operation, r Report) string {
 	if len(ops) == 0 {
 		return "\n**Schema change:** no operations yet.\n"
 	}
-	var tables []string
-	byTable := map[string][]string{}
-	size := 0
-	for _, op := range ops {
-		if _, ok := byTable[op.Table]; !ok {
-			tables = append(tables, op.Table)
-		}
-		stmt := codeText(r.Redactor.Redact(op.DDL))
-		size += len(stmt)
-		byTable[op.Table] = append(byTable[op.Table], cutStatement(stmt))
-	}
+	tables, size := GroupDDL(ops, func(s string) string { return codeText(r.Redactor.Redact(s)) })
 	var body strings.Builder
 	for _, t := range tables {
-		fmt.Fprintf(&body, "\n**%s**\n\n", r.cardText(t))
-		body.WriteString(codeBlock("sql", strings.Join(byTable[t], "\n\n")))
+		fmt.Fprintf(&body, "\n**%s**\n\n", r.cardText(t.Table))
+		body.WriteString(codeBlock("sql", strings.Join(t.Statements, "\n\n")))
 	}
 	title := fmt.Sprintf("Schema change: %s on %s", Plural(len(ops), "operation", "operations"), Plural(len(tables), "table", "tables"))
 	if len(ops) > collapseOperations || size > collapseChars {
@@ -227,41 +255,21 @@ func yesNo(v bool, yes, no string) string {
 	return no
 }
 
-// Size counts a text's size the way a GitHub limit does.
-type Size func(string) int
-
-// Characters counts characters, as the comment limit does; Bytes counts
-// bytes, as the job summary's does.
-var (
-	Characters Size = utf8.RuneCountInString
-	Bytes      Size = func(s string) int { return len(s) }
-)
-
-// FitCards renders the cards of deploy requests, blocking ones first,
-// within limit (measured by size) together with the rest of the text
-// (room already used). A card that does not fit is left out whole, and a
-// last line says how many were left out and which; when not even that
-// line fits, the result is empty.
-func FitCards(cards []check.Card, r Report, room, limit int, size Size) string {
-	ordered := slices.Clone(cards)
-	slices.SortStableFunc(ordered, func(a, b check.Card) int {
-		switch {
-		case a.Blocking == b.Blocking:
-			return 0
-		case a.Blocking:
-			return -1
-		}
-		return 1
-	})
+// fitCards renders cards, in the order given (Cards passes them blocking
+// first), within limit bytes together with the rest of the text (room
+// bytes already used). A card that does not fit is left out whole, and a
+// last line says how many were left out and which; when not even that line
+// fits, the result is empty.
+func fitCards(cards []check.Card, r Report, room, limit int) string {
 	var b strings.Builder
 	used := room
 	var left []string
-	for _, c := range ordered {
+	for _, c := range cards {
 		md := "\n" + CardMarkdown(c, r)
 		// Keep room for the line that says what was left out.
-		if len(left) == 0 && used+size(md)+leftOutRoom <= limit {
+		if len(left) == 0 && used+len(md)+leftOutRoom <= limit {
 			b.WriteString(md)
-			used += size(md)
+			used += len(md)
 			continue
 		}
 		left = append(left, "#"+strconv.Itoa(c.Number))
@@ -269,7 +277,7 @@ func FitCards(cards []check.Card, r Report, room, limit int, size Size) string {
 	if len(left) > 0 {
 		line := fmt.Sprintf("\n_Left out to stay within GitHub's size limit: the cards of %s (%s); each deploy request's page on PlanetScale shows it whole._\n",
 			Plural(len(left), "deploy request", "deploy requests"), shortList(left))
-		if used+size(line) > limit {
+		if used+len(line) > limit {
 			return ""
 		}
 		b.WriteString(line)

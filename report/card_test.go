@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
@@ -12,7 +13,8 @@ import (
 )
 
 // cardsOf turns a sandbox database's open deploy requests into the cards
-// the gate would show under fail-on: deploy-order, everything read.
+// the gate would show under fail-on: deploy-order, everything read,
+// blocking first as Cards passes them.
 func cardsOf(db sandbox.Database) []check.Card {
 	var cards []check.Card
 	for _, dr := range db.DeployRequests {
@@ -39,7 +41,21 @@ func cardsOf(db sandbox.Database) []check.Card {
 		c.Order, c.Blocking = &d, d.Blocks()
 		cards = append(cards, c)
 	}
-	return cards
+	return blockingFirst(cards)
+}
+
+// blockingFirst returns the cards of a verdict whose entries are cards,
+// in the order Cards renders them.
+func blockingFirst(cards []check.Card) []check.Card {
+	var v check.Verdict
+	for _, c := range cards {
+		v.Matched = append(v.Matched, check.Entry{DeployRequest: check.DeployRequest{Number: c.Number}, Blocking: c.Blocking, Card: &c})
+	}
+	var out []check.Card
+	for _, e := range v.BlockingFirst() {
+		out = append(out, *e.Card)
+	}
+	return out
 }
 
 var cardReport = Report{Organization: "acme", Database: "shop", Now: testkit.Now, Redactor: sanitize.NewRedactor("pscale_tkn_cardSecret")}
@@ -70,7 +86,7 @@ func TestCardMarkdown_Golden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			testkit.Golden(t, tt.name, FitCards(tt.cards, cardReport, 0, tt.limit, Characters))
+			testkit.Golden(t, tt.name, fitCards(tt.cards, cardReport, 0, tt.limit))
 		})
 	}
 }
@@ -112,7 +128,7 @@ func TestCardMarkdown_elements(t *testing.T) {
 // closes where the card closes it.
 func TestCardMarkdown_hostile(t *testing.T) {
 	t.Parallel()
-	md := FitCards(cardsOf(sandbox.HostileCardDatabase(testkit.Now)), cardReport, 0, CommentLimit, Characters)
+	md := fitCards(cardsOf(sandbox.HostileCardDatabase(testkit.Now)), cardReport, 0, CommentLimit)
 	for _, r := range md {
 		if r != '\n' && sanitize.Unsafe(r) {
 			t.Fatalf("the card holds the control character %U", r)
@@ -161,25 +177,27 @@ func TestCardMarkdown_hostile(t *testing.T) {
 	}
 }
 
-// TestFitCards_limits: cards stay within GitHub's limits, blocking first,
-// with a line naming what was left out.
-func TestFitCards_limits(t *testing.T) {
+// TestCards_limits: cards stay within GitHub's limits (a comment's in
+// characters, a summary's in bytes), blocking first, with a line naming
+// what was left out.
+func TestCards_limits(t *testing.T) {
 	t.Parallel()
-	var cards []check.Card
+	var v check.Verdict
 	for i := range 60 {
 		c := check.Card{Number: 1000 + i, Branch: "wide", IntoBranch: "main", DeploymentState: "ready", OperationsRead: true, Blocking: i%2 == 1}
 		for j := range 12 {
 			c.Operations = append(c.Operations, check.Operation{Table: fmt.Sprintf("t%d", j), Name: "ALTER",
 				DDL: "ALTER TABLE t ADD COLUMN c varchar(10) COMMENT '" + strings.Repeat("é", 400) + "'"})
 		}
-		cards = append(cards, c)
+		v.Matched = append(v.Matched, check.Entry{DeployRequest: check.DeployRequest{Number: c.Number}, Blocking: c.Blocking, Card: &c})
 	}
+	bytes := func(s string) int { return len(s) }
 	for _, tt := range []struct {
 		name  string
 		limit int
-		size  Size
-	}{{"comment", CommentLimit, Characters}, {"summary", SummaryLimit, Bytes}, {"small", 30000, Bytes}} {
-		md := FitCards(cards, cardReport, 1000, tt.limit, tt.size)
+		size  func(string) int
+	}{{"comment", CommentLimit, utf8.RuneCountInString}, {"summary", SummaryLimit, bytes}, {"small", 30000, bytes}} {
+		md := Cards(v, cardReport, 1000, tt.limit)
 		if got := tt.size(md) + 1000; got > tt.limit {
 			t.Errorf("%s: %d, over the limit %d", tt.name, got, tt.limit)
 		}
@@ -197,8 +215,8 @@ func TestFitCards_limits(t *testing.T) {
 			t.Errorf("%s: blocking cards do not come first", tt.name)
 		}
 	}
-	if got := FitCards(cards, cardReport, 0, 100, Bytes); got != "" {
-		t.Errorf("FitCards within 100 bytes = %q, want nothing", got)
+	if got := Cards(v, cardReport, 0, 100); got != "" {
+		t.Errorf("Cards within 100 bytes = %q, want nothing", got)
 	}
 }
 

@@ -29,9 +29,6 @@ func (s DatabaseSection) Result() string {
 	return "pass"
 }
 
-// footerStart begins the footer of every report this package renders.
-const footerStart = "\n<sub>deploy-request-gate · "
-
 // DatabasesMarkdown renders a run over several databases: one headline for
 // all, a table with one row per database, then one section per database
 // (its own report, headline and all, under a third-level heading) and one
@@ -79,7 +76,7 @@ func DatabasesMarkdown(sections []DatabaseSection, r Report) string {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %s |\n", name, result, len(v.Matched), v.Approved, v.Unapproved, strings.Join(blocking, ", "))
 	}
-	footer := fmt.Sprintf("%schecked %s</sub>\n", footerStart, r.Now.UTC().Format("2006-01-02 15:04 UTC"))
+	footer := checkedFooter(r.Now)
 	room := (limit - b.Len() - len(footer)) / max(n, 1)
 	for _, s := range sections {
 		sr := s.Report
@@ -90,8 +87,8 @@ func DatabasesMarkdown(sections []DatabaseSection, r Report) string {
 		} else {
 			md = Markdown(s.Verdict, sr)
 		}
-		if i := strings.LastIndex(md, footerStart); i >= 0 {
-			md = strings.TrimRight(md[:i], "\n") + "\n"
+		if body, foot := cutFooter(md); foot != "" {
+			md = strings.TrimRight(body, "\n") + "\n"
 		}
 		md = strings.TrimPrefix(md, "## ")
 		fmt.Fprintf(&b, "\n### %s · %s", r.text(sr.Database), md)
@@ -103,9 +100,6 @@ func DatabasesMarkdown(sections []DatabaseSection, r Report) string {
 // WithNote puts a paragraph of the front end's own Markdown (not escaped)
 // just before a report's footer, or at its end when it has none.
 func WithNote(md, note string) string {
-	i := strings.LastIndex(md, footerStart)
-	if i < 0 {
-		return md + "\n" + note + "\n"
-	}
-	return md[:i] + "\n" + note + "\n" + md[i:]
+	body, foot := cutFooter(md)
+	return body + "\n" + note + "\n" + foot
 }

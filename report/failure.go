@@ -42,7 +42,7 @@ func FailureMarkdown(f Failure, r Report) string {
 		b.WriteString(safeLink("Troubleshooting", f.Help) + "\n\n")
 	}
 	b.WriteString("The gate fails closed: this step stays red until it can show that no deploy request blocks.\n")
-	fmt.Fprintf(&b, "\n<sub>deploy-request-gate · checked %s</sub>\n", r.Now.UTC().Format("2006-01-02 15:04 UTC"))
+	b.WriteString(checkedFooter(r.Now))
 	return b.String()
 }
 

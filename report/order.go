@@ -47,7 +47,7 @@ func Cards(v check.Verdict, r Report, room, limit int) string {
 		return ""
 	}
 	const heading = "\n---\n"
-	body := FitCards(cards, r, room+len(heading), limit, Bytes)
+	body := fitCards(cards, r, room+len(heading), limit)
 	if body == "" {
 		return ""
 	}

@@ -59,7 +59,7 @@ func Markdown(v check.Verdict, r Report) string {
 	if unknown := v.UnknownStates(); len(unknown) > 0 {
 		fmt.Fprintf(&b, "\n> [!WARNING]\n> Unknown deployment state %s: treated as not deployed, so it blocks when unapproved.\n", unknownList(unknown, r))
 	}
-	footer := fmt.Sprintf("\n<sub>deploy-request-gate · checked %s</sub>\n", r.Now.UTC().Format("2006-01-02 15:04 UTC"))
+	footer := checkedFooter(r.Now)
 	if len(v.Matched) > 0 {
 		b.WriteString("\n| Status | Deploy request | Branch | Approved | Deployment state | Age |\n|---|---|---|---|---|---|\n")
 		rows := v.BlockingFirst()

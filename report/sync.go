@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -66,15 +65,6 @@ func SyncReposMarkdown(sections []SyncSection, statusContext string, r Report) s
 				r.text(row.Branch), state, r.text(row.Description))
 		}
 	}
-	fmt.Fprintf(&b, "\n<sub>deploy-request-gate · synced %s</sub>\n", r.Now.UTC().Format(time.DateTime+" UTC"))
+	b.WriteString(footer(footerSynced, r.Now.UTC().Format(time.DateTime+" UTC")))
 	return b.String()
-}
-
-// stamp is the time in the footer of a comment or summary.
-var stamp = regexp.MustCompile(`(?m)^(<sub>deploy-request-gate · (?:checked|synced)) [^<]*(</sub>)$`)
-
-// SameContent reports whether two renderings differ at most in their
-// footer's time, so a comment is not edited just to move its clock.
-func SameContent(a, b string) bool {
-	return stamp.ReplaceAllString(a, "$1$2") == stamp.ReplaceAllString(b, "$1$2")
 }
