@@ -35,7 +35,7 @@ func deployRequestsSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 			raws = make(map[int]json.RawMessage, len(objs))
 			drs := make([]planetscale.DeployRequest, len(objs))
 			for i, o := range objs {
-				drs[i], raws[o.Number] = o.DeployRequest, o.Raw
+				drs[i], raws[o.Value.Number] = o.Value, o.Raw
 			}
 			return drs, err
 		},

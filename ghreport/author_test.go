@@ -2,6 +2,7 @@ package ghreport_test
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -124,7 +125,7 @@ func TestClient_UpsertComment_onlyItsOwn(t *testing.T) {
 			if n := countRequests(s, ghsandbox.GraphQL); n != tc.wantViewer {
 				t.Errorf("GraphQL (viewer) requests = %d, want %d (one per run that finds the marker)", n, tc.wantViewer)
 			}
-			if n := countRequests(s, ghsandbox.GetUser); n != 0 {
+			if n := countPath(s, http.MethodGet, "/user"); n != 0 {
 				t.Errorf("GET /user requests = %d, want none", n)
 			}
 		})

@@ -142,7 +142,7 @@ func TestClient_redirects(t *testing.T) {
 	elsewhereAuth.Store("(no request)")
 	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		elsewhereAuth.Store(r.Header.Get("Authorization"))
-		_, _ = w.Write([]byte(`[]`))
+		_, _ = w.Write([]byte(`{"state":"success","statuses":[]}`))
 	}))
 	t.Cleanup(elsewhere.Close)
 	var movedAuth atomic.Value
@@ -154,21 +154,21 @@ func TestClient_redirects(t *testing.T) {
 			http.Redirect(w, r, elsewhere.URL+r.URL.Path, http.StatusFound)
 		default:
 			movedAuth.Store(r.Header.Get("Authorization"))
-			_, _ = w.Write([]byte(`[]`))
+			_, _ = w.Write([]byte(`{"state":"success","statuses":[]}`))
 		}
 	}))
 	t.Cleanup(api.Close)
 
 	c := newClient(t, api.URL+"/old")
-	if _, err := c.ListOpenPulls(testContext(t), owner, repo); err != nil {
-		t.Fatalf("ListOpenPulls through a same-host redirect: %v", err)
+	if _, _, err := c.LatestStatus(testContext(t), owner, repo, sha(1), "c"); err != nil {
+		t.Fatalf("LatestStatus through a same-host redirect: %v", err)
 	}
 	if got, want := movedAuth.Load(), "Bearer "+token; got != want {
 		t.Errorf("after a same-host redirect Authorization = %q, want %q", got, want)
 	}
 
 	c = newClient(t, api.URL+"/away")
-	_, err := c.ListOpenPulls(testContext(t), owner, repo)
+	_, _, err := c.LatestStatus(testContext(t), owner, repo, sha(1), "c")
 	if !errors.Is(err, ghreport.ErrUnexpectedResponse) || !strings.Contains(err.Error(), "not followed") {
 		t.Errorf("err = %v, want a redirect not followed", err)
 	}

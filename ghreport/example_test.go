@@ -87,9 +87,9 @@ func Example_gate() {
 	// 1 comment; 6 GitHub requests
 }
 
-// Example_sync is sync mode: one pull request listing, one deploy
-// request listing per database, then a status per matching pull request,
-// and a stale red status turned green.
+// Example_sync is sync mode: one pull request listing (with each head
+// commit's status), one deploy request listing per database, then a status
+// per matching pull request, and a stale red status turned green.
 func Example_sync() {
 	s, apiURL, stop := exampleSandbox()
 	defer stop()
@@ -100,7 +100,7 @@ func Example_sync() {
 		fmt.Println(err)
 		return
 	}
-	pulls, err := c.ListOpenPulls(ctx, "acme", "shop")
+	pulls, err := c.OpenPulls(ctx, "acme", "shop", "planetscale/app")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -116,7 +116,10 @@ func Example_sync() {
 		case ok:
 			st.State, st.Description = ghreport.StateFailure, "deploy request for "+branch+" needs approval"
 		default:
-			old, found, err := c.LatestStatus(ctx, "acme", "shop", pr.HeadSHA, st.Context)
+			old, found := pr.Status, pr.HasStatus
+			if !pr.StatusRead { // the head moved while the list was read
+				old, found, err = c.LatestStatus(ctx, "acme", "shop", pr.HeadSHA, st.Context)
+			}
 			if err != nil || !found || old.State == ghreport.StateSuccess {
 				fmt.Printf("#%d %s: left alone\n", pr.Number, pr.HeadRef)
 				continue
@@ -131,7 +134,7 @@ func Example_sync() {
 	}
 	fmt.Println(c.Requests(), "GitHub requests")
 	// Output:
-	// #43 docs: success (no open deploy request for branch docs)
 	// #42 feature/Add_Index: success (deploy request for feature-add-index approved)
-	// 4 GitHub requests
+	// #43 docs: success (no open deploy request for branch docs)
+	// 3 GitHub requests
 }

@@ -2,6 +2,7 @@ package ghreport_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -180,5 +181,117 @@ func TestOpenPulls_budgetFromHeaders(t *testing.T) {
 	b := c.Budget().GraphQL
 	if !b.Known || b.Limit != 5000 || b.Remaining != 4321 || !b.Reset.Equal(time.Unix(1893456000, 0)) {
 		t.Errorf("GraphQL budget = %+v, want 4321 of 5000 from the headers", b)
+	}
+}
+
+// TestOpenPulls_fields reads 250 open pull requests in three queries of
+// 100, each with its head branch and commit, fork (a deleted head
+// repository counts as one), draft and page, and leaves the closed ones
+// out.
+func TestOpenPulls_fields(t *testing.T) {
+	t.Parallel()
+	s, base := newSandbox(t, "/api/v3")
+	for n := 1; n <= 260; n++ {
+		s.AddPull(full, ghsandbox.PullRequest{Number: n, HeadRef: fmt.Sprintf("feature/%d", n), HeadSHA: sha(n),
+			Fork: n%50 == 0, HeadRepoDeleted: n == 77, Draft: n == 5, Closed: n > 250})
+	}
+	c := newClient(t, base)
+	got, err := c.OpenPulls(testContext(t), owner, repo, "ctx")
+	if err != nil {
+		t.Fatalf("OpenPulls: %v", err)
+	}
+	if len(got) != 250 {
+		t.Fatalf("got %d pull requests, want 250", len(got))
+	}
+	if r := countRequests(s, ghsandbox.GraphQL); r != 3 {
+		t.Errorf("queries = %d, want 3", r)
+	}
+	byNumber := map[int]ghreport.OpenPull{}
+	for _, pr := range got {
+		byNumber[pr.Number] = pr
+	}
+	for _, tc := range []struct {
+		number      int
+		fork, draft bool
+	}{{1, false, false}, {5, false, true}, {50, true, false}, {77, true, false}, {250, true, false}} {
+		pr, ok := byNumber[tc.number]
+		if !ok {
+			t.Errorf("#%d missing", tc.number)
+			continue
+		}
+		if pr.HeadRef != fmt.Sprintf("feature/%d", tc.number) || pr.HeadSHA != sha(tc.number) || pr.Fork != tc.fork || pr.Draft != tc.draft ||
+			!pr.Open() || !strings.HasSuffix(pr.URL, fmt.Sprintf("/acme/shop/pull/%d", tc.number)) {
+			t.Errorf("#%d = %+v, want fork %v draft %v", tc.number, pr, tc.fork, tc.draft)
+		}
+	}
+}
+
+// TestOpenPulls_empty lists a repository without pull requests.
+func TestOpenPulls_empty(t *testing.T) {
+	t.Parallel()
+	_, base := newSandbox(t, "")
+	got, err := newClient(t, base).OpenPulls(testContext(t), owner, repo, "ctx")
+	if err != nil || len(got) != 0 {
+		t.Errorf("OpenPulls = %v, %v; want none", got, err)
+	}
+}
+
+// pullsAnswer is a GraphQL answer of one query of OpenPulls: nodes, then
+// a next page after cursor next ("" for none).
+func pullsAnswer(next string, nodes ...string) string {
+	pageInfo := `{"hasNextPage":false,"endCursor":null}`
+	if next != "" {
+		pageInfo = fmt.Sprintf(`{"hasNextPage":true,"endCursor":%q}`, next)
+	}
+	return fmt.Sprintf(`{"data":{"rateLimit":{"cost":1,"limit":5000,"remaining":4999,"resetAt":"2030-01-01T00:00:00Z"},`+
+		`"repository":{"pullRequests":{"totalCount":%d,"pageInfo":%s,"nodes":[%s]}}}}`, len(nodes), pageInfo, strings.Join(nodes, ","))
+}
+
+// pullAnswer is pull request n with head SHA headSHA in a pullsAnswer.
+func pullAnswer(n int, headSHA string) string {
+	return fmt.Sprintf(`{"number":%d,"headRefName":"f%d","headRefOid":%q,"isCrossRepository":false,"isDraft":false,`+
+		`"url":"https://github.com/acme/shop/pull/%d","commits":{"nodes":[]}}`, n, n, headSHA, n)
+}
+
+// TestOpenPulls_failClosed refuses lists it cannot trust, without asking
+// again for an answer that does not add up.
+func TestOpenPulls_failClosed(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		queries []string // the answer to each query, from the first
+		want    string
+		is      error
+	}{
+		{name: "no_head_sha", queries: []string{pullsAnswer("", pullAnswer(1, ""))}, want: "#1 has no head branch or head SHA",
+			is: ghreport.ErrUnexpectedResponse},
+		{name: "listed_twice", queries: []string{pullsAnswer("c1", pullAnswer(1, sha(1))), pullsAnswer("", pullAnswer(1, sha(1)))},
+			want: "#1 is listed twice", is: ghreport.ErrUnexpectedResponse},
+		{name: "cursor_does_not_move", queries: []string{pullsAnswer("c1", pullAnswer(1, sha(1))), pullsAnswer("c1", pullAnswer(2, sha(2)))},
+			want: "query 2 says more follow but gives no new cursor", is: ghreport.ErrUnexpectedResponse},
+		{name: "wrong_shape", queries: []string{`{"data":{"repository":{"pullRequests":{"nodes":{"number":1}}}}}`}, want: "unexpected answer",
+			is: ghreport.ErrUnexpectedResponse},
+		{name: "too_many_pages", queries: []string{pullsAnswer("c1", pullAnswer(1, sha(1))), pullsAnswer("c2", pullAnswer(2, sha(2))),
+			pullsAnswer("c3", pullAnswer(3, sha(3)))}, want: "more than 3 pages"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, base := newSandbox(t, "")
+			for i, body := range tc.queries {
+				// The same answer however often the query is made.
+				s.Inject(ghsandbox.Fault{Status: http.StatusOK, Body: body}.On(ghsandbox.GraphQL).AtPage(i + 1).Times(100))
+			}
+			c := newClient(t, base, func(cfg *ghreport.Config) { cfg.MaxPages = 3 })
+			got, err := c.OpenPulls(testContext(t), owner, repo, "ctx")
+			if err == nil || !strings.Contains(err.Error(), tc.want) || got != nil {
+				t.Fatalf("OpenPulls = %v, %v; want no list and an error containing %q", got, err, tc.want)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tc.is)
+			}
+			if n := c.Requests(); n > len(tc.queries) {
+				t.Errorf("%d requests for %d queries: an answer that does not add up was asked for again", n, len(tc.queries))
+			}
+		})
 	}
 }

@@ -123,3 +123,15 @@ func countRequests(s *ghsandbox.Server, e ghsandbox.Endpoint) int {
 	}
 	return n
 }
+
+// countPath counts the requests s received for method and path (below its
+// prefix), whether it serves them or not.
+func countPath(s *ghsandbox.Server, method, path string) int {
+	n := 0
+	for _, r := range s.Requests() {
+		if r.Method == method && r.Path == path {
+			n++
+		}
+	}
+	return n
+}

@@ -1,7 +1,6 @@
 package ghreport
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -32,42 +31,6 @@ type PullRequest struct {
 // Open reports whether the pull request is open.
 func (p PullRequest) Open() bool { return p.State == "open" }
 
-// ListOpenPulls returns every open pull request of owner/repo, reading
-// every page (100 a page). A pull request without a head branch or SHA,
-// or one listed twice (the list moved while it was read), is an error.
-func (c *Client) ListOpenPulls(ctx context.Context, owner, repo string) ([]PullRequest, error) {
-	if err := checkRepo(owner, repo); err != nil {
-		return nil, fmt.Errorf("list open pull requests: %w", err)
-	}
-	var out []PullRequest
-	seen := map[int]bool{}
-	err := c.walk(ctx, nil, opReadPulls, func(ctx context.Context, n int) (*github.Response, bool, error) {
-		opts := &github.PullRequestListOptions{State: "open", ListOptions: github.ListOptions{Page: n, PerPage: 100}}
-		list, resp, err := c.gh.PullRequests.List(ctx, owner, repo, opts)
-		if err != nil {
-			return resp, false, err
-		}
-		for _, pr := range list {
-			p, err := pullOf(owner, repo, pr)
-			if err != nil {
-				return resp, false, err
-			}
-			p.State = "open" // the list asked for open ones
-			if seen[p.Number] {
-				return resp, false, fmt.Errorf("%w: pull request #%d is listed twice (the list changed while it was read; run again)",
-					ErrUnexpectedResponse, p.Number)
-			}
-			seen[p.Number] = true
-			out = append(out, p)
-		}
-		return resp, false, nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list open pull requests: %w", err)
-	}
-	return out, nil
-}
-
 // check refuses a pull request the API described without a number, a head
 // branch or a head SHA.
 func (p PullRequest) check() error {
@@ -80,7 +43,7 @@ func (p PullRequest) check() error {
 	return nil
 }
 
-// pullOf checks and converts one listed pull request.
+// pullOf checks and converts one pull request GitHub's REST API gave.
 func pullOf(owner, repo string, pr *github.PullRequest) (PullRequest, error) {
 	p := PullRequest{Number: pr.GetNumber(), State: pr.GetState(), Merged: pr.GetMerged(), HeadRef: pr.GetHead().GetRef(),
 		HeadSHA: pr.GetHead().GetSHA(), Draft: pr.GetDraft(), URL: pr.GetHTMLURL()}

@@ -113,17 +113,17 @@ func TestClient_retryAfterHonoured(t *testing.T) {
 func TestClient_cancelled(t *testing.T) {
 	t.Parallel()
 	s, base := newSandbox(t, "")
-	s.Inject(ghsandbox.SecondaryRateLimit("3").On(ghsandbox.ListPulls))
+	s.Inject(ghsandbox.SecondaryRateLimit("3").On(ghsandbox.CombinedStatus))
 	ctx, cancel := context.WithCancel(testContext(t))
 	defer cancel()
 	c := newClient(t, base, func(cfg *ghreport.Config) {
 		cfg.Notify = func(httpretry.Event) { cancel() } // the job is cancelled during the wait
 	})
-	_, err := c.ListOpenPulls(ctx, owner, repo)
+	_, _, err := c.LatestStatus(ctx, owner, repo, sha(1), "c")
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
-	if got := countRequests(s, ghsandbox.ListPulls); got != 1 {
+	if got := countRequests(s, ghsandbox.CombinedStatus); got != 1 {
 		t.Errorf("requests = %d, want 1", got)
 	}
 }

@@ -72,7 +72,8 @@ func TestClient_secretsNeverInErrors(t *testing.T) {
 			ctx := testContext(t)
 			errs := []error{
 				c.SetStatus(ctx, owner, repo, sha(1), ghreport.Status{State: ghreport.StateSuccess, Context: "c", Description: "d"}),
-				second(c.ListOpenPulls(ctx, owner, repo)),
+				second(c.OpenPulls(ctx, owner, repo, "c")),
+				second(c.Pull(ctx, owner, repo, 1)),
 				second(c.UpsertComment(ctx, owner, repo, 1, ghreport.Comment{Marker: ghreport.Marker("a", "b"), Body: "x", Policy: ghreport.CommentAlways})),
 				third(c.LatestStatus(ctx, owner, repo, sha(1), "c")),
 			}

@@ -2,6 +2,7 @@ package ghreport_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -115,8 +116,8 @@ func TestClient_permissions(t *testing.T) {
 			_, err := c.UpsertComment(ctx, owner, repo, 1, ghreport.Comment{Marker: ghreport.Marker("acme", "app"), Body: "x", Policy: ghreport.CommentAlways})
 			return err
 		}},
-		{name: "list_pulls", permission: "pull-requests: read", call: func(ctx context.Context, c *ghreport.Client) error {
-			_, err := c.ListOpenPulls(ctx, owner, repo)
+		{name: "read_pull", permission: "pull-requests: read", call: func(ctx context.Context, c *ghreport.Client) error {
+			_, err := c.Pull(ctx, owner, repo, 1)
 			return err
 		}},
 		{name: "read_status", permission: "statuses: read", call: func(ctx context.Context, c *ghreport.Client) error {
@@ -176,5 +177,72 @@ func TestClient_LatestStatus(t *testing.T) {
 	}
 	if got := countRequests(s, ghsandbox.CombinedStatus); got != 6 {
 		t.Errorf("combined status requests = %d, want 6 (every page read again)", got)
+	}
+}
+
+// TestClient_LatestStatus_failClosed refuses combined statuses whose pages
+// it cannot trust, without asking again for an answer that does not add up.
+func TestClient_LatestStatus_failClosed(t *testing.T) {
+	t.Parallel()
+	const page = `{"state":"pending","statuses":[{"state":"success","context":"other"}]}`
+	for _, tc := range []struct {
+		name  string
+		pages map[int]string // page → body
+		link  map[int]int    // page → next page
+		want  string
+		is    error
+	}{
+		{name: "next_page_goes_back", pages: map[int]string{1: page, 2: page}, link: map[int]int{1: 2, 2: 1},
+			want: "page 2 names page 1 as the next", is: ghreport.ErrUnexpectedResponse},
+		{name: "wrong_shape", pages: map[int]string{1: `[{"context":"c"}]`}, want: "unexpected answer", is: ghreport.ErrUnexpectedResponse},
+		{name: "too_many_pages", pages: map[int]string{1: page, 2: page, 3: page}, link: map[int]int{1: 2, 2: 3, 3: 4},
+			want: "past 3 pages"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, base := newSandbox(t, "")
+			for page, body := range tc.pages {
+				// The same answer however often the page is asked for.
+				f := ghsandbox.Fault{Status: http.StatusOK, Body: body}.On(ghsandbox.CombinedStatus).AtPage(page).Times(100)
+				if next, ok := tc.link[page]; ok {
+					f.Header = map[string]string{"Link": fmt.Sprintf(`<%s/repos/%s/commits/%s/status?page=%d>; rel="next"`, base, full, sha(1), next)}
+				}
+				s.Inject(f)
+			}
+			c := newClient(t, base, func(cfg *ghreport.Config) { cfg.MaxPages = 3 })
+			st, found, err := c.LatestStatus(testContext(t), owner, repo, sha(1), "planetscale/app")
+			if err == nil || !strings.Contains(err.Error(), tc.want) || found {
+				t.Fatalf("LatestStatus = %+v, %v, %v; want not found and an error containing %q", st, found, err, tc.want)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tc.is)
+			}
+			if n := c.Requests(); n > len(tc.pages) {
+				t.Errorf("%d requests for %d pages: an answer that does not add up was asked for again", n, len(tc.pages))
+			}
+		})
+	}
+}
+
+// TestClient_LatestStatus_pageFault retries a failed second page alone.
+func TestClient_LatestStatus_pageFault(t *testing.T) {
+	t.Parallel()
+	s, base := newSandbox(t, "", ghsandbox.WithPageSize(2))
+	for i := range 4 {
+		s.AddStatus(full, sha(1), ghsandbox.Status{State: "success", Context: fmt.Sprintf("ci/%d", i)})
+	}
+	s.AddStatus(full, sha(1), ghsandbox.Status{State: "failure", Context: "planetscale/app"})
+	c := newClient(t, base)
+	ctx := testContext(t)
+	if _, found, err := c.LatestStatus(ctx, owner, repo, sha(1), "planetscale/app"); err != nil || !found { // pages 1-3
+		t.Fatal(found, err)
+	}
+	s.Inject(ghsandbox.ServerError.On(ghsandbox.CombinedStatus).AtPage(2))
+	st, found, err := c.LatestStatus(ctx, owner, repo, sha(1), "planetscale/app")
+	if err != nil || !found || st.State != ghreport.StateFailure {
+		t.Fatalf("LatestStatus = %+v, %v, %v; want the failure on page 3", st, found, err)
+	}
+	if r := countRequests(s, ghsandbox.CombinedStatus); r != 7 {
+		t.Errorf("combined status requests = %d, want 7 (3, then 3 and one retry)", r)
 	}
 }

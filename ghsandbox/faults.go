@@ -18,7 +18,6 @@ const (
 	CreateComment  Endpoint = "POST /repos/{owner}/{repo}/issues/{number}/comments"
 	EditComment    Endpoint = "PATCH /repos/{owner}/{repo}/issues/comments/{id}"
 	ListPulls      Endpoint = "GET /repos/{owner}/{repo}/pulls"
-	GetUser        Endpoint = "GET /user"
 )
 
 // Fault is a scripted answer served instead of the real one.

@@ -138,14 +138,7 @@ func (r *gqlRepo) PullRequests(args pullsArgs) (*gqlPullConn, error) {
 	defer r.s.mu.Unlock()
 	var all []PullRequest
 	for _, pr := range r.rs.pulls {
-		state := "OPEN"
-		switch {
-		case pr.Merged:
-			state = "MERGED"
-		case pr.Closed:
-			state = "CLOSED"
-		}
-		if !slices.Contains(states, state) ||
+		if !slices.Contains(states, pr.state()) ||
 			(args.BaseRefName != nil && baseOf(pr) != *args.BaseRefName) ||
 			(args.HeadRefName != nil && pr.HeadRef != *args.HeadRefName) {
 			continue
@@ -343,8 +336,8 @@ type gqlUser struct{ login string }
 func (u gqlUser) Login() string { return u.login }
 
 // Viewer is the account the request's token acts as (Token.Login):
-// "<slug>[bot]" for an installation token, as GitHub answers it (GET /user
-// refuses those), the user for a personal access token.
+// "<slug>[bot]" for an installation token, as GitHub answers it (its REST
+// GET /user refuses those), the user for a personal access token.
 func (q *gqlQuery) Viewer(ctx context.Context) gqlUser {
 	return gqlUser{login: tokenFrom(ctx).Login}
 }

@@ -24,7 +24,6 @@ func (s *Server) routes() {
 	s.mux.HandleFunc(string(ListComments), s.read(s.listComments))
 	s.mux.HandleFunc(string(CreateComment), s.write(s.commentWrite(s.createComment)))
 	s.mux.HandleFunc(string(EditComment), s.write(s.commentWrite(s.editComment)))
-	s.mux.HandleFunc(string(GetUser), s.getUser)
 	s.mux.HandleFunc(string(ListPulls), s.read(s.listPulls))
 	s.mux.HandleFunc(string(GetPull), s.read(s.getPull))
 	s.mux.HandleFunc(string(CreateReaction), s.write(s.commentWrite(s.createReaction)))
@@ -72,18 +71,6 @@ func (s *Server) commentWrite(h handler) handler {
 		}
 		h(w, r, rs, t)
 	}
-}
-
-// getUser is GET /user: the user of a personal access token; an
-// installation token (a "[bot]" login) gets GitHub's 403.
-func (s *Server) getUser(w http.ResponseWriter, r *http.Request) {
-	t := tokenOf(r)
-	if strings.HasSuffix(t.Login, "[bot]") {
-		writeJSON(w, http.StatusForbidden, map[string]string{"message": "Resource not accessible by integration",
-			"documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user", "status": "403"})
-		return
-	}
-	writeJSON(w, http.StatusOK, user(t.Login))
 }
 
 // decodeBody reads a JSON request body into v, answering 400 when it is not JSON.

@@ -133,7 +133,7 @@ func (st site) pull(rs *repoState, pr PullRequest) pullJSON {
 	base := baseOf(pr)
 	baseRepo := st.repo(rs.owner, rs.name, false)
 	path := fmt.Sprintf("/repos/%s/%s/pulls/%d", rs.owner, rs.name, pr.Number)
-	return pullJSON{ID: int64(pr.Number) * 31, Number: pr.Number, State: "open", Title: pr.Title, Draft: pr.Draft,
+	return pullJSON{ID: int64(pr.Number) * 31, Number: pr.Number, State: pr.restState(), Title: pr.Title, Draft: pr.Draft,
 		URL: st.api + path, HTMLURL: fmt.Sprintf("%s/%s/%s/pull/%d", st.web, rs.owner, rs.name, pr.Number),
 		User: user(headOwner), Head: head,
 		Base:      branchJSON{Label: rs.owner + ":" + base, Ref: base, SHA: strings.Repeat("b", 40), User: user(rs.owner), Repo: &baseRepo},

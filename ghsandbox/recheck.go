@@ -35,9 +35,6 @@ func (s *Server) getPull(w http.ResponseWriter, r *http.Request, rs *repoState, 
 		return
 	}
 	out := s.siteOf(r).pull(rs, pr)
-	if pr.Closed || pr.Merged {
-		out.State = "closed"
-	}
 	merged := pr.Merged
 	out.Merged = &merged
 	if merged {

@@ -1,7 +1,7 @@
 // Package ghsandbox is a fake GitHub REST API: a real HTTP server that
 // speaks the documented JSON for the endpoints the gate uses (commit
-// statuses, issue comments with their authors' login and type, open pull
-// requests, GET /user), with GitHub's paging
+// statuses, issue comments with their authors' login and type, pull
+// requests), with GitHub's paging
 // (per_page, page and a Link header), token checks, per-token read-only
 // and repository grants, and injectable faults (403, 404, secondary rate
 // limits, 5xx, cut connections). It also serves GraphQL (at /graphql, or
@@ -35,8 +35,8 @@ type Token struct {
 	// "github-actions[bot]"), which GraphQL's viewer { login } gives for
 	// every token. A login ending in "[bot]" is an installation token
 	// (GITHUB_TOKEN or a GitHub App's "<slug>[bot]"): its account has type
-	// Bot and GET /user answers it 403, as GitHub does; any other login is a
-	// personal access token, whose GET /user gives the user.
+	// Bot; any other login is a personal access token's user. GET /user is
+	// not served (404): the gate learns the login through viewer.
 	Login string
 	// ReadOnly makes every write answer 403, as a fork's pull request token
 	// or a workflow without permissions: does.

@@ -29,6 +29,27 @@ type PullRequest struct {
 	Merged bool
 }
 
+// state is the pull request's state as GraphQL names it: OPEN, CLOSED or
+// MERGED (Merged implies closed). REST says "open" or "closed" (restState).
+func (pr PullRequest) state() string {
+	switch {
+	case pr.Merged:
+		return "MERGED"
+	case pr.Closed:
+		return "CLOSED"
+	}
+	return "OPEN"
+}
+
+// restState is the pull request's state as REST gives it: "open", or
+// "closed" for a closed or merged one.
+func (pr PullRequest) restState() string {
+	if pr.state() == "OPEN" {
+		return "open"
+	}
+	return "closed"
+}
+
 // Comment is an issue comment on a pull request.
 type Comment struct {
 	ID int64
@@ -181,7 +202,7 @@ func (rs *repoState) latestPerContext(sha string) []Status {
 func (rs *repoState) openPulls() []PullRequest {
 	var out []PullRequest
 	for _, pr := range rs.pulls {
-		if !pr.Closed && !pr.Merged {
+		if pr.state() == "OPEN" {
 			out = append(out, pr)
 		}
 	}

@@ -42,6 +42,9 @@ var lenient = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.Allo
 type decodeError struct {
 	at  jsontext.Pointer // the value the problem is in
 	msg string
+	// semantic is v2's error the problem was worded from, if it was, so
+	// that a type that decodes itself words it as its caller would.
+	semantic *json.SemanticError
 }
 
 func (e *decodeError) Error() string { return place(e.at) + e.msg }
@@ -203,13 +206,14 @@ func (c *checker) value(t reflect.Type) error {
 
 // fields is what the checker knows of a struct type: its fields by JSON
 // name, as v2 names them (the tag's name, else the Go name; an embedded
-// struct without a name gives its fields, the shallower of two alike wins).
+// struct without a name, or a struct field tagged inline, gives its fields,
+// the shallower of two alike wins).
 type fields struct {
 	list  []*field
 	ascii bool // every name is ASCII, so that a name in another case is as long
 	// whole is set when v2 is to decode the object as sent: the type
 	// decodes itself (UnmarshalJSON and the like) or takes members the
-	// checker cannot name (inline, unknown).
+	// checker cannot name (an inlined map or raw value, unknown).
 	whole bool
 }
 
@@ -237,12 +241,12 @@ func fieldsOf(t reflect.Type) *fields {
 			for ft.Kind() == reflect.Pointer {
 				ft = ft.Elem()
 			}
-			switch embedded := sf.Anonymous && tagName == ""; {
-			case tag == "-" || embedded && visited[ft]:
-			case embedded && ft.Kind() == reflect.Struct:
+			switch inlined := sf.Anonymous && tagName == "" || strings.Contains(opts, "inline"); {
+			case tag == "-" || inlined && visited[ft]:
+			case inlined && ft.Kind() == reflect.Struct:
 				visited[ft] = true
 				queue = append(queue, ft)
-			case embedded || strings.Contains(opts, "inline") || strings.Contains(opts, "unknown"):
+			case inlined || strings.Contains(opts, "unknown"):
 				fs.whole = true
 			case sf.IsExported() && !slices.ContainsFunc(fs.list, func(f *field) bool { return f.name == name }):
 				fs.list = append(fs.list, &field{name: name, t: sf.Type})
@@ -304,6 +308,11 @@ func (c *checker) describe(err error) error {
 	var semantic *json.SemanticError
 	switch {
 	case errors.As(err, &semantic) && errors.As(semantic.Err, &de): // from a type that decodes itself
+		if de.semantic != nil { // worded as if the type were not in between: a required field is c's
+			inner := *de.semantic
+			inner.JSONPointer = semantic.JSONPointer + inner.JSONPointer
+			return c.describe(&inner)
+		}
 		return &decodeError{at: semantic.JSONPointer + de.at, msg: de.msg}
 	case errors.As(err, &de):
 		return de
@@ -323,7 +332,7 @@ func (c *checker) describe(err error) error {
 			is = quoteText(string(semantic.JSONValue))
 		}
 		if semantic.Err == nil || is[0] == '"' {
-			return &decodeError{at: at, msg: fmt.Sprintf("field %q is %s, want %s", name, is, want)}
+			return &decodeError{at: at, msg: fmt.Sprintf("field %q is %s, want %s", name, is, want), semantic: semantic}
 		}
 	}
 	msg := "it is " + is + ", want " + want
@@ -333,9 +342,9 @@ func (c *checker) describe(err error) error {
 	for ; isIndex(name) && at != ""; at, name = at.Parent(), at.LastToken() { // the field is the last name
 	}
 	if name == "" {
-		return &decodeError{msg: "cannot decode: " + msg}
+		return &decodeError{msg: "cannot decode: " + msg, semantic: semantic}
 	}
-	return &decodeError{at: at, msg: "cannot decode field " + quoteText(name) + ": " + msg}
+	return &decodeError{at: at, msg: "cannot decode field " + quoteText(name) + ": " + msg, semantic: semantic}
 }
 
 // place formats where p points, as "deployment: " or "lint_errors[0]: ".

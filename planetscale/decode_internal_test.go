@@ -362,7 +362,69 @@ func FuzzDecodeItem(f *testing.F) {
 		sameAsStrict[fastProbe](t, raw)
 		sameAsStrict[embeds](t, raw)
 		sameAsStrict[Organization](t, raw, "name")
+		sameAsStrict[WithRaw[DeployRequest]](t, raw, required...)
+		sameAsValue(t, raw, required...)
 	})
+}
+
+// sameAsValue decodes raw strictly into a DeployRequest and into a
+// WithRaw[DeployRequest], and fails unless both give the same value and the
+// same error, and the wrapper keeps raw as sent.
+func sameAsValue(t *testing.T, raw []byte, required ...string) {
+	t.Helper()
+	var plain DeployRequest
+	var kept WithRaw[DeployRequest]
+	errPlain, errKept := decodeStrict(raw, &plain, required...), decodeStrict(raw, &kept, required...)
+	switch {
+	case errText(errKept) != errText(errPlain):
+		t.Fatalf("from %s: WithRaw error = %v, DeployRequest error = %v", raw, errKept, errPlain)
+	case !reflect.DeepEqual(kept.Value, plain):
+		t.Fatalf("from %s:\nWithRaw.Value = %+v\nDeployRequest = %+v", raw, kept.Value, plain)
+	case errKept == nil && !bytes.Equal(kept.Raw, raw):
+		t.Fatalf("from %s: Raw = %s, want the object as sent", raw, kept.Raw)
+	}
+}
+
+// TestWithRaw_decodesAsItsValue checks that a WithRaw[DeployRequest] is
+// decoded under the rules of a DeployRequest alone (required fields, keys
+// in another case or twice, at the top and nested), alone and as an item
+// of a page, and keeps the object as sent.
+func TestWithRaw_decodesAsItsValue(t *testing.T) {
+	t.Parallel()
+
+	const whole = `"number":2,"branch":"b","into_branch":"main","approved":true,"state":"open","deployment_state":"ready"`
+	tests := []struct {
+		name string
+		in   string
+		want string // the error, "" for none
+	}{
+		{name: "as_sent", in: `{` + whole + `,"deployment":{"state":"ready","deployable":true},"actor":{"id":"x"}}`},
+		{name: "required_missing", in: `{"number":2,"branch":"b"}`, want: `field "into_branch" is missing`},
+		{name: "required_null", in: `{` + strings.Replace(whole, `true`, `null`, 1) + `}`, want: `field "approved" is null`},
+		{name: "required_wrong_kind", in: `{` + strings.Replace(whole, `2`, `"2"`, 1) + `}`, want: `field "number" is a string, want an integer`},
+		{name: "key_in_another_case", in: `{` + whole + `,"APPROVED":false}`, want: `key "APPROVED" differs from the field "approved" only in case`},
+		{name: "key_twice", in: `{` + whole + `,"approved":false}`, want: `key "approved" appears twice`},
+		{name: "nested_in_another_case", in: `{` + whole + `,"deployment":{"Deployable":true}}`, want: `deployment: key "Deployable" differs from the field "deployable" only in case`},
+		{name: "value_as_a_key", in: `{` + whole + `,"Value":{"number":3}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			var kept WithRaw[DeployRequest]
+			err := decodeStrict([]byte(tt.in), &kept, deployRequestList.Required...)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("decodeStrict(%s) error = %v", tt.in, err)
+			case tt.want != "" && (err == nil || err.Error() != tt.want):
+				t.Fatalf("decodeStrict(%s) error = %v, want %q", tt.in, err, tt.want)
+			case tt.want == "" && (kept.Value.Number != 2 || !kept.Value.Approved || string(kept.Raw) != tt.in):
+				t.Errorf("decodeStrict(%s) = %+v, want #2 approved, Raw as sent", tt.in, kept)
+			}
+			sameAsValue(t, []byte(tt.in), deployRequestList.Required...)
+			sameAsStrict[WithRaw[DeployRequest]](t, []byte(tt.in), deployRequestList.Required...)
+		})
+	}
 }
 
 // sameAsStrict decodes raw into a T as the one item of a page and with

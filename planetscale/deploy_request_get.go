@@ -10,35 +10,28 @@ import (
 // ListDeployRequests), and its number must be the one asked for. It needs
 // read_deploy_request on the database.
 func (c *Client) GetDeployRequest(ctx context.Context, org, database string, number int) (*DeployRequest, error) {
-	var dr DeployRequest
-	if err := c.getDeployRequest(ctx, org, database, number, &dr, &dr); err != nil {
-		return nil, err
-	}
-	return &dr, nil
+	return getDeployRequest(ctx, c, org, database, number, func(dr *DeployRequest) *DeployRequest { return dr })
 }
 
 // GetDeployRequestObject is GetDeployRequest keeping the request's JSON
 // object as the API sent it, for output that prints the API's objects.
-func (c *Client) GetDeployRequestObject(ctx context.Context, org, database string, number int) (*DeployRequestObject, error) {
-	var o DeployRequestObject
-	if err := c.getDeployRequest(ctx, org, database, number, &o, &o.DeployRequest); err != nil {
-		return nil, err
-	}
-	return &o, nil
+func (c *Client) GetDeployRequestObject(ctx context.Context, org, database string, number int) (*WithRaw[DeployRequest], error) {
+	return getDeployRequest(ctx, c, org, database, number, func(w *WithRaw[DeployRequest]) *DeployRequest { return &w.Value })
 }
 
-// getDeployRequest decodes deploy request number into v, whose deploy
-// request is dr (v itself, or a type that wraps it), and checks that the
-// answer is the request asked for.
-func (c *Client) getDeployRequest(ctx context.Context, org, database string, number int, v any, dr *DeployRequest) error {
+// getDeployRequest decodes deploy request number into a T, whose deploy
+// request dr returns (the T itself, or the one it wraps), and checks that
+// the answer is the request asked for.
+func getDeployRequest[T any](ctx context.Context, c *Client, org, database string, number int, dr func(*T) *DeployRequest) (*T, error) {
 	if number <= 0 {
-		return fmt.Errorf("get deploy request: number %d: want a positive integer", number)
+		return nil, fmt.Errorf("get deploy request: number %d: want a positive integer", number)
 	}
+	v := new(T)
 	if err := c.getObject(ctx, requestPath(org, database, number), v, deployRequestList.Required...); err != nil {
-		return fmt.Errorf("get deploy request #%d: %w", number, err)
+		return nil, fmt.Errorf("get deploy request #%d: %w", number, err)
 	}
-	if dr.Number != number {
-		return fmt.Errorf("get deploy request #%d: %w: the answer is deploy request #%d", number, ErrUnexpectedResponse, dr.Number)
+	if got := dr(v).Number; got != number {
+		return nil, fmt.Errorf("get deploy request #%d: %w: the answer is deploy request #%d", number, ErrUnexpectedResponse, got)
 	}
-	return nil
+	return v, nil
 }

@@ -43,10 +43,10 @@ func TestClient_ListDeployRequestObjects(t *testing.T) {
 	for _, o := range objs {
 		var raw map[string]any
 		if err := json.Unmarshal(o.Raw, &raw); err != nil {
-			t.Fatalf("#%d: Raw is not the object: %v", o.Number, err)
+			t.Fatalf("#%d: Raw is not the object: %v", o.Value.Number, err)
 		}
-		if raw["number"] != float64(o.Number) || raw["actor"] == nil {
-			t.Errorf("#%d: Raw = %s, want the whole object with its actor", o.Number, o.Raw)
+		if raw["number"] != float64(o.Value.Number) || raw["actor"] == nil {
+			t.Errorf("#%d: Raw = %s, want the whole object with its actor", o.Value.Number, o.Raw)
 		}
 	}
 

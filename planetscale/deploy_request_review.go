@@ -163,6 +163,12 @@ func (c *Client) ListOperations(ctx context.Context, org, database string, numbe
 	return listOperations(ctx, c, org, database, number, operationList)
 }
 
+// ListOperationObjects is ListOperations keeping each operation's JSON
+// object as the API sent it. A failure is a *DetailError.
+func (c *Client) ListOperationObjects(ctx context.Context, org, database string, number int) ([]WithRaw[Operation], error) {
+	return listOperations(ctx, c, org, database, number, keepingRaw(operationList))
+}
+
 // listOperations reads the operations of deploy request number as spec
 // says.
 func listOperations[T any](ctx context.Context, c *Client, org, database string, number int, spec ListSpec[T]) ([]T, error) {

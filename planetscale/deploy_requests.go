@@ -2,7 +2,6 @@ package planetscale
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -105,27 +104,10 @@ func listDeployRequests[T any](ctx context.Context, c *Client, org, database str
 	return drs, nil
 }
 
-// DeployRequestObject is a deploy request with the JSON object the API sent
-// for it, for output that prints the API's objects (the command line's
-// --format json). Keeping it costs memory, so the gate does not.
-type DeployRequestObject struct {
-	DeployRequest
-	// Raw is the object as the API sent it.
-	Raw json.RawMessage `json:"-"`
-}
-
-// UnmarshalJSON decodes a deploy request and keeps its JSON in Raw.
-func (o *DeployRequestObject) UnmarshalJSON(data []byte) error {
-	return decodeKeepingRaw(data, &o.DeployRequest, &o.Raw)
-}
-
-// deployRequestObjectList reads deploy requests as deployRequestList does.
-var deployRequestObjectList = keepingRaw(deployRequestList, func(o DeployRequestObject) DeployRequest { return o.DeployRequest })
-
 // ListDeployRequestObjects is ListDeployRequests keeping each request's JSON
 // object as the API sent it.
-func (c *Client) ListDeployRequestObjects(ctx context.Context, org, database string, opts ListDeployRequestsOptions) ([]DeployRequestObject, error) {
-	return listDeployRequests(ctx, c, org, database, opts, deployRequestObjectList)
+func (c *Client) ListDeployRequestObjects(ctx context.Context, org, database string, opts ListDeployRequestsOptions) ([]WithRaw[DeployRequest], error) {
+	return listDeployRequests(ctx, c, org, database, opts, keepingRaw(deployRequestList))
 }
 
 // deployRequestQuery is the list's query for opts.

@@ -34,6 +34,34 @@ func decodeKeepingRaw(data []byte, v any, raw *json.RawMessage) error {
 	return nil
 }
 
+// WithRaw is a T (a DeployRequest, an Operation) with the JSON object the
+// API sent for it, for output that prints the API's objects (the command
+// line's --format json). Keeping it costs memory, so the gate does not.
+// Value is decoded under the same strict rules as a T alone: its fields are
+// inlined, so that the required fields and the keys in another case are
+// checked in the object itself.
+type WithRaw[T any] struct {
+	Value T `json:",inline"`
+	// Raw is the object as the API sent it.
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes a T and keeps its JSON in Raw.
+func (w *WithRaw[T]) UnmarshalJSON(data []byte) error {
+	return decodeKeepingRaw(data, &w.Value, &w.Raw)
+}
+
+// keepingRaw is spec for T kept with its JSON object: the same noun,
+// required fields and key.
+func keepingRaw[T any](spec ListSpec[T]) ListSpec[WithRaw[T]] {
+	return ListSpec[WithRaw[T]]{
+		Noun:          spec.Noun,
+		Required:      spec.Required,
+		Key:           func(w WithRaw[T]) (string, string, error) { return spec.Key(w.Value) },
+		Fingerprinted: spec.Fingerprinted,
+	}
+}
+
 // nameKey keys a list item by its name, which must not be empty.
 func nameKey(name, fingerprint string) (key, fp string, err error) {
 	if name == "" {

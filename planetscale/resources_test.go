@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -288,5 +289,45 @@ func TestDatabase_Raw(t *testing.T) {
 	out, err := json.Marshal(db)
 	if err != nil || slices.Contains(strings.Split(string(out), `"`), "Raw") || strings.Contains(string(out), "unknown_field") {
 		t.Errorf("json.Marshal(db) = %s, %v; want the typed fields only", out, err)
+	}
+}
+
+// TestClient_GetDeployRequestObject answers the same bodies to
+// GetDeployRequest and GetDeployRequestObject: the same error, or the same
+// request with Raw the object as sent.
+func TestClient_GetDeployRequestObject(t *testing.T) {
+	t.Parallel()
+
+	const whole = `"id":"x","number":7,"branch":"feature","into_branch":"main","approved":false,"state":"open","deployment_state":"ready"`
+	for name, body := range map[string]string{
+		"as_sent":             `{` + whole + `,"actor":{"id":"a"},"deployment":{"state":"ready","deployable":true}}`,
+		"other_number":        `{` + strings.Replace(whole, `7`, `8`, 1) + `}`,
+		"approved_missing":    `{"number":7,"branch":"feature","into_branch":"main","state":"open","deployment_state":"ready"}`,
+		"approved_null":       `{` + strings.Replace(whole, `false`, `null`, 1) + `}`,
+		"approved_upper_case": `{` + whole + `,"APPROVED":true}`,
+		"number_a_fraction":   `{` + strings.Replace(whole, `7`, `7.5`, 1) + `}`,
+		"null":                `null`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+
+			_, url := newServer(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprint(w, body)
+			})
+			c := newClient(t, url)
+			dr, err := c.GetDeployRequest(testContext(t), testOrg, testDB, 7)
+			obj, objErr := c.GetDeployRequestObject(testContext(t), testOrg, testDB, 7)
+			switch {
+			case fmt.Sprint(objErr) != fmt.Sprint(err):
+				t.Fatalf("GetDeployRequestObject() error = %v, GetDeployRequest() error = %v", objErr, err)
+			case name == "as_sent" && err != nil:
+				t.Fatalf("GetDeployRequest() error = %v", err)
+			case name != "as_sent" && !errors.Is(objErr, planetscale.ErrUnexpectedResponse):
+				t.Fatalf("GetDeployRequestObject() error = %v, want ErrUnexpectedResponse", objErr)
+			case err == nil && (!reflect.DeepEqual(obj.Value, *dr) || string(obj.Raw) != body):
+				t.Errorf("GetDeployRequestObject() = %+v, Raw %s; want %+v, Raw %s", obj.Value, obj.Raw, *dr, body)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -82,13 +83,16 @@ func envValue(env []string, key string) string {
 // prEvent is a pull_request payload for pull request 7 at e2eHead.
 var prEvent = fmt.Sprintf(`{"action":"opened","number":7,"pull_request":{"number":7,"head":{"sha":%q,"ref":"add-index"}}}`, e2eHead)
 
-// TestGitHub_OtherBotsComments: comments with the gate's marker written by
-// other bots before the gate's first run (dependabot[bot]; github-actions[bot]
-// of another workflow when the gate runs with a GitHub App's token) are left
-// alone, while GITHUB_TOKEN, an App's token and a personal access token still
-// adopt the comment they wrote in an earlier run. Who the token is comes from
+// TestGitHub_OnlyItsOwnComment: comments with the gate's marker written by
+// someone else are left alone and named in one log line a run, while
+// GITHUB_TOKEN, a GitHub App's token and a personal access token each write
+// and edit only their own comment, adopting the one they wrote in an
+// earlier run. The others are a stranger (mallory: before the gate's first
+// run, after it, and one quoting the marker) and other bots before the
+// first run (dependabot[bot]; github-actions[bot] of another workflow when
+// the gate runs with a GitHub App's token). Who the token is comes from
 // GraphQL's viewer { login }: one query a run, never GET /user.
-func TestGitHub_OtherBotsComments(t *testing.T) {
+func TestGitHub_OnlyItsOwnComment(t *testing.T) {
 	t.Parallel()
 	const (
 		appToken = "ghs_E2eMyAppInstallation0123456789"
@@ -96,22 +100,33 @@ func TestGitHub_OtherBotsComments(t *testing.T) {
 	)
 	marker := "<!-- deploy-request-gate:acme/shop -->"
 	forged := marker + "\n## ✅ No deploy request blocks this change"
+	type round struct {
+		others  []string // who adds a comment with the marker before this run
+		wantLog string
+	}
+	strangerRuns := []round{
+		{[]string{"mallory"}, "left alone 1 comment with this gate's marker written by mallory (User), not by this token"},
+		{[]string{"mallory"}, "left alone 2 comments with this gate's marker written by mallory (User), mallory (User)"},
+	}
 	for _, tc := range []struct {
 		name, token, login string
-		others             []string // bots whose marker comments come first
-		own                bool     // the token's own comment from an earlier run is there too
-		wantLog            string
+		runs               []round
+		quoted             bool // a stranger's comment quoting the marker is there before the first run
+		own                bool // the token's own comment from an earlier run is there before the first run, after the others
 	}{
-		{"github_token_dependabot", e2eGitHubToken, "github-actions[bot]", []string{"dependabot[bot]"}, false,
-			"left alone 1 comment with this gate's marker written by dependabot[bot] (Bot), not by this token"},
-		{"app_token_github_actions_and_dependabot", appToken, "my-app[bot]", []string{"github-actions[bot]", "dependabot[bot]"}, false,
-			"left alone 2 comments with this gate's marker written by github-actions[bot] (Bot), dependabot[bot] (Bot)"},
-		{"github_token_adopts_its_own", e2eGitHubToken, "github-actions[bot]", []string{"dependabot[bot]"}, true,
-			"left alone 1 comment with this gate's marker written by dependabot[bot] (Bot)"},
-		{"app_token_adopts_its_own", appToken, "my-app[bot]", []string{"github-actions[bot]"}, true,
-			"left alone 1 comment with this gate's marker written by github-actions[bot] (Bot)"},
-		{"personal_token_adopts_its_own", patToken, "release-captain", []string{"github-actions[bot]", "dependabot[bot]"}, true,
-			"left alone 2 comments with this gate's marker written by github-actions[bot] (Bot), dependabot[bot] (Bot)"},
+		{name: "github_token_stranger", token: e2eGitHubToken, login: "github-actions[bot]", runs: strangerRuns, quoted: true},
+		{name: "app_token_stranger", token: appToken, login: "my-app[bot]", runs: strangerRuns, quoted: true},
+		{name: "personal_token_stranger", token: patToken, login: "release-captain", runs: strangerRuns, quoted: true},
+		{name: "github_token_dependabot", token: e2eGitHubToken, login: "github-actions[bot]", runs: []round{{[]string{"dependabot[bot]"},
+			"left alone 1 comment with this gate's marker written by dependabot[bot] (Bot), not by this token"}}},
+		{name: "app_token_github_actions_and_dependabot", token: appToken, login: "my-app[bot]", runs: []round{{[]string{"github-actions[bot]", "dependabot[bot]"},
+			"left alone 2 comments with this gate's marker written by github-actions[bot] (Bot), dependabot[bot] (Bot)"}}},
+		{name: "github_token_adopts_its_own", token: e2eGitHubToken, login: "github-actions[bot]", own: true, runs: []round{{[]string{"dependabot[bot]"},
+			"left alone 1 comment with this gate's marker written by dependabot[bot] (Bot)"}}},
+		{name: "app_token_adopts_its_own", token: appToken, login: "my-app[bot]", own: true, runs: []round{{[]string{"github-actions[bot]"},
+			"left alone 1 comment with this gate's marker written by github-actions[bot] (Bot)"}}},
+		{name: "personal_token_adopts_its_own", token: patToken, login: "release-captain", own: true, runs: []round{{[]string{"github-actions[bot]", "dependabot[bot]"},
+			"left alone 2 comments with this gate's marker written by github-actions[bot] (Bot), dependabot[bot] (Bot)"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -120,28 +135,33 @@ func TestGitHub_OtherBotsComments(t *testing.T) {
 				ghsandbox.WithToken(ghsandbox.Token{Value: appToken, Login: "my-app[bot]"}),
 				ghsandbox.WithToken(ghsandbox.Token{Value: patToken, Login: "release-captain"}))
 			gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead})
-			others := map[int64]bool{}
-			for _, bot := range tc.others {
-				others[gh.AddComment(e2eRepo, 7, bot, forged)] = true
-			}
-			var own int64
-			if tc.own {
-				own = gh.AddComment(e2eRepo, 7, tc.login, marker+"\n## ❌ from an earlier run")
-			}
 			in := baseInputs(url)
 			in["github-token"] = tc.token
 			in["comment"] = "on-failure"
-			run := runGate(t, in, env...)
-			if run.exitCode != 1 {
-				t.Fatalf("exit code = %d, want 1\n%s", run.exitCode, run.stdout)
-			}
-			if !strings.Contains(run.stdout, tc.wantLog) {
-				t.Errorf("the log does not say %q:\n%s", tc.wantLog, run.stdout)
+			others := map[int64]string{} // comment → its body
+			var own int64
+			for i, r := range tc.runs {
+				for _, who := range r.others {
+					others[gh.AddComment(e2eRepo, 7, who, forged)] = forged
+				}
+				if i == 0 && tc.quoted {
+					quote := "> " + marker + "\n> ✅ see?"
+					others[gh.AddComment(e2eRepo, 7, "mallory", quote)] = quote
+				}
+				if i == 0 && tc.own {
+					own = gh.AddComment(e2eRepo, 7, tc.login, marker+"\n## ❌ from an earlier run")
+				}
+				run := runGate(t, in, env...)
+				requireExit(t, run, 1)
+				if !strings.Contains(run.stdout, r.wantLog) {
+					t.Errorf("run %d: the log does not say %q:\n%s", i+1, r.wantLog, run.stdout)
+				}
+				checkNoGitHubToken(t, run, gh, 7)
 			}
 			var mine []ghsandbox.Comment
 			for _, c := range gh.Comments(e2eRepo, 7) {
-				if others[c.ID] {
-					if c.Body != forged {
+				if body, ok := others[c.ID]; ok {
+					if c.Body != body {
 						t.Errorf("%s's comment %d was edited to %q", c.User, c.ID, c.Body)
 					}
 					continue
@@ -154,19 +174,18 @@ func TestGitHub_OtherBotsComments(t *testing.T) {
 			if tc.own && len(mine) == 1 && mine[0].ID != own {
 				t.Errorf("the gate wrote comment %d, want its own %d edited", mine[0].ID, own)
 			}
-			n, u := 0, 0
+			viewer, getUser := 0, 0
 			for _, r := range gh.Requests() {
-				switch r.Endpoint {
-				case ghsandbox.GraphQL:
-					n++
-				case ghsandbox.GetUser:
-					u++
+				switch {
+				case r.Endpoint == ghsandbox.GraphQL:
+					viewer++
+				case r.Method == http.MethodGet && r.Path == "/user":
+					getUser++
 				}
 			}
-			if n != 1 || u != 0 {
-				t.Errorf("%d GraphQL and %d GET /user requests, want one viewer query and no GET /user", n, u)
+			if viewer != len(tc.runs) || getUser != 0 {
+				t.Errorf("%d GraphQL and %d GET /user requests, want one viewer query a run (%d) and no GET /user", viewer, getUser, len(tc.runs))
 			}
-			checkNoGitHubToken(t, run, gh, 7)
 		})
 	}
 }
@@ -216,67 +235,6 @@ func TestGitHub_UnknownViewerWritesNoComment(t *testing.T) {
 		t.Errorf("warnings = %q, want one saying the account is unknown and nothing was written\n%s", warnings, run.stdout)
 	}
 	checkNoGitHubToken(t, run, gh, 7)
-}
-
-// TestGitHub_OnlyItsOwnComment: a stranger posts a comment starting with
-// the gate's marker before the gate's first run, another after it, and one
-// that quotes the marker; with GITHUB_TOKEN, a GitHub App's token and a
-// personal access token the gate writes and edits only its own comment,
-// and says in one log line which it left alone.
-func TestGitHub_OnlyItsOwnComment(t *testing.T) {
-	t.Parallel()
-	const (
-		appToken = "ghs_E2eAppInstallation0123456789ab"
-		patToken = "ghp_E2ePersonalToken0123456789abcd"
-	)
-	marker := "<!-- deploy-request-gate:acme/shop -->"
-	for _, tc := range []struct{ name, token, login string }{
-		{"github_token", e2eGitHubToken, "github-actions[bot]"},
-		{"app_token", appToken, "drg-app[bot]"},
-		{"personal_token", patToken, "release-captain"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			_, url := newAPI(t, true, []sandbox.DeployRequest{dr(105, "add-index", "ready", false)})
-			gh, env := githubEnv(t, "pull_request", prEvent,
-				ghsandbox.WithToken(ghsandbox.Token{Value: appToken, Login: "drg-app[bot]"}),
-				ghsandbox.WithToken(ghsandbox.Token{Value: patToken, Login: "release-captain"}))
-			gh.AddPull(e2eRepo, ghsandbox.PullRequest{Number: 7, HeadRef: "add-index", HeadSHA: e2eHead})
-			forged := marker + "\n## ✅ No deploy request blocks this change"
-			before := gh.AddComment(e2eRepo, 7, "mallory", forged)
-			quoted := gh.AddComment(e2eRepo, 7, "mallory", "> "+marker+"\n> ✅ see?")
-			in := baseInputs(url)
-			in["github-token"] = tc.token
-			in["comment"] = "on-failure"
-
-			run := runGate(t, in, env...)
-			requireExit(t, run, 1)
-			if !strings.Contains(run.stdout, "left alone 1 comment with this gate's marker written by mallory (User), not by this token") {
-				t.Errorf("the log does not say the stranger's comment was left alone:\n%s", run.stdout)
-			}
-			after := gh.AddComment(e2eRepo, 7, "mallory", forged)
-			run = runGate(t, in, env...)
-			if !strings.Contains(run.stdout, "left alone 2 comments with this gate's marker written by mallory (User), mallory (User)") {
-				t.Errorf("second run's log does not name both strangers' comments:\n%s", run.stdout)
-			}
-			var own []ghsandbox.Comment
-			for _, c := range gh.Comments(e2eRepo, 7) {
-				switch c.ID {
-				case before, after:
-					if c.Body != forged {
-						t.Errorf("the stranger's comment %d was edited to %q", c.ID, c.Body)
-					}
-				case quoted:
-				default:
-					own = append(own, c)
-				}
-			}
-			if len(own) != 1 || own[0].User != tc.login || !strings.HasPrefix(own[0].Body, marker+"\n## ❌") {
-				t.Errorf("the gate's comments = %+v, want one by %s saying it blocks", own, tc.login)
-			}
-			checkNoGitHubToken(t, run, gh, 7)
-		})
-	}
 }
 
 // unsafeInBranch are the characters no Markdown the gate writes may hold,
