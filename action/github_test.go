@@ -2,6 +2,7 @@ package action
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -318,5 +319,81 @@ func TestGitHub_Sync(t *testing.T) {
 	}
 	if n := len(testkit.LinesWithPrefix(r.log, "PR #")); n != 5 {
 		t.Errorf("%d log lines for PRs, want one per PR:\n%s", n, r.log)
+	}
+}
+
+// TestGitHub_ReportOneOrSeveralDatabases: gate mode over one database and
+// over several reports through the same steps: a status per status
+// context, the one sticky comment (per the comment input), one line
+// counting the GitHub requests made, and status-sha when a status was set;
+// with no status context and comment never it makes no GitHub request.
+func TestGitHub_ReportOneOrSeveralDatabases(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, database, statusContext, comment string
+		wantStatuses                           map[string]string // context: state
+		wantMarker                             string            // "": no comment
+	}{
+		{name: "one_status_and_comment", database: "shop", statusContext: ghContext, comment: "on-failure",
+			wantStatuses: map[string]string{ghContext: "failure"}, wantMarker: ghreport.Marker("acme", "shop")},
+		{name: "one_comment_only", database: "shop", comment: "always", wantMarker: ghreport.Marker("acme", "shop")},
+		{name: "one_status_only", database: "shop", statusContext: ghContext, comment: "never", wantStatuses: map[string]string{ghContext: "failure"}},
+		{name: "one_nothing_to_report", database: "shop", comment: "never"},
+		{name: "several", database: "shop\nbilling", comment: "on-failure",
+			wantStatuses: map[string]string{"planetscale/shop": "failure", "planetscale/billing": "success"},
+			wantMarker:   ghreport.DatabasesMarker("acme", []string{"shop", "billing"})},
+		{name: "several_statuses_only", database: "shop,billing", statusContext: "db/{database}", comment: "never",
+			wantStatuses: map[string]string{"db/shop": "failure", "db/billing": "success"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGitHubRun(t, "pull_request")
+			token := testToken
+			token.Grants = map[string][]string{"acme/shop": {"read_deploy_request", "read_database"}, "acme/billing": {"read_deploy_request", "read_database"}}
+			billing := sandbox.Database{Organization: "acme", Name: "billing", RequireApproval: true, DeployRequests: []sandbox.DeployRequest{sandboxDR(7, "ready", true)}}
+			_, psURL := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(105, "ready", false))), sandbox.WithDatabase(billing), sandbox.WithToken(token))
+			g.vars["INPUT_API-URL"] = psURL
+			g.vars["INPUT_DATABASE"] = tc.database
+			g.vars["INPUT_STATUS-CONTEXT"] = tc.statusContext
+			g.vars["INPUT_COMMENT"] = tc.comment
+			r := g.run(t)
+			if r.result != ResultFail {
+				t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
+			}
+			statuses := g.gh.Statuses(repoName, headSHA)
+			got := map[string]string{}
+			for _, st := range statuses {
+				got[st.Context] = st.State
+			}
+			if len(statuses) != len(tc.wantStatuses) || !maps.Equal(got, tc.wantStatuses) {
+				t.Errorf("statuses = %+v, want %v", statuses, tc.wantStatuses)
+			}
+			comments := g.gh.Comments(repoName, prNumber)
+			switch {
+			case tc.wantMarker == "" && len(comments) != 0:
+				t.Errorf("comments = %+v, want none", comments)
+			case tc.wantMarker != "" && (len(comments) != 1 || !strings.HasPrefix(comments[0].Body, tc.wantMarker) || !strings.Contains(comments[0].Body, "/recheck")):
+				t.Errorf("comments = %+v, want one with marker %s and the /recheck note", comments, tc.wantMarker)
+			}
+			wantSHA := ""
+			if len(tc.wantStatuses) > 0 {
+				wantSHA = headSHA
+			}
+			if got := outputMap(r.outputs)["status-sha"]; got != wantSHA {
+				t.Errorf("status-sha = %q, want %q", got, wantSHA)
+			}
+			n := len(g.gh.Requests())
+			counted := slices.DeleteFunc(testkit.Lines(r.log), func(l string) bool { return !strings.HasSuffix(l, " made") || !strings.Contains(l, "GitHub request") })
+			var want []string
+			switch {
+			case n == 1:
+				want = []string{"1 GitHub request made"}
+			case n > 1:
+				want = []string{fmt.Sprintf("%d GitHub requests made", n)}
+			}
+			if !slices.Equal(counted, want) {
+				t.Errorf("request lines = %q, want %q (the sandbox saw %d)", counted, want, n)
+			}
+		})
 	}
 }

@@ -366,7 +366,7 @@ func (g *gate) syncComment(ctx context.Context, gh *ghreport.Client, in inputs, 
 	}
 	r := g.report(cfg)
 	r.Now = g.now()
-	res, ok := g.upsertComment(ctx, gh, in, owner, repo, pr.Number, g.runURL(), r, o)
+	res, ok := g.writePRComment(ctx, gh, in, owner, repo, pr.Number, g.runURL(), outcomeComment(r, o))
 	if ok && (res.Action == ghreport.CommentCreate || res.Action == ghreport.CommentUpdate) {
 		g.infof("  its comment %s", map[bool]string{true: "created", false: "updated"}[res.Action == ghreport.CommentCreate])
 	}
