@@ -397,3 +397,101 @@ func TestGitHub_ReportOneOrSeveralDatabases(t *testing.T) {
 		})
 	}
 }
+
+// TestGitHub_SyncSeveralDatabasesCommentsOnce: a sync over two databases
+// gathers each pull request's outcome per database and writes each
+// changed pull request's one comment once, at the end, with a section
+// per database: also a pull request whose red statuses it sets green in
+// both databases, as no deploy request matches its branch any more. The
+// sandbox counts one comment listing and one comment write per changed
+// pull request, none for the one left alone.
+func TestGitHub_SyncSeveralDatabasesCommentsOnce(t *testing.T) {
+	t.Parallel()
+	g := newGitHubRun(t, "schedule")
+	token := testToken
+	token.Grants = map[string][]string{"acme/shop": {"read_deploy_request", "read_database"}, "acme/billing": {"read_deploy_request", "read_database"}}
+	billing := sandbox.Database{Organization: "acme", Name: "billing", RequireApproval: true, DeployRequests: []sandbox.DeployRequest{sandboxDR(7, "ready", true)}}
+	_, psURL := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", false))), sandbox.WithDatabase(billing), sandbox.WithToken(token))
+	g.vars["INPUT_API-URL"] = psURL
+	g.vars["INPUT_DATABASE"] = "shop\nbilling"
+	g.vars["INPUT_MODE"] = "sync"
+	g.vars["INPUT_STATUS-CONTEXT"] = ""
+	g.vars["INPUT_COMMENT"] = "always"
+	shas := map[int]string{}
+	for i, pr := range []ghsandbox.PullRequest{
+		{Number: 1, HeadRef: "feature-1"}, // blocked in shop, no request in billing
+		{Number: 3, HeadRef: "docs"},      // no request anywhere, red in both from before: set green in both
+		{Number: 4, HeadRef: "readme"},    // no request, no status: left alone
+	} {
+		pr.HeadSHA = strings.Repeat(fmt.Sprint(i+4), 40)
+		shas[pr.Number] = pr.HeadSHA
+		g.gh.AddPull(repoName, pr)
+	}
+	for _, c := range []string{"planetscale/shop", "planetscale/billing"} {
+		g.gh.AddStatus(repoName, shas[3], ghsandbox.Status{State: "failure", Context: c})
+	}
+	r := g.run(t)
+	if r.result != ResultPass {
+		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
+	}
+	count := map[ghsandbox.Endpoint]int{}
+	for _, q := range g.gh.Requests() {
+		count[q.Endpoint]++
+	}
+	if count[ghsandbox.CreateStatus] != 3 || count[ghsandbox.ListComments] != 2 || count[ghsandbox.CreateComment] != 2 || count[ghsandbox.EditComment] != 0 {
+		t.Errorf("requests by endpoint = %v, want 3 status writes (#1 shop, #3 both), and one comment listing and one comment write for each of #1 and #3", count)
+	}
+	for n, want := range map[int][]string{
+		1: {"| acme/shop | ❌ fail |", "| acme/billing | ✅ pass |"},
+		3: {"| acme/shop | ✅ pass |", "| acme/billing | ✅ pass |"},
+	} {
+		c := g.gh.Comments(repoName, n)
+		if len(c) != 1 || !strings.HasPrefix(c[0].Body, ghreport.DatabasesMarker("acme", []string{"shop", "billing"})) {
+			t.Fatalf("comments on #%d = %+v, want one over both databases", n, c)
+		}
+		for _, s := range want {
+			if !strings.Contains(c[0].Body, s) {
+				t.Errorf("comment on #%d lacks %q:\n%s", n, s, c[0].Body)
+			}
+		}
+	}
+	if c := g.gh.Comments(repoName, 4); len(c) != 0 {
+		t.Errorf("comments on #4 = %+v, want none: its statuses did not change", c)
+	}
+}
+
+// TestGitHub_SyncSeveralDatabasesStatusRefused: over several databases, a
+// pull request whose red status sync could not set green (no deploy
+// request for its branch there) still shows that database's outcome in the
+// comment another database's change writes.
+func TestGitHub_SyncSeveralDatabasesStatusRefused(t *testing.T) {
+	t.Parallel()
+	g := newGitHubRun(t, "schedule")
+	token := testToken
+	token.Grants = map[string][]string{"acme/shop": {"read_deploy_request", "read_database"}, "acme/billing": {"read_deploy_request", "read_database"}}
+	billing := sandbox.Database{Organization: "acme", Name: "billing", RequireApproval: true}
+	_, psURL := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", false))), sandbox.WithDatabase(billing), sandbox.WithToken(token))
+	g.vars["INPUT_API-URL"] = psURL
+	g.vars["INPUT_DATABASE"] = "billing\nshop" // billing's write, the first, is refused
+	g.vars["INPUT_MODE"] = "sync"
+	g.vars["INPUT_STATUS-CONTEXT"] = ""
+	g.vars["INPUT_COMMENT"] = "always"
+	sha := strings.Repeat("4", 40)
+	g.gh.AddPull(repoName, ghsandbox.PullRequest{Number: 1, HeadRef: "feature-1", HeadSHA: sha})
+	g.gh.AddStatus(repoName, sha, ghsandbox.Status{State: "failure", Context: "planetscale/billing"})
+	g.gh.Inject(ghsandbox.Forbidden.On(ghsandbox.CreateStatus))
+	r := g.run(t)
+	if r.result != ResultError {
+		t.Fatalf("result = %v, want error (a status not set); log:\n%s", r.result, r.log)
+	}
+	if st, ok := g.gh.LatestStatus(repoName, sha, "planetscale/billing"); !ok || st.State != "failure" {
+		t.Errorf("planetscale/billing = %+v, want the old failure: its write was refused", st)
+	}
+	if st, ok := g.gh.LatestStatus(repoName, sha, "planetscale/shop"); !ok || st.State != "failure" {
+		t.Errorf("planetscale/shop = %+v (found %v), want failure", st, ok)
+	}
+	c := g.gh.Comments(repoName, 1)
+	if len(c) != 1 || !strings.Contains(c[0].Body, "| acme/shop | ❌ fail |") || !strings.Contains(c[0].Body, "| acme/billing | ✅ pass |") || strings.Contains(c[0].Body, "Not checked") {
+		t.Errorf("comments = %+v, want one with shop failing and billing passing", c)
+	}
+}
