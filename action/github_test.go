@@ -348,11 +348,7 @@ func TestGitHub_ReportOneOrSeveralDatabases(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			g := newGitHubRun(t, "pull_request")
-			token := testToken
-			token.Grants = map[string][]string{"acme/shop": {"read_deploy_request", "read_database"}, "acme/billing": {"read_deploy_request", "read_database"}}
-			billing := sandbox.Database{Organization: "acme", Name: "billing", RequireApproval: true, DeployRequests: []sandbox.DeployRequest{sandboxDR(7, "ready", true)}}
-			_, psURL := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(105, "ready", false))), sandbox.WithDatabase(billing), sandbox.WithToken(token))
-			g.vars["INPUT_API-URL"] = psURL
+			g.withBilling(t, []sandbox.DeployRequest{sandboxDR(105, "ready", false)}, sandboxDR(7, "ready", true))
 			g.vars["INPUT_DATABASE"] = tc.database
 			g.vars["INPUT_STATUS-CONTEXT"] = tc.statusContext
 			g.vars["INPUT_COMMENT"] = tc.comment
@@ -408,11 +404,7 @@ func TestGitHub_ReportOneOrSeveralDatabases(t *testing.T) {
 func TestGitHub_SyncSeveralDatabasesCommentsOnce(t *testing.T) {
 	t.Parallel()
 	g := newGitHubRun(t, "schedule")
-	token := testToken
-	token.Grants = map[string][]string{"acme/shop": {"read_deploy_request", "read_database"}, "acme/billing": {"read_deploy_request", "read_database"}}
-	billing := sandbox.Database{Organization: "acme", Name: "billing", RequireApproval: true, DeployRequests: []sandbox.DeployRequest{sandboxDR(7, "ready", true)}}
-	_, psURL := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", false))), sandbox.WithDatabase(billing), sandbox.WithToken(token))
-	g.vars["INPUT_API-URL"] = psURL
+	g.withBilling(t, []sandbox.DeployRequest{sandboxDR(1, "ready", false)}, sandboxDR(7, "ready", true))
 	g.vars["INPUT_DATABASE"] = "shop\nbilling"
 	g.vars["INPUT_MODE"] = "sync"
 	g.vars["INPUT_STATUS-CONTEXT"] = ""
@@ -467,11 +459,7 @@ func TestGitHub_SyncSeveralDatabasesCommentsOnce(t *testing.T) {
 func TestGitHub_SyncSeveralDatabasesStatusRefused(t *testing.T) {
 	t.Parallel()
 	g := newGitHubRun(t, "schedule")
-	token := testToken
-	token.Grants = map[string][]string{"acme/shop": {"read_deploy_request", "read_database"}, "acme/billing": {"read_deploy_request", "read_database"}}
-	billing := sandbox.Database{Organization: "acme", Name: "billing", RequireApproval: true}
-	_, psURL := startSandbox(t, sandbox.WithDatabase(shopDB(sandboxDR(1, "ready", false))), sandbox.WithDatabase(billing), sandbox.WithToken(token))
-	g.vars["INPUT_API-URL"] = psURL
+	g.withBilling(t, []sandbox.DeployRequest{sandboxDR(1, "ready", false)})
 	g.vars["INPUT_DATABASE"] = "billing\nshop" // billing's write, the first, is refused
 	g.vars["INPUT_MODE"] = "sync"
 	g.vars["INPUT_STATUS-CONTEXT"] = ""
@@ -494,4 +482,15 @@ func TestGitHub_SyncSeveralDatabasesStatusRefused(t *testing.T) {
 	if len(c) != 1 || !strings.Contains(c[0].Body, "| acme/shop | ❌ fail |") || !strings.Contains(c[0].Body, "| acme/billing | ✅ pass |") || strings.Contains(c[0].Body, "Not checked") {
 		t.Errorf("comments = %+v, want one with shop failing and billing passing", c)
 	}
+}
+
+// withBilling points the run at a sandbox serving acme/shop holding shop
+// and acme/billing holding billing, both readable with the test token.
+func (g *githubRun) withBilling(t *testing.T, shop []sandbox.DeployRequest, billing ...sandbox.DeployRequest) {
+	t.Helper()
+	token := testToken
+	token.Grants = map[string][]string{"acme/shop": {"read_deploy_request", "read_database"}, "acme/billing": {"read_deploy_request", "read_database"}}
+	_, url := startSandbox(t, sandbox.WithDatabase(shopDB(shop...)),
+		sandbox.WithDatabase(sandbox.Database{Organization: "acme", Name: "billing", RequireApproval: true, DeployRequests: billing}), sandbox.WithToken(token))
+	g.vars["INPUT_API-URL"] = url
 }
