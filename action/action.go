@@ -157,7 +157,7 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 	if err != nil {
 		f := g.undecided(err, cfg)
 		res := g.fail(r, f)
-		g.postToGitHub(ctx, gh, in, r, outcome{err: err, failure: f})
+		g.postOutcome(ctx, gh, in, r, outcome{err: err, failure: f})
 		return res
 	}
 	if v.SettingsErr != nil {
@@ -177,7 +177,7 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 	}
 	g.annotate(v, cfg)
 	g.annotateDrops(v, cfg)
-	g.postToGitHub(ctx, gh, in, r, outcome{verdict: v})
+	g.postOutcome(ctx, gh, in, r, outcome{verdict: v})
 	if !v.Passed() {
 		return ResultFail
 	}
@@ -217,21 +217,10 @@ func (g *gate) undecided(err error, cfg check.Config) report.Failure {
 	return report.Failure{Lead: p.Words(settingName), Error: g.redactor.Line(err.Error()), Help: p.Help()}
 }
 
-// postToGitHub reports the outcome to the pull request under its own
-// deadline, and sets the status-sha output. A job cancelled meanwhile
-// leaves it cancelBudget to finish, so that a decided outcome still
-// replaces a pending status.
-func (g *gate) postToGitHub(ctx context.Context, gh *ghreport.Client, in inputs, r report.Report, o outcome) {
-	if gh == nil {
-		return
-	}
-	ctx, stop := withGrace(ctx, cancelBudget)
-	defer stop()
-	ctx, cancel := githubContext(ctx, in)
-	defer cancel()
-	if sha := g.reportToGitHub(ctx, gh, in, r, o); sha != "" {
-		_ = writeOutputs(g.a, []Output{{"status-sha", sha}})
-	}
+// postOutcome reports the outcome of a run over one database to GitHub:
+// its status (when status-context is set) and its comment.
+func (g *gate) postOutcome(ctx context.Context, gh *ghreport.Client, in inputs, r report.Report, o outcome) {
+	g.postToGitHub(ctx, gh, in, []statusFor{{in.github.statusContext, o}}, outcomeComment(r, o))
 }
 
 func (g *gate) userAgent() string {

@@ -2,7 +2,6 @@ package action
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -116,7 +115,17 @@ func (g *gate) gateDatabases(ctx context.Context, in inputs) Result {
 	if err := writeSummary(g.a, g.withRecheckNote(report.DatabasesMarkdown(sections, r), worst)); err != nil {
 		return g.fail(r, report.Failure{Lead: err.Error()})
 	}
-	g.postDatabasesToGitHub(ctx, gh, in, r, runs, sections, worst)
+	statuses := make([]statusFor, len(runs))
+	for i, d := range runs {
+		statuses[i] = statusFor{d.statusContext, d.o}
+	}
+	g.postToGitHub(ctx, gh, in, statuses, prComment{r: r, marker: ghreport.DatabasesMarker(in.cfg.Organization, in.databases), passed: worst == ResultPass,
+		markdown: func(r report.Report) string {
+			for i := range sections {
+				sections[i].Report.FullList = r.FullList
+			}
+			return report.DatabasesMarkdown(sections, r)
+		}})
 	return worst
 }
 
@@ -143,51 +152,6 @@ func (g *gate) couldNotDecide(cfg check.Config, f report.Failure) {
 	f.Lead = cfg.Organization + "/" + cfg.Database + ": " + f.Lead
 	msg := failureText(f)
 	g.a.WithFieldsMap(map[string]string{"title": "Deploy request gate could not decide for " + cfg.Database}).Errorf("%s", g.redactor.Redact(msg))
-}
-
-// postDatabasesToGitHub posts one status per database and the one sticky
-// comment, and sets the status-sha output.
-func (g *gate) postDatabasesToGitHub(ctx context.Context, gh *ghreport.Client, in inputs, r report.Report, runs []dbRun,
-	sections []report.DatabaseSection, worst Result) {
-	if gh == nil {
-		return
-	}
-	ctx, stop := withGrace(ctx, cancelBudget) // a decided run still replaces its pending statuses
-	defer stop()
-	ctx, cancel := githubContext(ctx, in)
-	defer cancel()
-	target, err := g.event()
-	if err != nil {
-		g.warn("Could not tell which commit to report on", err)
-		return
-	}
-	statusSHA := ""
-	for _, d := range runs {
-		if d.statusContext == "" {
-			continue
-		}
-		if g.setStatus(ctx, gh, target, prStatus(d.o.status(d.statusContext, target.RunURL), target)) {
-			statusSHA = target.SHA
-		}
-	}
-	if target.PullNumber > 0 && in.github.comment != ghreport.CommentNever {
-		r.MaxBytes = maxCommentBytes
-		r.FullList = fmt.Sprintf("[the workflow run](%s) lists them all", target.RunURL)
-		for i := range sections {
-			sections[i].Report.FullList = r.FullList
-		}
-		body := report.DatabasesMarkdown(sections, r)
-		if worst != ResultPass { // a pull request's comment, as upsertComment's
-			body = report.WithNote(body, recheckNote)
-		}
-		res, ok := g.writeComment(ctx, gh, in, target.Owner, target.Repo, target.PullNumber, target.RunURL,
-			ghreport.DatabasesMarker(in.cfg.Organization, in.databases), body, worst == ResultPass)
-		g.commented(target.PullNumber, res, ok)
-	}
-	g.infof("%s made", report.Plural(gh.Requests(), "GitHub request", "GitHub requests"))
-	if statusSHA != "" {
-		_ = writeOutputs(g.a, []Output{{"status-sha", statusSHA}})
-	}
 }
 
 // withRecheckNote adds the /recheck note to md when the run is for a pull

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -105,36 +106,75 @@ func prStatus(st ghreport.Status, target ghreport.Target) ghreport.Status {
 	return st
 }
 
-// reportToGitHub posts the commit status (when status-context is set) and
-// the sticky comment (per the comment input) for a gate-mode outcome. A
+// statusFor is one commit status a gate run sets: the outcome of one
+// database, under its status context ("" sets none).
+type statusFor struct {
+	context string
+	o       outcome
+}
+
+// prComment is the sticky comment a gate run writes on its pull request.
+type prComment struct {
+	// r frames the comment; marker finds it again.
+	r      report.Report
+	marker string
+	// passed says whether the run passed: the comment input's policy
+	// follows it, and a comment that did not pass ends with the /recheck
+	// note.
+	passed bool
+	// markdown renders the comment from r, which then carries its size
+	// limit and a link to the run for the full list.
+	markdown func(r report.Report) string
+}
+
+// outcomeComment is the comment of one database's outcome.
+func outcomeComment(r report.Report, o outcome) prComment {
+	return prComment{r: r, marker: ghreport.Marker(r.Organization, r.Database), passed: o.passed(),
+		markdown: func(r report.Report) string {
+			if o.err != nil {
+				return report.FailureMarkdown(o.failure, r)
+			}
+			return report.Markdown(o.verdict, r)
+		}}
+}
+
+// postToGitHub reports a gate run to GitHub under its own deadline: a
+// commit status for each of statuses with a context, and the sticky
+// comment c on a pull request (per the comment input); then the count of
+// GitHub requests, and the status-sha output when a status was set. A
 // refused or failed write is one warning: the step's outcome still follows
-// the verdict. It returns the commit the status was posted on.
-func (g *gate) reportToGitHub(ctx context.Context, gh *ghreport.Client, in inputs, r report.Report, o outcome) (statusSHA string) {
-	if gh == nil || (in.github.statusContext == "" && in.github.comment == ghreport.CommentNever) {
-		return ""
+// the verdict. A job cancelled meanwhile leaves it cancelBudget to finish,
+// so that a decided outcome still replaces a pending status.
+func (g *gate) postToGitHub(ctx context.Context, gh *ghreport.Client, in inputs, statuses []statusFor, c prComment) {
+	if gh == nil || (in.github.comment == ghreport.CommentNever && !slices.ContainsFunc(statuses, func(s statusFor) bool { return s.context != "" })) {
+		return
 	}
+	ctx, stop := withGrace(ctx, cancelBudget)
+	defer stop()
+	ctx, cancel := githubContext(ctx, in)
+	defer cancel()
 	target, err := g.event()
 	if err != nil {
 		g.warn("Could not tell which commit to report on", err)
-		return ""
+		return
 	}
-	if in.github.statusContext != "" {
-		if g.setStatus(ctx, gh, target, prStatus(o.status(in.github.statusContext, target.RunURL), target)) {
+	statusSHA := ""
+	for _, s := range statuses {
+		if s.context == "" {
+			continue
+		}
+		if g.setStatus(ctx, gh, target, prStatus(s.o.status(s.context, target.RunURL), target)) {
 			statusSHA = target.SHA
 		}
 	}
 	if target.PullNumber > 0 && in.github.comment != ghreport.CommentNever {
-		g.comment(ctx, gh, in, target, r, o)
+		res, ok := g.writePRComment(ctx, gh, in, target.Owner, target.Repo, target.PullNumber, target.RunURL, c)
+		g.commented(target.PullNumber, res, ok)
 	}
 	g.infof("%s made", report.Plural(gh.Requests(), "GitHub request", "GitHub requests"))
-	return statusSHA
-}
-
-// comment creates or updates the sticky comment of this database on the
-// pull request.
-func (g *gate) comment(ctx context.Context, gh *ghreport.Client, in inputs, target ghreport.Target, r report.Report, o outcome) {
-	res, ok := g.upsertComment(ctx, gh, in, target.Owner, target.Repo, target.PullNumber, target.RunURL, r, o)
-	g.commented(target.PullNumber, res, ok)
+	if statusSHA != "" {
+		_ = writeOutputs(g.a, []Output{{"status-sha", statusSHA}})
+	}
 }
 
 // commented logs what a write of the sticky comment on pull request number
@@ -161,20 +201,18 @@ func (g *gate) setStatus(ctx context.Context, gh *ghreport.Client, target ghrepo
 	return true
 }
 
-// upsertComment writes the outcome as the sticky comment of pull request
-// number, by the comment input's rules; a failure is one warning (ok false).
-func (g *gate) upsertComment(ctx context.Context, gh *ghreport.Client, in inputs, owner, repo string, number int, runURL string,
-	r report.Report, o outcome) (res ghreport.CommentResult, ok bool) {
+// writePRComment writes c as the sticky comment of pull request number,
+// by the comment input's rules; a failure is one warning (ok false).
+func (g *gate) writePRComment(ctx context.Context, gh *ghreport.Client, in inputs, owner, repo string, number int, runURL string,
+	c prComment) (res ghreport.CommentResult, ok bool) {
+	r := c.r
 	r.MaxBytes = maxCommentBytes
 	r.FullList = fmt.Sprintf("[the workflow run](%s) lists them all", runURL)
-	body := report.FailureMarkdown(o.failure, r)
-	if o.err == nil {
-		body = report.Markdown(o.verdict, r)
-	}
-	if !o.passed() {
+	body := c.markdown(r)
+	if !c.passed {
 		body = report.WithNote(body, recheckNote)
 	}
-	return g.writeComment(ctx, gh, in, owner, repo, number, runURL, ghreport.Marker(r.Organization, r.Database), body, o.passed())
+	return g.writeComment(ctx, gh, in, owner, repo, number, runURL, c.marker, body, c.passed)
 }
 
 // writeComment writes body as the sticky comment with marker on pull
@@ -247,7 +285,7 @@ func (g *gate) pending(ctx context.Context, gh *ghreport.Client, in inputs, stat
 	defer cancel()
 	target, err := g.event()
 	if err != nil {
-		return // reportToGitHub warns about it at the end
+		return // postToGitHub warns about it at the end
 	}
 	st := ghreport.Status{State: ghreport.StatePending, Context: statusContext, TargetURL: target.RunURL,
 		Description: ghreport.CutDescription("Waiting up to " + httpretry.FormatWait(in.github.wait) + " for the deploy requests to be approved")}

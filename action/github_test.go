@@ -2,6 +2,7 @@ package action
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -319,4 +320,177 @@ func TestGitHub_Sync(t *testing.T) {
 	if n := len(testkit.LinesWithPrefix(r.log, "PR #")); n != 5 {
 		t.Errorf("%d log lines for PRs, want one per PR:\n%s", n, r.log)
 	}
+}
+
+// TestGitHub_ReportOneOrSeveralDatabases: gate mode over one database and
+// over several reports through the same steps: a status per status
+// context, the one sticky comment (per the comment input), one line
+// counting the GitHub requests made, and status-sha when a status was set;
+// with no status context and comment never it makes no GitHub request.
+func TestGitHub_ReportOneOrSeveralDatabases(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, database, statusContext, comment string
+		wantStatuses                           map[string]string // context: state
+		wantMarker                             string            // "": no comment
+	}{
+		{name: "one_status_and_comment", database: "shop", statusContext: ghContext, comment: "on-failure",
+			wantStatuses: map[string]string{ghContext: "failure"}, wantMarker: ghreport.Marker("acme", "shop")},
+		{name: "one_comment_only", database: "shop", comment: "always", wantMarker: ghreport.Marker("acme", "shop")},
+		{name: "one_status_only", database: "shop", statusContext: ghContext, comment: "never", wantStatuses: map[string]string{ghContext: "failure"}},
+		{name: "one_nothing_to_report", database: "shop", comment: "never"},
+		{name: "several", database: "shop\nbilling", comment: "on-failure",
+			wantStatuses: map[string]string{"planetscale/shop": "failure", "planetscale/billing": "success"},
+			wantMarker:   ghreport.DatabasesMarker("acme", []string{"shop", "billing"})},
+		{name: "several_statuses_only", database: "shop,billing", statusContext: "db/{database}", comment: "never",
+			wantStatuses: map[string]string{"db/shop": "failure", "db/billing": "success"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGitHubRun(t, "pull_request")
+			g.withBilling(t, []sandbox.DeployRequest{sandboxDR(105, "ready", false)}, sandboxDR(7, "ready", true))
+			g.vars["INPUT_DATABASE"] = tc.database
+			g.vars["INPUT_STATUS-CONTEXT"] = tc.statusContext
+			g.vars["INPUT_COMMENT"] = tc.comment
+			r := g.run(t)
+			if r.result != ResultFail {
+				t.Fatalf("result = %v, want fail; log:\n%s", r.result, r.log)
+			}
+			statuses := g.gh.Statuses(repoName, headSHA)
+			got := map[string]string{}
+			for _, st := range statuses {
+				got[st.Context] = st.State
+			}
+			if len(statuses) != len(tc.wantStatuses) || !maps.Equal(got, tc.wantStatuses) {
+				t.Errorf("statuses = %+v, want %v", statuses, tc.wantStatuses)
+			}
+			comments := g.gh.Comments(repoName, prNumber)
+			switch {
+			case tc.wantMarker == "" && len(comments) != 0:
+				t.Errorf("comments = %+v, want none", comments)
+			case tc.wantMarker != "" && (len(comments) != 1 || !strings.HasPrefix(comments[0].Body, tc.wantMarker) || !strings.Contains(comments[0].Body, "/recheck")):
+				t.Errorf("comments = %+v, want one with marker %s and the /recheck note", comments, tc.wantMarker)
+			}
+			wantSHA := ""
+			if len(tc.wantStatuses) > 0 {
+				wantSHA = headSHA
+			}
+			if got := outputMap(r.outputs)["status-sha"]; got != wantSHA {
+				t.Errorf("status-sha = %q, want %q", got, wantSHA)
+			}
+			n := len(g.gh.Requests())
+			counted := slices.DeleteFunc(testkit.Lines(r.log), func(l string) bool { return !strings.HasSuffix(l, " made") || !strings.Contains(l, "GitHub request") })
+			var want []string
+			switch {
+			case n == 1:
+				want = []string{"1 GitHub request made"}
+			case n > 1:
+				want = []string{fmt.Sprintf("%d GitHub requests made", n)}
+			}
+			if !slices.Equal(counted, want) {
+				t.Errorf("request lines = %q, want %q (the sandbox saw %d)", counted, want, n)
+			}
+		})
+	}
+}
+
+// TestGitHub_SyncSeveralDatabasesCommentsOnce: a sync over two databases
+// gathers each pull request's outcome per database and writes each
+// changed pull request's one comment once, at the end, with a section
+// per database: also a pull request whose red statuses it sets green in
+// both databases, as no deploy request matches its branch any more. The
+// sandbox counts one comment listing and one comment write per changed
+// pull request, none for the one left alone.
+func TestGitHub_SyncSeveralDatabasesCommentsOnce(t *testing.T) {
+	t.Parallel()
+	g := newGitHubRun(t, "schedule")
+	g.withBilling(t, []sandbox.DeployRequest{sandboxDR(1, "ready", false)}, sandboxDR(7, "ready", true))
+	g.vars["INPUT_DATABASE"] = "shop\nbilling"
+	g.vars["INPUT_MODE"] = "sync"
+	g.vars["INPUT_STATUS-CONTEXT"] = ""
+	g.vars["INPUT_COMMENT"] = "always"
+	shas := map[int]string{}
+	for i, pr := range []ghsandbox.PullRequest{
+		{Number: 1, HeadRef: "feature-1"}, // blocked in shop, no request in billing
+		{Number: 3, HeadRef: "docs"},      // no request anywhere, red in both from before: set green in both
+		{Number: 4, HeadRef: "readme"},    // no request, no status: left alone
+	} {
+		pr.HeadSHA = strings.Repeat(fmt.Sprint(i+4), 40)
+		shas[pr.Number] = pr.HeadSHA
+		g.gh.AddPull(repoName, pr)
+	}
+	for _, c := range []string{"planetscale/shop", "planetscale/billing"} {
+		g.gh.AddStatus(repoName, shas[3], ghsandbox.Status{State: "failure", Context: c})
+	}
+	r := g.run(t)
+	if r.result != ResultPass {
+		t.Fatalf("result = %v, want pass; log:\n%s", r.result, r.log)
+	}
+	count := map[ghsandbox.Endpoint]int{}
+	for _, q := range g.gh.Requests() {
+		count[q.Endpoint]++
+	}
+	if count[ghsandbox.CreateStatus] != 3 || count[ghsandbox.ListComments] != 2 || count[ghsandbox.CreateComment] != 2 || count[ghsandbox.EditComment] != 0 {
+		t.Errorf("requests by endpoint = %v, want 3 status writes (#1 shop, #3 both), and one comment listing and one comment write for each of #1 and #3", count)
+	}
+	for n, want := range map[int][]string{
+		1: {"| acme/shop | ❌ fail |", "| acme/billing | ✅ pass |"},
+		3: {"| acme/shop | ✅ pass |", "| acme/billing | ✅ pass |"},
+	} {
+		c := g.gh.Comments(repoName, n)
+		if len(c) != 1 || !strings.HasPrefix(c[0].Body, ghreport.DatabasesMarker("acme", []string{"shop", "billing"})) {
+			t.Fatalf("comments on #%d = %+v, want one over both databases", n, c)
+		}
+		for _, s := range want {
+			if !strings.Contains(c[0].Body, s) {
+				t.Errorf("comment on #%d lacks %q:\n%s", n, s, c[0].Body)
+			}
+		}
+	}
+	if c := g.gh.Comments(repoName, 4); len(c) != 0 {
+		t.Errorf("comments on #4 = %+v, want none: its statuses did not change", c)
+	}
+}
+
+// TestGitHub_SyncSeveralDatabasesStatusRefused: over several databases, a
+// pull request whose red status sync could not set green (no deploy
+// request for its branch there) still shows that database's outcome in the
+// comment another database's change writes.
+func TestGitHub_SyncSeveralDatabasesStatusRefused(t *testing.T) {
+	t.Parallel()
+	g := newGitHubRun(t, "schedule")
+	g.withBilling(t, []sandbox.DeployRequest{sandboxDR(1, "ready", false)})
+	g.vars["INPUT_DATABASE"] = "billing\nshop" // billing's write, the first, is refused
+	g.vars["INPUT_MODE"] = "sync"
+	g.vars["INPUT_STATUS-CONTEXT"] = ""
+	g.vars["INPUT_COMMENT"] = "always"
+	sha := strings.Repeat("4", 40)
+	g.gh.AddPull(repoName, ghsandbox.PullRequest{Number: 1, HeadRef: "feature-1", HeadSHA: sha})
+	g.gh.AddStatus(repoName, sha, ghsandbox.Status{State: "failure", Context: "planetscale/billing"})
+	g.gh.Inject(ghsandbox.Forbidden.On(ghsandbox.CreateStatus))
+	r := g.run(t)
+	if r.result != ResultError {
+		t.Fatalf("result = %v, want error (a status not set); log:\n%s", r.result, r.log)
+	}
+	if st, ok := g.gh.LatestStatus(repoName, sha, "planetscale/billing"); !ok || st.State != "failure" {
+		t.Errorf("planetscale/billing = %+v, want the old failure: its write was refused", st)
+	}
+	if st, ok := g.gh.LatestStatus(repoName, sha, "planetscale/shop"); !ok || st.State != "failure" {
+		t.Errorf("planetscale/shop = %+v (found %v), want failure", st, ok)
+	}
+	c := g.gh.Comments(repoName, 1)
+	if len(c) != 1 || !strings.Contains(c[0].Body, "| acme/shop | ❌ fail |") || !strings.Contains(c[0].Body, "| acme/billing | ✅ pass |") || strings.Contains(c[0].Body, "Not checked") {
+		t.Errorf("comments = %+v, want one with shop failing and billing passing", c)
+	}
+}
+
+// withBilling points the run at a sandbox serving acme/shop holding shop
+// and acme/billing holding billing, both readable with the test token.
+func (g *githubRun) withBilling(t *testing.T, shop []sandbox.DeployRequest, billing ...sandbox.DeployRequest) {
+	t.Helper()
+	token := testToken
+	token.Grants = map[string][]string{"acme/shop": {"read_deploy_request", "read_database"}, "acme/billing": {"read_deploy_request", "read_database"}}
+	_, url := startSandbox(t, sandbox.WithDatabase(shopDB(shop...)),
+		sandbox.WithDatabase(sandbox.Database{Organization: "acme", Name: "billing", RequireApproval: true, DeployRequests: billing}), sandbox.WithToken(token))
+	g.vars["INPUT_API-URL"] = url
 }

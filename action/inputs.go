@@ -190,8 +190,21 @@ const maxDatabases = 20
 // commas, blanks dropped, each once in the order given.
 func splitDatabases(raw string) []string {
 	var out []string
+	for _, f := range splitList(raw) {
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// splitList splits a list input (database, repositories): entries
+// separated by newlines or commas, each trimmed, blanks dropped, in the
+// order given, repeats kept.
+func splitList(raw string) []string {
+	var out []string
 	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
-		if f = strings.TrimSpace(f); f != "" && !slices.Contains(out, f) {
+		if f = strings.TrimSpace(f); f != "" {
 			out = append(out, f)
 		}
 	}

@@ -354,3 +354,52 @@ func TestLoadConfig_MultiLineToken(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadInputs_Lists: the database and repositories inputs are lists
+// split the same way (commas, newlines, CRLF, blanks dropped, trimmed);
+// databases repeat exactly to be dropped, repositories in any case, and
+// an entry that is not owner/name is named each time it is given.
+func TestLoadInputs_Lists(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, database, repositories string
+		wantDBs, wantRepos           []string
+		wantProblems                 []string
+	}{
+		{name: "one", database: "shop", wantDBs: []string{"shop"}},
+		{name: "commas_and_blanks", database: " shop, ,billing,,", wantDBs: []string{"shop", "billing"}},
+		{name: "newlines_crlf", database: "shop\r\nbilling\n\nledger\n", wantDBs: []string{"shop", "billing", "ledger"}},
+		{name: "repeats_dropped_in_order", database: "billing\nshop, billing", wantDBs: []string{"billing", "shop"}},
+		{name: "database_case_kept", database: "shop,Shop", wantDBs: []string{"shop", "Shop"}},
+		{name: "repositories", database: "shop", repositories: " acme/app ,\r\nacme/web\n\n, ACME/App",
+			wantDBs: []string{"shop"}, wantRepos: []string{"acme/app", "acme/web"}},
+		{name: "bad_repository_named_each_time", database: "shop", repositories: "app, acme/web\napp",
+			wantProblems: []string{`input "repositories": "app" is not owner/name`, `input "repositories": "app" is not owner/name`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			vars := map[string]string{"INPUT_ORGANIZATION": "acme", "INPUT_DATABASE": tc.database,
+				"INPUT_SERVICE-TOKEN": testTokenID + ":" + testSecret, "INPUT_GITHUB-TOKEN": "ghs_x", "INPUT_MODE": "sync",
+				"INPUT_REPOSITORIES": tc.repositories}
+			a, _ := newTestAction(vars)
+			in, err := loadInputs(a, readToken(a), MinWaitInterval)
+			var ie *InputError
+			if errors.As(err, &ie) {
+				var got []string
+				for _, p := range ie.Problems {
+					got = append(got, p[:min(len(p), len(`input "repositories": "app" is not owner/name`))])
+				}
+				if !slices.Equal(got, tc.wantProblems) {
+					t.Fatalf("problems = %q, want %q", ie.Problems, tc.wantProblems)
+				}
+				return
+			}
+			if err != nil || tc.wantProblems != nil {
+				t.Fatalf("err = %v, want problems %q", err, tc.wantProblems)
+			}
+			if !slices.Equal(in.databases, tc.wantDBs) || !slices.Equal(in.github.repositories, tc.wantRepos) {
+				t.Errorf("databases %q, repositories %q; want %q and %q", in.databases, in.github.repositories, tc.wantDBs, tc.wantRepos)
+			}
+		})
+	}
+}

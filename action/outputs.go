@@ -69,34 +69,35 @@ func Outputs(v check.Verdict, redact func(string) string) []Output {
 
 // deployRequestsJSON is the matched requests as a one-line JSON array by
 // number, at most limit bytes: blocking requests first, then the others,
-// until the next would not fit.
+// as packJSON keeps them.
 func deployRequestsJSON(v check.Verdict, redact func(string) string, limit int) string {
-	type item struct {
-		number int
-		json   []byte
-	}
-	var keep []item
+	return packJSON(v.Matched, func(e check.Entry) bool { return e.Blocking },
+		func(e check.Entry) any { return newDeployRequestOutput(e, redact) }, limit)
+}
+
+// packJSON is items as a one-line JSON array of at most limit bytes, in
+// their order: the blocking items are kept first, then the others, each
+// marshalled with item and kept if it still fits (one too long for what
+// is left is left out; a shorter one after it may still be kept).
+func packJSON[T any](items []T, blocking func(T) bool, item func(T) any, limit int) string {
+	keep := make([][]byte, len(items))
 	size := 2 // the brackets
-	add := func(e check.Entry) {
-		dr := e.DeployRequest
-		b, _ := json.Marshal(newDeployRequestOutput(e, redact)) // strings, ints and bools: cannot fail
-		if size+len(b)+1 > limit {
-			return
+	for _, first := range []bool{true, false} {
+		for i, it := range items {
+			if blocking(it) != first {
+				continue
+			}
+			b, _ := json.Marshal(item(it)) // strings, ints and bools: cannot fail
+			if size+len(b)+1 > limit {
+				continue
+			}
+			size += len(b) + 1
+			keep[i] = b
 		}
-		size += len(b) + 1
-		keep = append(keep, item{dr.Number, b})
 	}
-	for _, e := range v.BlockingFirst() {
-		add(e)
-	}
-	// Back in number order.
-	byNumber := make(map[int][]byte, len(keep))
-	for _, it := range keep {
-		byNumber[it.number] = it.json
-	}
-	parts := make([]string, 0, len(keep))
-	for _, e := range v.Matched {
-		if b, ok := byNumber[e.DeployRequest.Number]; ok {
+	parts := make([]string, 0, len(items))
+	for _, b := range keep {
+		if b != nil {
 			parts = append(parts, string(b))
 		}
 	}

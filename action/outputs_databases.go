@@ -106,30 +106,10 @@ type deployRequestDBOutput struct {
 
 // databasesDeployRequestsJSON is deployRequestsJSON over several
 // databases: every item names its database; at most limit bytes, blocking
-// requests kept first; in database, then number order.
+// requests kept first (see packJSON); in database, then number order.
 func databasesDeployRequestsJSON(items []dbEntry, redact func(string) string, limit int) string {
-	keep := make([][]byte, len(items))
-	size := 2 // the brackets
-	add := func(i int) {
-		b, _ := json.Marshal(deployRequestDBOutput{Database: items[i].database, deployRequestOutput: newDeployRequestOutput(items[i].Entry, redact)})
-		if size+len(b)+1 > limit {
-			return
-		}
-		size += len(b) + 1
-		keep[i] = b
-	}
-	for blocking := range 2 {
-		for i, it := range items {
-			if it.Blocking == (blocking == 0) {
-				add(i)
-			}
-		}
-	}
-	parts := make([]string, 0, len(items))
-	for _, b := range keep {
-		if b != nil {
-			parts = append(parts, string(b))
-		}
-	}
-	return "[" + strings.Join(parts, ",") + "]"
+	return packJSON(items, func(it dbEntry) bool { return it.Blocking },
+		func(it dbEntry) any {
+			return deployRequestDBOutput{Database: it.database, deployRequestOutput: newDeployRequestOutput(it.Entry, redact)}
+		}, limit)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -170,5 +171,59 @@ func TestWriteOutputs_WithoutRunner(t *testing.T) {
 		if !bytes.Contains(buf.Bytes(), []byte(want)) {
 			t.Errorf("log lacks %q:\n%s", want, buf)
 		}
+	}
+}
+
+// TestOutputs_DeployRequestsCapped: over the size cap, both forms of the
+// deploy-requests output (one database, several) keep the blocking
+// requests first, then each other one that still fits (a long one left
+// out does not stop a shorter one after it), and list what they keep in
+// their own order (number; database, then number), exactly as marshalled.
+func TestOutputs_DeployRequestsCapped(t *testing.T) {
+	t.Parallel()
+	entry := func(n int, blocking bool, branch string) check.Entry {
+		return check.Entry{DeployRequest: check.DeployRequest{Number: n, Branch: branch, State: "open", DeploymentState: "ready"}, Blocking: blocking}
+	}
+	long := entry(1, false, strings.Repeat("long-branch-", 20))
+	entries := []check.Entry{long, entry(2, true, "b"), entry(3, false, "c"), entry(4, true, "d")}
+	single := func(e check.Entry) string {
+		b, err := json.Marshal(newDeployRequestOutput(e, keep))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	// Room for #2, #3 and #4 (each with its comma), not for #1 too.
+	limit := 2 + len(single(entries[1])) + 1 + len(single(entries[2])) + 1 + len(single(entries[3])) + 1
+	v := check.Verdict{Matched: entries}
+	want := "[" + single(entries[1]) + "," + single(entries[2]) + "," + single(entries[3]) + "]"
+	if got := deployRequestsJSON(v, keep, limit); got != want {
+		t.Errorf("one database:\n got %s\nwant %s", got, want)
+	}
+	if got, all := deployRequestsJSON(v, keep, limit+len(single(long))+1), "["+single(long)+","+want[1:]; got != all {
+		t.Errorf("one database, room for all:\n got %s\nwant %s", got, all)
+	}
+	if got := deployRequestsJSON(v, keep, 2+len(single(entries[1]))+1); got != "["+single(entries[1])+"]" {
+		t.Errorf("one database, room for one: got %s, want #2 alone", got)
+	}
+
+	items := []dbEntry{{"shop", entries[0]}, {"shop", entries[1]}, {"billing", entries[2]}, {"billing", entries[3]}}
+	multi := func(it dbEntry) string {
+		b, err := json.Marshal(deployRequestDBOutput{Database: it.database, deployRequestOutput: newDeployRequestOutput(it.Entry, keep)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	limit = 2 + len(multi(items[1])) + 1 + len(multi(items[2])) + 1 + len(multi(items[3])) + 1
+	want = "[" + multi(items[1]) + "," + multi(items[2]) + "," + multi(items[3]) + "]"
+	if got := databasesDeployRequestsJSON(items, keep, limit); got != want {
+		t.Errorf("several databases:\n got %s\nwant %s", got, want)
+	}
+	if got := databasesDeployRequestsJSON(items, keep, 2+len(multi(items[1]))+1); got != "["+multi(items[1])+"]" {
+		t.Errorf("several databases, room for one: got %s, want shop#2 alone", got)
+	}
+	if !strings.HasPrefix(multi(items[1]), `{"database":"shop","number":2,`) {
+		t.Errorf("item %s does not start with its database", multi(items[1]))
 	}
 }

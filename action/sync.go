@@ -264,6 +264,9 @@ func (s syncRun) readOperations(ctx context.Context, owner, repo string, pulls [
 }
 
 // pull sets (or leaves) the status of one pull request and logs one line.
+// Over several databases it then gathers the outcome for the pull
+// request's comment, once; over one it writes the comment when the status
+// changed.
 func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenPull) (report.SyncRow, error) {
 	g, in := s.g, s.in
 	row := report.SyncRow{Number: pr.Number, URL: pr.URL, Branch: pr.HeadRef}
@@ -308,10 +311,8 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 		}
 		st = o.status(s.statusContext, s.target)
 	} else {
-		if s.comments != nil {
-			s.comments.add(owner, repo, pr.PullRequest, cfg, o, false)
-		}
 		if !found || current.State == ghreport.StateSuccess {
+			s.gather(owner, repo, pr.PullRequest, cfg, o, false)
 			row.Description = "no open deploy request for this branch"
 			line("left alone: no open deploy request for this branch")
 			return row, nil
@@ -325,13 +326,16 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 		row.Description = "could not decide: the operations of deploy request " + check.NumberList(ops.Numbers) + " could not be read (see the run's log)"
 	}
 	if found && current.State == st.State && current.Description == st.Description && current.TargetURL == st.TargetURL {
-		if s.comments != nil && ok {
-			s.comments.add(owner, repo, pr.PullRequest, cfg, o, false)
-		}
+		s.gather(owner, repo, pr.PullRequest, cfg, o, false)
 		line(fmt.Sprintf("unchanged (%s: %s), not written again", st.State, st.Description))
 		return row, undecided
 	}
 	if err := s.gh.SetStatus(ctx, owner, repo, pr.HeadSHA, st); err != nil {
+		if !ok {
+			// No deploy request for its branch: the comment still shows
+			// that (one with a request shows "not checked").
+			s.gather(owner, repo, pr.PullRequest, cfg, o, false)
+		}
 		err = explainStatusLimit(err)
 		line("could not set its status: " + g.clean(err.Error()))
 		row.State, row.Description = "error", "could not set its status"
@@ -344,6 +348,16 @@ func (s syncRun) pull(ctx context.Context, owner, repo string, pr ghreport.OpenP
 	}
 	g.syncComment(ctx, s.gh, in, owner, repo, pr.PullRequest, cfg, o)
 	return row, undecided
+}
+
+// gather records, over several databases, the outcome of this database
+// for a pull request's one comment (see syncComments); changed says its
+// status was written. pull calls it (or add) at most once per pull
+// request, on its way out, once the status was read.
+func (s syncRun) gather(owner, repo string, pr ghreport.PullRequest, cfg check.Config, o outcome, changed bool) {
+	if s.comments != nil {
+		s.comments.add(owner, repo, pr, cfg, o, changed)
+	}
 }
 
 // explainStatusLimit adds what to do to GitHub's 422 for a commit that has
@@ -366,7 +380,7 @@ func (g *gate) syncComment(ctx context.Context, gh *ghreport.Client, in inputs, 
 	}
 	r := g.report(cfg)
 	r.Now = g.now()
-	res, ok := g.upsertComment(ctx, gh, in, owner, repo, pr.Number, g.runURL(), r, o)
+	res, ok := g.writePRComment(ctx, gh, in, owner, repo, pr.Number, g.runURL(), outcomeComment(r, o))
 	if ok && (res.Action == ghreport.CommentCreate || res.Action == ghreport.CommentUpdate) {
 		g.infof("  its comment %s", map[bool]string{true: "created", false: "updated"}[res.Action == ghreport.CommentCreate])
 	}

@@ -16,11 +16,7 @@ const maxRepositories = 100
 // separated by newlines or commas, each once; only sync mode uses it.
 func parseRepositories(raw, mode string, problems *[]string) []string {
 	var out []string
-	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
+	for _, f := range splitList(raw) {
 		if _, _, err := ghreport.SplitRepository(f); err != nil {
 			*problems = append(*problems, fmt.Sprintf(`input "repositories": %q is not owner/name: list repositories as owner/name, one a line or separated by commas`, sanitize.Line(f)))
 			continue
