@@ -3,7 +3,6 @@ package action
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -88,7 +87,7 @@ func maskSecrets(a *githubactions.Action, secrets []string) {
 // an *InputError. The token was read (and its secrets masked) before.
 func loadInputs(a *githubactions.Action, t token, minInterval time.Duration) (inputs, error) {
 	var problems []string
-	databases := splitDatabases(a.GetInput("database"))
+	databases := check.Databases(a.GetInput("database"))
 	cfg := check.Config{
 		Organization: a.GetInput("organization"),
 		Filter:       check.Filter{Branch: a.GetInput("branch"), IntoBranch: a.GetInput("into-branch")},
@@ -185,28 +184,3 @@ func settingName(s check.Setting) string {
 // maxDatabases bounds the database input: each database is one listing
 // (and, in wait mode, one per check) within the one rate budget.
 const maxDatabases = 20
-
-// splitDatabases reads the database input: names separated by newlines or
-// commas, blanks dropped, each once in the order given.
-func splitDatabases(raw string) []string {
-	var out []string
-	for _, f := range splitList(raw) {
-		if !slices.Contains(out, f) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// splitList splits a list input (database, repositories): entries
-// separated by newlines or commas, each trimmed, blanks dropped, in the
-// order given, repeats kept.
-func splitList(raw string) []string {
-	var out []string
-	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
@@ -16,7 +17,7 @@ const maxRepositories = 100
 // separated by newlines or commas, each once; only sync mode uses it.
 func parseRepositories(raw, mode string, problems *[]string) []string {
 	var out []string
-	for _, f := range splitList(raw) {
+	for _, f := range check.SplitList(raw) {
 		if _, _, err := ghreport.SplitRepository(f); err != nil {
 			*problems = append(*problems, fmt.Sprintf(`input "repositories": %q is not owner/name: list repositories as owner/name, one a line or separated by commas`, sanitize.Line(f)))
 			continue

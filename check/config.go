@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,31 @@ type Config struct {
 	// blocks, and of every matched request when Filter.Branch is set (see
 	// DetailReader). Front ends that show no card leave it false.
 	Cards bool
+}
+
+// SplitList reads a list setting (databases, repositories, hosts):
+// entries separated by commas or line breaks, each trimmed, blanks
+// dropped, in the order given, repeats kept.
+func SplitList(raw string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Databases reads a list of database names as SplitList does, each name
+// once, in the order first given.
+func Databases(raw string) []string {
+	var out []string
+	for _, f := range SplitList(raw) {
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // ValidateName checks an organization or database name: the bare name as

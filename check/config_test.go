@@ -1,6 +1,7 @@
 package check
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,5 +74,30 @@ func TestParseTimeout(t *testing.T) {
 				t.Errorf("ParseTimeout(%q) = %s, want %s", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestDatabases: a list setting splits on commas and line breaks (CRLF
+// too), trims, drops blanks; Databases keeps each name once, in the order
+// first given, case kept.
+func TestDatabases(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		raw            string
+		wantList, want []string
+	}{
+		{"shop", []string{"shop"}, []string{"shop"}},
+		{" shop, ,billing,,", []string{"shop", "billing"}, []string{"shop", "billing"}},
+		{"shop\r\nbilling\n\nledger\n", []string{"shop", "billing", "ledger"}, []string{"shop", "billing", "ledger"}},
+		{"billing\nshop, billing", []string{"billing", "shop", "billing"}, []string{"billing", "shop"}},
+		{"shop,Shop", []string{"shop", "Shop"}, []string{"shop", "Shop"}},
+		{" , \n", nil, nil},
+	} {
+		if got := SplitList(tc.raw); !slices.Equal(got, tc.wantList) {
+			t.Errorf("SplitList(%q) = %q, want %q", tc.raw, got, tc.wantList)
+		}
+		if got := Databases(tc.raw); !slices.Equal(got, tc.want) {
+			t.Errorf("Databases(%q) = %q, want %q", tc.raw, got, tc.want)
+		}
 	}
 }

@@ -61,7 +61,7 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 				s.redactor.Line(p.Err.Error()), next.Format("15:04:05")), s.width(), "  "))
 		}
 	}
-	if dbs := splitDatabases(cfg.Database); len(dbs) > 1 {
+	if dbs := check.Databases(cfg.Database); len(dbs) > 1 {
 		return o.runDatabases(ctx, s, c, cfg, wait, dbs)
 	}
 	started := time.Now()

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -11,18 +10,6 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/report"
 )
-
-// splitDatabases reads a comma-separated list of databases ("shop,blog"),
-// blanks dropped, each once.
-func splitDatabases(raw string) []string {
-	var out []string
-	for _, f := range splitList(raw) {
-		if !slices.Contains(out, f) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
 
 // runDatabases is check over several databases: each checked at once
 // through the one client (one rate budget), each reported in turn; a

@@ -46,7 +46,7 @@ func serveSandbox(ctx context.Context, env Env, scenario, listen, certFile, host
 	host, port := dialAddress(ln.Addr())
 	scheme := "http"
 	if certFile != "" {
-		names := splitList(hostList)
+		names := check.SplitList(hostList)
 		if len(names) == 0 {
 			names = []string{host}
 		}
@@ -75,16 +75,6 @@ func serveSandbox(ctx context.Context, env Env, scenario, listen, certFile, host
 		return err
 	}
 	return nil
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // dialAddress is the host and port to reach a listener at: a listener on
