@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 	"github.com/sethvargo/go-githubactions"
 )
 
@@ -75,8 +76,9 @@ func deployRequestsJSON(v check.Verdict, redact func(string) string, limit int) 
 		func(e check.Entry) any { return newDeployRequestOutput(e, redact) }, limit)
 }
 
-// packJSON is items as a one-line JSON array of at most limit bytes, in
-// their order: the blocking items are kept first, then the others, each
+// packJSON is items as a one-line JSON array of at most limit bytes,
+// escaped as sanitize.JSON does (safe to echo in a later step), in their
+// order: the blocking items are kept first, then the others, each
 // marshalled with item and kept if it still fits (one too long for what
 // is left is left out; a shorter one after it may still be kept).
 func packJSON[T any](items []T, blocking func(T) bool, item func(T) any, limit int) string {
@@ -88,6 +90,7 @@ func packJSON[T any](items []T, blocking func(T) bool, item func(T) any, limit i
 				continue
 			}
 			b, _ := json.Marshal(item(it)) // strings, ints and bools: cannot fail
+			b = []byte(sanitize.JSON(string(b)))
 			if size+len(b)+1 > limit {
 				continue
 			}

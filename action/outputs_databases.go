@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
 // databaseOutput is one database in the databases output.
@@ -37,7 +38,8 @@ func newDatabaseOutput(o outcome) databaseOutput {
 }
 
 // databasesJSON is the databases output: a one-line JSON object, database
-// name to its result and counts, in the order of the database input.
+// name to its result and counts, in the order of the database input,
+// escaped as sanitize.JSON does.
 func databasesJSON(names []string, outcomes []outcome) string {
 	parts := make([]string, len(names))
 	for i, name := range names {
@@ -45,7 +47,7 @@ func databasesJSON(names []string, outcomes []outcome) string {
 		v, _ := json.Marshal(newDatabaseOutput(outcomes[i])) // strings and ints
 		parts[i] = string(k) + ":" + string(v)
 	}
-	return "{" + strings.Join(parts, ",") + "}"
+	return sanitize.JSON("{" + strings.Join(parts, ",") + "}")
 }
 
 // databasesOutputs are the step outputs of a run over several databases:

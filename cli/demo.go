@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/deploy-request-gate/deploy-request-gate/runnersim"
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
 // demoSetup registers the flags of demo and returns its run.
@@ -76,7 +78,7 @@ func demo(ctx context.Context, env Env, scenario string, flags map[string]string
 		{"timeout", "1m", ""},
 	}
 	out := env.Stdout
-	fmt.Fprintf(out, "deploy-request-gate demo, scenario %q: %s\n", sc.Name, sc.Description)
+	fmt.Fprintf(out, "deploy-request-gate demo, scenario %q: %s\n", sc.Name, sanitize.Line(sc.Description))
 	fmt.Fprintf(out, "Sandbox PlanetScale API at %s (no account, no network). The real gate runs with these inputs:\n", apiURL)
 	for _, in := range inputs {
 		runner.SetInputs(map[string]string{in.name: in.value})
@@ -90,6 +92,7 @@ func demo(ctx context.Context, env Env, scenario string, flags map[string]string
 		fmt.Fprintf(out, "  %s: %s\n", in.name, shown)
 	}
 
+	defer asTextInRunner(env)()
 	section(out, "Step log (as the runner shows it: ::add-mask:: values print as ***)")
 	code := demoRun(ctx, env, runner)
 
@@ -139,6 +142,20 @@ func demoRun(ctx context.Context, env Env, runner *runnersim.Runner) int {
 	code := env.Action(ctx, runner.Getenv, log, userAgent(env)+" (demo)")
 	log.Flush()
 	return code
+}
+
+// asTextInRunner makes what the demo prints next text to a real runner (a
+// workflow that runs the demo): it starts ::stop-commands:: with a random
+// token, so the simulated step log's workflow commands and the Markdown
+// the demo shows are not carried out, and returns what ends it. Elsewhere
+// it prints nothing.
+func asTextInRunner(env Env) (end func()) {
+	if env.Getenv("GITHUB_ACTIONS") != "true" {
+		return func() {}
+	}
+	token := rand.Text()
+	fmt.Fprintf(env.Stdout, "::stop-commands::%s\n", token)
+	return func() { fmt.Fprintf(env.Stdout, "::%s::\n", token) }
 }
 
 func section(w io.Writer, title string) {

@@ -11,6 +11,7 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
 	"github.com/deploy-request-gate/deploy-request-gate/report"
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
 // deployRequestsSetup registers the flags of deployRequests and returns its run.
@@ -158,26 +159,30 @@ func (s *session) deployRequestJSON(ctx context.Context, c *planetscale.Client, 
 	return s.stdout.json(out)
 }
 
-// cardText renders a review card for a terminal: plain lines, outside text
-// cleaned by the printer (secrets, control and bidi characters). A long
+// cardText renders a review card for a terminal: plain lines, each value
+// of one line kept on its line and every line cleaned again by the printer
+// (secrets, control and bidi characters, workflow command forms). A long
 // statement is cut as in the Markdown card (report.GroupDDL), after redact
 // has removed the secrets from it, so the cut cannot leave part of one.
 func cardText(c check.Card, p check.Policy, state string, redact func(string) string) string {
+	// one keeps a value of one line on its line: a line break in it (a
+	// table name, a lint message) cannot start a line of its own.
+	one := func(v string) string { return redact(sanitize.Line(redact(v))) }
 	var b strings.Builder
 	_, verdict := report.CardVerdict(c)
-	fmt.Fprintf(&b, "Deploy request #%d: %s → %s (%s, deployment state %s)\n", c.Number, c.Branch, c.IntoBranch, state, c.DeploymentState)
+	fmt.Fprintf(&b, "Deploy request #%d: %s → %s (%s, deployment state %s)\n", c.Number, one(c.Branch), one(c.IntoBranch), one(state), one(c.DeploymentState))
 	fmt.Fprintf(&b, "Under --fail-on %s it %s.", p, verdict)
 	if c.Order != nil {
-		fmt.Fprintf(&b, " Rule %s: %s", c.Order.Rule, c.Order.Why)
+		fmt.Fprintf(&b, " Rule %s: %s", c.Order.Rule, one(c.Order.Why))
 	}
 	b.WriteString("\n")
 	if c.URL != "" {
-		fmt.Fprintf(&b, "%s\n", c.URL)
+		fmt.Fprintf(&b, "%s\n", one(c.URL))
 	}
 	if c.OperationsRead {
 		for _, op := range c.Operations {
 			if op.CanDropData {
-				fmt.Fprintf(&b, "\n! DATA LOSS: %s on table %s can drop data: deploy it only after the code that stopped using it has shipped.", orDash(op.Name), op.Table)
+				fmt.Fprintf(&b, "\n! DATA LOSS: %s on table %s can drop data: deploy it only after the code that stopped using it has shipped.", one(orDash(op.Name)), one(op.Table))
 			}
 		}
 		if c.DropsData() {
@@ -189,16 +194,16 @@ func cardText(c check.Card, p check.Policy, state string, redact func(string) st
 		if d.QueuePaused {
 			queue = "paused"
 			if d.QueuePauseReason != "" {
-				queue += ": " + d.QueuePauseReason
+				queue += ": " + one(d.QueuePauseReason)
 			}
 		}
 		fmt.Fprintf(&b, "\nDeployable:   %s\nInstant DDL:  %s\nDeploy queue: %s\n", yesNo(d.Deployable),
 			map[bool]string{true: "eligible", false: "not eligible"}[d.InstantDDLEligible], queue)
 		if d.DeployCheckErrors != "" {
-			fmt.Fprintf(&b, "Deploy check errors: %s\n", d.DeployCheckErrors)
+			fmt.Fprintf(&b, "Deploy check errors: %s\n", one(d.DeployCheckErrors))
 		}
 		for _, l := range d.LintErrors {
-			fmt.Fprintf(&b, "Lint error %s on table %s: %s %s\n", l.Code, orDash(l.Table), l.Description, l.DocsURL)
+			fmt.Fprintf(&b, "Lint error %s on table %s: %s %s\n", one(l.Code), one(orDash(l.Table)), one(l.Description), one(l.DocsURL))
 		}
 	}
 	if c.ReviewsRead {
@@ -207,7 +212,7 @@ func cardText(c check.Card, p check.Policy, state string, redact func(string) st
 		switch {
 		case len(approvals) > 0:
 			for _, a := range approvals {
-				fmt.Fprintf(&b, "Approved by %s on %s\n", a.By, a.At.UTC().Format("2006-01-02 15:04 UTC"))
+				fmt.Fprintf(&b, "Approved by %s on %s\n", one(a.By), a.At.UTC().Format("2006-01-02 15:04 UTC"))
 			}
 		case c.Approved:
 			b.WriteString("Approved, by no review PlanetScale lists\n")
@@ -219,7 +224,7 @@ func cardText(c check.Card, p check.Policy, state string, redact func(string) st
 		fmt.Fprintf(&b, "\nSchema change: %s\n", report.Plural(len(c.Operations), "operation", "operations"))
 		tables, _ := report.GroupDDL(c.Operations, func(ddl string) string { return strings.ReplaceAll(redact(ddl), "\r\n", "\n") })
 		for _, t := range tables {
-			fmt.Fprintf(&b, "\n  -- table %s\n", t.Table)
+			fmt.Fprintf(&b, "\n  -- table %s\n", one(t.Table))
 			for _, ddl := range t.Statements {
 				for _, line := range strings.Split(ddl, "\n") {
 					fmt.Fprintf(&b, "  %s\n", line)
@@ -230,7 +235,7 @@ func cardText(c check.Card, p check.Policy, state string, redact func(string) st
 	if len(c.Unread) > 0 {
 		b.WriteString("\nCould not read:\n")
 		for _, u := range c.Unread {
-			fmt.Fprintf(&b, "  the %s: %s", u.What, u.Why)
+			fmt.Fprintf(&b, "  the %s: %s", one(u.What), one(u.Why))
 			if u.Grant != "" {
 				fmt.Fprintf(&b, " (a 404: the service token may lack %s on the database)", u.Grant)
 			}

@@ -46,3 +46,23 @@ func TestCardText_redactsBeforeTheCut(t *testing.T) {
 		t.Errorf("the card shows part of the secret, or not its mask:\n%s", out[len(out)-300:])
 	}
 }
+
+// TestDeployRequest_insideARunner: in a workflow (GITHUB_ACTIONS=true) no
+// table name, DDL line, lint text, reviewer or pause reason of the hostile
+// scenario becomes a workflow command the runner carries out, in any
+// format (runCLI checks every line).
+func TestDeployRequest_insideARunner(t *testing.T) {
+	t.Parallel()
+	url, token := startScenario(t, "hostile-card")
+	env := map[string]string{"PLANETSCALE_API_URL": url, "PLANETSCALE_SERVICE_TOKEN": token, "GITHUB_ACTIONS": "true"}
+	for n := 1; n <= 5; n++ {
+		for _, format := range []string{"table", "markdown", "json"} {
+			if r := runCLI(t, env, "deploy-request", "shop", fmt.Sprint(n), "--org", "acme", "--format", format); r.code != ExitOK {
+				t.Errorf("#%d %s: exit %d\n%s", n, format, r.code, r.stderr)
+			}
+		}
+	}
+	for _, format := range []string{"table", "json", "markdown", "junit"} {
+		runCLI(t, env, "check", "--database", "shop", "--org", "acme", "--fail-on", "deploy-order", "--format", format)
+	}
+}

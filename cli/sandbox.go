@@ -14,6 +14,7 @@ import (
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
 // sandboxSetup registers the flags of sandbox and returns its run.
@@ -64,7 +65,7 @@ func serveSandbox(ctx context.Context, env Env, scenario, listen, certFile, host
 	fmt.Fprintf(env.Stdout, "service-token=%s\n", sc.ServiceToken)
 	fmt.Fprintf(env.Stderr, "Sandbox PlanetScale API for scenario %q: %s.\nTry the commands against it (Ctrl-C stops it):\n"+
 		"  export %s=%s://%s %s=%s %s=%s\n  deploy-request-gate doctor --database %s\n  deploy-request-gate overview\n  deploy-request-gate check %s\n",
-		sc.Name, sc.Description, check.EnvAPIURL, scheme, net.JoinHostPort(host, port), check.EnvServiceToken, sc.ServiceToken,
+		sc.Name, sanitize.Line(sc.Description), check.EnvAPIURL, scheme, net.JoinHostPort(host, port), check.EnvServiceToken, sc.ServiceToken,
 		check.EnvOrganization, sandbox.DemoOrganization, sandbox.DemoDatabase, sandbox.DemoDatabase)
 	srv := &http.Server{Handler: sc.Server, ReadHeaderTimeout: 5 * time.Second}
 	go func() {

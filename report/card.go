@@ -207,12 +207,12 @@ func ddlSection(ops []check.Operation, r Report) string {
 }
 
 // codeText makes a statement safe for a code block: secrets already
-// removed, each line sanitized (control and bidi characters become
-// spaces) and CRLF made LF.
+// removed, each line stripped (control and bidi characters become spaces,
+// sanitize.Strip: the statement reads as written) and CRLF made LF.
 func codeText(s string) string {
 	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
 	for i, l := range lines {
-		lines[i] = strings.TrimRight(sanitize.Line(l), " ")
+		lines[i] = strings.TrimRight(sanitize.Strip(l), " ")
 	}
 	return strings.Trim(strings.Join(lines, "\n"), "\n")
 }

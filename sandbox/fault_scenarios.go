@@ -84,14 +84,14 @@ var faultScenarioSpecs = []scenarioSpec{
 			})
 			return s, combined(DemoToken)
 		}},
-	{name: "control-chars", description: `a 503 whose message holds "\r::error::…" and "\n::stop-commands::…", then 5 open requests whose unapproved one has such a branch name and notes. A correct gate blocks and no outside text starts a line`,
+	{name: "control-chars", description: `a 503 whose message holds "\r::error::…", "\n::stop-commands::…" and "##[warning]…", then 5 open requests whose unapproved one has such a branch name and notes. A correct gate blocks and no outside text becomes a workflow command`,
 		build: func(now time.Time) (*Server, string) {
 			drs := openRequests(now, 5, 2)
-			drs[1].Branch = "feature\n::stop-commands::sandboxforged"
-			drs[1].Notes = "fine\r::error title=Forged::forged by the API"
+			drs[1].Branch = "feature\n::stop-commands::sandboxforged ##[error]forged"
+			drs[1].Notes = "fine\r::error title=Forged::forged by the API #\u200b#[warning]forged"
 			s := faultServer(faultDatabase(drs))
 			s.InjectFaults(Fault{Status: http.StatusServiceUnavailable,
-				Body: errorBody("unavailable", "backend restarting\r::error::forged by the API\n::stop-commands::sandboxforged")})
+				Body: errorBody("unavailable", "backend restarting\r::error::forged by the API\n::stop-commands::sandboxforged ##[warning]forged\n\u200b::notice::forged")})
 			return s, combined(DemoToken)
 		}},
 }

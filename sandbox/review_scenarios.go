@@ -116,7 +116,7 @@ func HostileCardDatabase(now time.Time) Database {
 	}
 	return Database{Organization: DemoOrganization, Name: DemoDatabase, RequireApproval: true, DeployRequests: []DeployRequest{
 		mk(5, "evil-fence", true, Operation{Table: evilTable, Name: "ALTER",
-			DDL: "ALTER TABLE t ADD COLUMN c int COMMENT '```\n</details><script>alert(1)</script>\n````` @everyone #1'", CanDropData: true}),
+			DDL: "ALTER TABLE t ADD COLUMN c int COMMENT '```\n</details><script>alert(1)</script>\n  ::warning::forged ##[error]forged\n````` @everyone #1'", CanDropData: true}),
 		mk(4, "evil-long", false, Operation{Table: "events", Name: "ALTER", DDL: long}),
 		func() DeployRequest {
 			dr := mk(3, "evil-lint\u202e", false, Operation{Table: "t<img src=x onerror=alert(1)>", Name: "CREATE", DDL: "CREATE TABLE `t` (`id` int)\x00\x1b[31m"})

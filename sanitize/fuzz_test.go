@@ -7,6 +7,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
 )
 
 // lineBreakers are the runes besides the control characters that no output
@@ -19,7 +21,7 @@ const lineBreakers = "\u2028\u2029\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u20
 // bidirectional control, keeps clean text as it is, and changes nothing
 // the second time.
 func FuzzLine(f *testing.F) {
-	for _, s := range []string{"", "plain text", "a\r::error::x", "\n::stop-commands::t", "\u0085NEL", "\u2028", "\u202e\u2066bidi", "\xff\xfe", "\ufeff", "\x00\x7f\x9f"} {
+	for _, s := range []string{"", "plain text", "::error::x", "x ##[error]y", "\u200b:\u200b:warning::x", "#\u00ad#[add-mask]x", "a\r::error::x", "\n::stop-commands::t", "\u0085NEL", "\u2028", "\u202e\u2066bidi", "\xff\xfe", "\ufeff", "\x00\x7f\x9f"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -35,7 +37,12 @@ func FuzzLine(f *testing.F) {
 		if again := Line(got); again != got {
 			t.Fatalf("Line(Line(%q)) = %q, want %q", s, again, got)
 		}
-		if utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || strings.ContainsRune(lineBreakers, r) }) && got != s {
+		for _, line := range []string{got, "  " + got, "x " + got} {
+			if name, ok := testkit.WorkflowCommand(line); ok {
+				t.Fatalf("Line(%q) = %q: a runner reads %q as the workflow command %q", s, got, line, name)
+			}
+		}
+		if _, command := testkit.WorkflowCommand(s); utf8.ValidString(s) && !command && !strings.Contains(s, "##[") && !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || strings.ContainsRune(lineBreakers, r) }) && !strings.HasPrefix(strings.TrimLeftFunc(s, unicode.IsSpace), ":") && got != s {
 			t.Fatalf("Line(%q) = %q: changed clean text", s, got)
 		}
 	})
@@ -98,7 +105,7 @@ func echoForms(s string) []string {
 // same data, holding no rune Line would replace but the line breaks of
 // indentation, and changes nothing the second time.
 func FuzzJSON(f *testing.F) {
-	for _, s := range []string{"", "plain", "a\u202eb", "\x1b[31m\x7f\u0085", "\u2028\u2029\ufeff", "\xff", "\\u202e"} {
+	for _, s := range []string{"", "plain", "a\u202eb", "\x1b[31m\x7f\u0085", "\u2028\u2029\ufeff", "\xff", "\\u202e", "::error::x", "a ##[warning]b", "#\u200b#[x]"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -119,6 +126,11 @@ func FuzzJSON(f *testing.F) {
 		for i, r := range got {
 			if r != '\n' && r != '\t' && (unicode.IsControl(r) || strings.ContainsRune(lineBreakers, r)) {
 				t.Fatalf("JSON(%q) = %q: holds %U at byte %d", in, got, r, i)
+			}
+		}
+		for _, line := range strings.Split(got, "\n") {
+			if name, ok := testkit.WorkflowCommand(line); ok {
+				t.Fatalf("JSON(%q) = %q: a runner reads %q as the workflow command %q", in, got, line, name)
 			}
 		}
 		if again := JSON(got); again != got {

@@ -1,10 +1,12 @@
 // Package sanitize makes text that came from outside (API bodies, headers,
-// transport and TLS errors, branch names) safe to print: Line strips every
-// control character, so such text can never start a line of its own (and so
-// never a workflow command such as ::error:: or ::stop-commands::), and a
-// Redactor removes known secrets before the text is escaped or rendered
-// anywhere. Every log line, annotation and message that carries outside text
-// goes through this one package.
+// transport and TLS errors, branch names, DDL) safe to print: Strip
+// replaces every control and bidirectional character, so such text stays
+// on its line; Line also defuses the forms a GitHub runner reads as a
+// workflow command (::error::, ##[error], …) for log and terminal lines;
+// JSON escapes the same in JSON text; and a Redactor removes known secrets
+// before the text is escaped or rendered anywhere. Every log line,
+// annotation and message that carries outside text goes through this one
+// package.
 package sanitize
 
 import (
@@ -14,12 +16,24 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
-// Line returns s on one line: CR, LF, tabs, every other C0 and C1 control
+// Line returns s on one line, for a log or a terminal: Strip, then
+// defused, so that a GitHub runner reads no workflow command in it
+// wherever the line lands: a space goes into every "##[" (the runner's
+// legacy command form, which it finds anywhere in a line) and between the
+// colons of a leading "::" (the current form, which it finds at the start
+// of a line after white space).
+func Line(s string) string { return defuse(Strip(s)) }
+
+// Strip returns s on one line: CR, LF, tabs, every other C0 and C1 control
 // character, DEL, the Unicode line and paragraph separators and the
 // bidirectional overrides become a space; invalid UTF-8 becomes U+FFFD.
-func Line(s string) string {
+// Unlike Line it leaves command forms as they are, for text that must read
+// exactly as written and that no runner reads as its log, such as a
+// statement's lines in a Markdown card.
+func Strip(s string) string {
 	if isClean(s) {
 		return s
 	}
@@ -33,6 +47,44 @@ func Line(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// defuse puts a space into each command form in s (see Line). The runner
+// compares strings culture-sensitively, which skips default-ignorable
+// characters such as U+200B ZERO WIDTH SPACE, so those do not hide a form
+// here either: "#\u200b#[" is one too.
+func defuse(s string) string {
+	var (
+		b                strings.Builder
+		lead             = true // nothing but white space and ignorables yet
+		leadColon        bool   // the first rune after them is a colon
+		last, beforeLast rune   // the last two runes that are not ignorable
+		done             int    // s[:done] is in b
+	)
+	for i, r := range s {
+		if ignorable(r) {
+			continue
+		}
+		if (r == '[' && last == '#' && beforeLast == '#') || (r == ':' && leadColon) {
+			b.WriteString(s[done:i])
+			b.WriteByte(' ')
+			done = i
+		}
+		leadColon = lead && r == ':'
+		lead = lead && unicode.IsSpace(r)
+		beforeLast, last = last, r
+	}
+	if b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// ignorable reports whether r is a default-ignorable code point, one a
+// culture-sensitive comparison passes over.
+func ignorable(r rune) bool {
+	return r >= 0xad && unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
 }
 
 func isClean(s string) bool {
@@ -58,25 +110,36 @@ func Unsafe(r rune) bool {
 }
 
 // JSON returns the JSON text j with every rune Line would replace written
-// as a \u escape, so the same data can be printed or echoed (a step output
-// a later step prints, a command's --format json) without driving a
-// terminal or reordering a line. Valid JSON holds raw tabs, CR and LF only
-// between tokens, where they stay; every other such rune can only stand
-// inside a string, where the escape reads back as the same rune.
+// as a \u escape, and the "[" of every "##[" too, so the same data can be
+// printed or echoed (a step output a later step prints, a command's
+// --format json) without driving a terminal, reordering a line or being
+// read as a workflow command (see Line; valid JSON starts no line with
+// "::"). Valid JSON holds raw tabs, CR and LF only between tokens, where
+// they stay; every other such rune, and "#", only inside strings, where
+// the escape reads back as the same rune.
 func JSON(j string) string {
-	escape := func(r rune) bool { return r != '\n' && r != '\r' && r != '\t' && Unsafe(r) }
-	if !strings.ContainsFunc(j, escape) {
+	var (
+		b                strings.Builder
+		last, beforeLast rune // the last two runes that are not ignorable
+		done             int  // j[:done] is in b
+	)
+	for i, r := range j {
+		escape := r != '\n' && r != '\r' && r != '\t' && Unsafe(r)
+		if !ignorable(r) {
+			escape = escape || (r == '[' && last == '#' && beforeLast == '#')
+			beforeLast, last = last, r
+		}
+		if escape {
+			b.WriteString(j[done:i])
+			fmt.Fprintf(&b, `\u%04x`, r) // every such rune is in the BMP
+			_, size := utf8.DecodeRuneInString(j[i:])
+			done = i + size
+		}
+	}
+	if done == 0 {
 		return j
 	}
-	var b strings.Builder
-	b.Grow(len(j) + 16)
-	for _, r := range j {
-		if escape(r) {
-			fmt.Fprintf(&b, `\u%04x`, r) // every unsafe rune is in the BMP
-			continue
-		}
-		b.WriteRune(r)
-	}
+	b.WriteString(j[done:])
 	return b.String()
 }
 

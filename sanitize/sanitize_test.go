@@ -30,6 +30,14 @@ func TestLine(t *testing.T) {
 		{"invalid_utf8_run", "a\xff\xfeb", "a\ufffdb"},
 		{"replacement_char_kept", "a\ufffdb", "a\ufffdb"},
 		{"zero_width_space_kept", "@\u200bteam", "@\u200bteam"},
+		{"leading_command_defused", "::error::forged", ": :error::forged"},
+		{"indented_command_defused", " \u00a0 ::warning::forged", " \u00a0 : :warning::forged"},
+		{"command_after_a_break_defused", "\n::stop-commands::t", " : :stop-commands::t"},
+		{"ignorables_hide_no_command", "\u200b:\u200b:error::x", "\u200b:\u200b :error::x"},
+		{"colons_inside_kept", "dial tcp [::1]:443: refused", "dial tcp [::1]:443: refused"},
+		{"legacy_command_defused", "x ##[error]forged ###[group]y", "x ## [error]forged ### [group]y"},
+		{"legacy_behind_ignorable_defused", "#\u00ad#[add-mask]x", "#\u00ad# [add-mask]x"},
+		{"hashes_kept", "PR #7, ## heading, #[x]", "PR #7, ## heading, #[x]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,9 +177,28 @@ func TestJSON(t *testing.T) {
 		{"{\n\t\"branch\": \"feat\u202eexe\u2067x\"\n}", "{\n\t\"branch\": \"feat\\u202eexe\\u2067x\"\n}"},
 		{"[\"\x7f\u0085\u2028\u2029\ufeff\u061c\"]", `["\u007f\u0085\u2028\u2029\ufeff\u061c"]`},
 		{`"caf\u00e9 ✓"`, `"caf\u00e9 ✓"`},
+		{`["x ##[error]y", "#​#[a]", "#[b]", "## [c]"]`, `["x ##\u005berror]y", "#​#\u005ba]", "#[b]", "## [c]"]`},
 	} {
 		if got := JSON(tc.in); got != tc.want {
 			t.Errorf("JSON(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestStrip: Strip replaces what Line replaces and leaves the command forms
+// as written; Line is Strip, defused.
+func TestStrip(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, strip, line string }{
+		{"  ::warning::x ##[error]y", "  ::warning::x ##[error]y", "  : :warning::x ## [error]y"},
+		{"a\r\n::error::b\u202e", "a  ::error::b ", "a  ::error::b "},
+		{"\n::error::b", " ::error::b", " : :error::b"},
+	} {
+		if got := Strip(tc.in); got != tc.strip {
+			t.Errorf("Strip(%q) = %q, want %q", tc.in, got, tc.strip)
+		}
+		if got := Line(tc.in); got != tc.line {
+			t.Errorf("Line(%q) = %q, want %q", tc.in, got, tc.line)
 		}
 	}
 }

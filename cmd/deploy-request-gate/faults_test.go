@@ -22,6 +22,7 @@ import (
 
 	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
+	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
 var updateReadme = flag.Bool("update-readme", false, "rewrite the fault table in README.md from the fault matrix")
@@ -147,15 +148,15 @@ func faultCases() []faultCase {
 
 		// 5. Workflow commands from outside text.
 		{name: "tls_name_forges_commands", exit: 2, cause: "was not trusted",
-			fault: "HTTPS with a self-signed certificate whose DNS names hold `\\r::error::…` and `\\n::stop-commands::…`; the gate must not retry",
+			fault: "HTTPS with a self-signed certificate whose DNS names hold `\\r::error::…`, `\\n::stop-commands::…` and `##[error]…`; the gate must not retry",
 			serve: serveForgingTLS},
 		{name: "control_chars_in_error_and_branch", exit: 1, blocks: "4", cause: "503 Service Unavailable",
-			fault:    "a 503 whose message holds `\\r::error::…` and `\\n::stop-commands::…`, then an unapproved request whose branch name holds one",
+			fault:    "a 503 whose message holds `\\r::error::…`, `\\n::stop-commands::…` and `##[warning]…`, then an unapproved request whose branch name holds them",
 			scenario: "control-chars"},
 		{name: "control_chars_in_final_error", exit: 2, cause: "403 Forbidden",
-			fault: "a 403 whose message holds `\\r::error::…`, `\\n::stop-commands::…`, U+2028 and a bidi override",
+			fault: "a 403 whose message holds `\\r::error::…`, `\\n::stop-commands::…`, U+2028, a bidi override and `##[error]…`",
 			serve: serveAnswer(http.StatusForbidden, "application/json",
-				`{"code":"forbidden","message":"denied\r::error::forged by the API\n::stop-commands::apiforged\u2028::warning::forged\u202e"}`)},
+				`{"code":"forbidden","message":"denied\r::error::forged by the API\n::stop-commands::apiforged\u2028::warning::forged\u202e ##[error]forged"}`)},
 
 		// 6. Secrets defeated by escaping.
 		{name: "error_echoes_token", exit: 2, cause: "401 Unauthorized",
@@ -298,9 +299,10 @@ func (api faultAPI) gateInputs() map[string]string {
 // starting with "::" was forged by outside text.
 var ownCommands = regexp.MustCompile(`^::(add-mask::|debug::|error title=Deploy request |warning title=Deploy request #|notice title=Deploy request gate passed::)`)
 
-// checkOutsideText fails when outside text started a line of the log (a
-// forged workflow command) or left a carriage return or other line break
-// in it.
+// checkOutsideText fails when outside text made a line of the log a
+// workflow command as a runner reads it (at the start of a line, or the
+// legacy "##[" form anywhere) or left a carriage return or other line
+// break in it.
 func checkOutsideText(t *testing.T, run gateRun) {
 	t.Helper()
 	for name, text := range map[string]string{"stdout": run.stdout, "stderr": run.stderr} {
@@ -308,9 +310,21 @@ func checkOutsideText(t *testing.T, run gateRun) {
 			t.Errorf("%s holds a line break other than \\n at byte %d: %q", name, i, text[max(0, i-40):min(len(text), i+40)])
 		}
 	}
-	for i, line := range testkit.Lines(run.stdout) {
-		if strings.HasPrefix(strings.TrimLeft(line, " \t"), "::") && !ownCommands.MatchString(line) {
-			t.Errorf("stdout line %d is a workflow command the gate did not write: %q", i+1, line)
+	// A later step may echo an output into its log: outside text in one
+	// is escaped, never a raw control, bidi or command form.
+	for name, value := range run.outputs {
+		if i := strings.IndexFunc(value, sanitize.Unsafe); i >= 0 {
+			t.Errorf("output %s holds %q at byte %d", name, []rune(value[i:])[0], i)
+		}
+		if command, ok := testkit.WorkflowCommand(value); ok {
+			t.Errorf("output %s, echoed, is a workflow command (%s): %.200q", name, command, value)
+		}
+	}
+	for name, text := range map[string]string{"stdout": run.stdout, "stderr": run.stderr} {
+		for i, line := range testkit.Lines(text) {
+			if command, ok := testkit.WorkflowCommand(line); ok && (name == "stderr" || !ownCommands.MatchString(line)) {
+				t.Errorf("%s line %d is a workflow command (%s) the gate did not write: %q", name, i+1, command, line)
+			}
 		}
 	}
 }
@@ -672,7 +686,7 @@ func serveRedirectElsewhere(t *testing.T) faultAPI {
 // DNS names (quoted by Go's x509 errors) hold workflow commands, and checks
 // that the gate connected once: a certificate error is not retried.
 func serveForgingTLS(t *testing.T) faultAPI {
-	cert, _, err := sandbox.SelfSigned([]string{"gate\r::error::forged by a certificate", "gate\n::stop-commands::tlsforged"}, time.Now().Add(time.Hour))
+	cert, _, err := sandbox.SelfSigned([]string{"gate\r::error::forged by a certificate", "gate\n::stop-commands::tlsforged", "gate ##[error]forged"}, time.Now().Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
