@@ -65,8 +65,8 @@ func decodeStrict(raw []byte, v any, required ...string) error {
 // objects at depth (1: the top-level object).
 func decode(raw []byte, v any, required []string, depth int) error {
 	// From a bytes.Buffer, jsontext reads raw in place, without a copy.
-	c := &checker{dec: jsontext.NewDecoder(bytes.NewBuffer(raw)), raw: raw, out: make([]byte, 0, len(raw)/4), required: required, depth: depth}
-	err := c.object(reflect.TypeOf(v).Elem())
+	c := &checker{dec: jsontext.NewDecoder(bytes.NewBuffer(raw)), raw: raw, out: make([]byte, 0, len(raw)/4), required: required, depth: depth, root: reflect.TypeOf(v).Elem()}
+	err := c.object(c.root)
 	if err == nil {
 		if _, err = c.dec.ReadToken(); err == nil {
 			return &decodeError{msg: "not JSON: more than one value"}
@@ -94,6 +94,7 @@ type checker struct {
 	raw, out []byte
 	required []string
 	depth    int
+	root     reflect.Type // what the document decodes into
 }
 
 // object checks the next value, which must be an object, for the struct
@@ -339,12 +340,45 @@ func (c *checker) describe(err error) error {
 	if semantic.Err != nil {
 		msg += " (" + sanitize.Line(semantic.Err.Error()) + ")"
 	}
-	for ; isIndex(name) && at != ""; at, name = at.Parent(), at.LastToken() { // the field is the last name
-	}
-	if name == "" {
-		return &decodeError{msg: "cannot decode: " + msg, semantic: semantic}
+	if at, name = c.field(semantic.JSONPointer); name == "" {
+		return &decodeError{at: at, msg: "cannot decode: " + msg, semantic: semantic}
 	}
 	return &decodeError{at: at, msg: "cannot decode field " + quoteText(name) + ": " + msg, semantic: semantic}
+}
+
+// field finds the struct field the value at p is in, or is: the last
+// name in p that names a field of a struct on the way from c.root (a map's
+// key and an array's index do not), and where that struct is. A field
+// above an object at c.depth does not count: a problem in an item of a
+// page is placed in the item, and worded as the item alone would word it;
+// with no field in it, it is placed at the item.
+func (c *checker) field(p jsontext.Pointer) (at jsontext.Pointer, name string) {
+	var here jsontext.Pointer
+	t, n := c.root, 0 // n: tokens read
+	for tok := range p.Tokens() {
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch {
+		case t == nil: // below a type the walk does not know: as it looks
+			if !isIndex(tok) {
+				at, name = here, tok
+			}
+		case t.Kind() == reflect.Struct:
+			f, _ := fieldsOf(t).lookup([]byte(tok))
+			if at, name, t = here, tok, nil; f != nil {
+				t = f.t
+			}
+		case t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map:
+			t = t.Elem()
+		default:
+			t = nil
+		}
+		if here, n = here.AppendToken(tok), n+1; n == c.depth-1 { // the item of a page
+			at, name = here, ""
+		}
+	}
+	return at, name
 }
 
 // place formats where p points, as "deployment: " or "lint_errors[0]: ".

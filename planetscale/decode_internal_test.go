@@ -116,6 +116,9 @@ func TestDecodeStrict(t *testing.T) {
 		{name: "wrong_kind_for_nested", in: `{"one":"a"}`, want: `cannot decode field "one": it is a string, want an object`},
 		{name: "integer_too_big", in: `{"id":99999999999999999999}`, want: `cannot decode field "id"`},
 		{name: "time_not_a_time", in: `{"when":"yesterday"}`, want: `cannot decode field "when"`},
+		{name: "wrong_kind_in_map", in: `{"meta":{"k":5}}`, want: `cannot decode field "meta": it is a number, want a string`},
+		{name: "wrong_kind_in_map_empty_key", in: `{"meta":{"":5}}`, want: `cannot decode field "meta": it is a number, want a string`},
+		{name: "wrong_kind_in_array_element", in: `{"many":[{"name":"a"},{"name":5}]}`, want: `many[1]: cannot decode field "name": it is a number, want a string`},
 		{name: "invalid_utf8", in: "{\"label\":\"\xff\"}", want: `not JSON`},
 		{name: "truncated", in: `{"id":1`, want: `not JSON`},
 		{name: "trailing_garbage", in: `{"id":1}x`, want: `not JSON`},
@@ -311,7 +314,7 @@ func (n *nullCounter) UnmarshalJSON(b []byte) error {
 		n.Nulls++
 		return nil
 	}
-	if string(b) == `"bad"` {
+	if bytes.Contains(b, []byte("bad")) {
 		return errors.New("bad value")
 	}
 	n.Nulls = -len(b)
@@ -333,7 +336,8 @@ type embeds struct {
 // in the one read of the page) to decodeStrict of the item alone: for any
 // well-formed JSON, the same value and the same error, for a deploy
 // request (with its required fields), a probe of many field kinds, a
-// struct with promoted fields and a type that keeps its raw JSON.
+// struct with promoted fields, one with maps and types that decode
+// themselves, such a type as the item, and a type that keeps its raw JSON.
 func FuzzDecodeItem(f *testing.F) {
 	for _, seed := range []string{
 		`{"id":"dr1","number":3,"branch":"b","into_branch":"main","approved":true,"state":"open","deployment_state":"ready","deployment":{"state":"ready","deployable":true,"lint_errors":[]},"notes":null,"created_at":"2026-11-01T09:00:00.000Z","closed_at":null,"actor":{"id":"x"}}`,
@@ -349,6 +353,7 @@ func FuzzDecodeItem(f *testing.F) {
 		`{"tags":["a"],"items":[{"label":"x"},{"LABEL":"y"}],"meta":{"a":1},"any":{"b":[1]},"raw":[1,2],"old":{"a":1},"nulled":null,"text":"abc"}`,
 		`{"nulled":"bad","name":"x\"y","Label":1}`,
 		`{"label":"a","name":"n","depth":1}`, `{"name":"org","id":"x","created_at":"2026-01-02T03:04:05Z","Plan":"x"}`,
+		`{"meta":{"":[]},"deep":{"0":[{"label":1}]},"self":"bad","selfs":{"":"bad"}}`, `{"v":"bad"}`,
 		`[1]`, `"x"`, `null`, `{}`,
 	} {
 		f.Add([]byte(seed))
@@ -361,6 +366,8 @@ func FuzzDecodeItem(f *testing.F) {
 		sameAsStrict[DeployRequest](t, raw, required...)
 		sameAsStrict[fastProbe](t, raw)
 		sameAsStrict[embeds](t, raw)
+		sameAsStrict[mapped](t, raw)
+		sameAsStrict[selfDecoding](t, raw)
 		sameAsStrict[Organization](t, raw, "name")
 		sameAsStrict[WithRaw[DeployRequest]](t, raw, required...)
 		sameAsValue(t, raw, required...)
@@ -453,6 +460,82 @@ func sameAsStrict[T any](t *testing.T, raw []byte, required ...string) {
 	if len(items) == 1 && !reflect.DeepEqual(items[0], strict) {
 		t.Fatalf("%T from %s:\npage item    = %+v\ndecodeStrict = %+v", strict, raw, items[0], strict)
 	}
+}
+
+// selfDecoding decodes itself, keeping its JSON, and refuses JSON that
+// says "bad" with a plain error.
+type selfDecoding struct{ S string }
+
+func (s *selfDecoding) UnmarshalJSON(b []byte) error {
+	if bytes.Contains(b, []byte("bad")) {
+		return errors.New("bad value")
+	}
+	s.S = string(b)
+	return nil
+}
+
+// mapped holds a map, whose keys are no fields, and an item that decodes
+// itself.
+type mapped struct {
+	Meta  map[string]int          `json:"meta"`
+	Deep  map[string][]fastInner  `json:"deep"`
+	Self  selfDecoding            `json:"self"`
+	Selfs map[string]selfDecoding `json:"selfs"`
+}
+
+// TestDecodePage_itemErrorInItem checks that a value an item cannot decode
+// is placed and worded from the item, as decodeStrict words it (a map's
+// key is no field, whatever it is, "" included), and that the page names
+// the item: an *itemFailure with its index.
+func TestDecodePage_itemErrorInItem(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{name: "map_value", in: `{"meta":{"k":[]}}`, want: `cannot decode field "meta": it is an array, want an integer`},
+		{name: "map_value_empty_key", in: `{"meta":{"":[]}}`, want: `cannot decode field "meta": it is an array, want an integer`},
+		{name: "map_value_index_key", in: `{"meta":{"0":[]}}`, want: `cannot decode field "meta": it is an array, want an integer`},
+		{name: "struct_in_map", in: `{"deep":{"":[{"label":1}]}}`, want: `deep: ""[0]: cannot decode field "label": it is a number, want a string`},
+		{name: "self_decoding_field", in: `{"self":"bad"}`, want: `cannot decode field "self": it is a string, want planetscale.selfDecoding (bad value)`},
+		{name: "self_decoding_in_map", in: `{"selfs":{"":"bad"}}`, want: `cannot decode field "selfs": it is a string, want planetscale.selfDecoding (bad value)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			var alone mapped
+			if err := decodeStrict([]byte(tt.in), &alone); err == nil || err.Error() != tt.want {
+				t.Errorf("decodeStrict(%s) error = %v, want %q", tt.in, err, tt.want)
+			}
+			_, err := decodePage[mapped]([]byte(`{"next_page":null,"data":[{},`+tt.in+`]}`), nil)
+			var failed *itemFailure
+			if !errors.As(err, &failed) || failed.index != 1 || failed.err.Error() != tt.want {
+				t.Errorf("decodePage(item 2 %s) error = %#v, want an *itemFailure for index 1 saying %q", tt.in, err, tt.want)
+			}
+			sameAsStrict[mapped](t, []byte(tt.in))
+		})
+	}
+
+	// An item that decodes itself and refuses the object has no field to
+	// name: placed at the item.
+	t.Run("self_decoding_item", func(t *testing.T) {
+		t.Parallel()
+
+		const in, want = `{"v":"bad"}`, `cannot decode: it is an object, want planetscale.selfDecoding (bad value)`
+		var alone selfDecoding
+		if err := decodeStrict([]byte(in), &alone); err == nil || err.Error() != want {
+			t.Errorf("decodeStrict(%s) error = %v, want %q", in, err, want)
+		}
+		_, err := decodePage[selfDecoding]([]byte(`{"next_page":null,"data":[{},`+in+`]}`), nil)
+		var failed *itemFailure
+		if !errors.As(err, &failed) || failed.index != 1 || failed.err.Error() != want {
+			t.Errorf("decodePage(item 2 %s) error = %#v, want an *itemFailure for index 1 saying %q", in, err, want)
+		}
+		sameAsStrict[selfDecoding](t, []byte(in))
+	})
 }
 
 func errText(err error) string {
