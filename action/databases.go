@@ -119,14 +119,20 @@ func (g *gate) gateDatabases(ctx context.Context, in inputs) Result {
 	for i, d := range runs {
 		statuses[i] = statusFor{d.statusContext, d.o}
 	}
-	g.postToGitHub(ctx, gh, in, statuses, prComment{r: r, marker: ghreport.DatabasesMarker(in.cfg.Organization, in.databases), passed: worst == ResultPass,
+	g.postToGitHub(ctx, gh, in, statuses, databasesComment(r, in, sections, worst == ResultPass))
+	return worst
+}
+
+// databasesComment is the one sticky comment over several databases, a
+// section each, for the gate and for sync.
+func databasesComment(r report.Report, in inputs, sections []report.DatabaseSection, passed bool) prComment {
+	return prComment{r: r, marker: ghreport.DatabasesMarker(in.cfg.Organization, in.databases), passed: passed,
 		markdown: func(r report.Report) string {
 			for i := range sections {
 				sections[i].Report.FullList = r.FullList
 			}
 			return report.DatabasesMarkdown(sections, r)
-		}})
-	return worst
+		}}
 }
 
 // checkDatabase is the single-database check of cfg.Database, waiting

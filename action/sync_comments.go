@@ -67,7 +67,6 @@ func (c *syncComments) write(ctx context.Context, g *gate, gh *ghreport.Client, 
 		r := g.report(in.cfg)
 		r.Now = g.now()
 		r.Database = strings.Join(in.databases, ", ")
-		r.FullList = fmt.Sprintf("[the workflow run](%s) lists them all", g.runURL())
 		sections := make([]report.DatabaseSection, len(in.databases))
 		passed := true
 		for i, db := range in.databases {
@@ -77,7 +76,7 @@ func (c *syncComments) write(ctx context.Context, g *gate, gh *ghreport.Client, 
 				cfg.Database, cfg.Filter.Branch = db, p.pr.HeadRef
 			}
 			dr := g.report(cfg)
-			dr.Now, dr.FullList = r.Now, r.FullList
+			dr.Now = r.Now
 			v, ok := p.verdicts[db]
 			sections[i] = report.DatabaseSection{Report: dr, Verdict: v}
 			if f, failed := p.failures[db]; failed {
@@ -87,8 +86,7 @@ func (c *syncComments) write(ctx context.Context, g *gate, gh *ghreport.Client, 
 			}
 			passed = passed && ok && v.Passed()
 		}
-		res, ok := g.writeComment(ctx, gh, in, p.owner, p.repo, p.pr.Number, g.runURL(),
-			ghreport.DatabasesMarker(in.cfg.Organization, in.databases), report.DatabasesMarkdown(sections, r), passed)
+		res, ok := g.writePRComment(ctx, gh, in, p.owner, p.repo, p.pr.Number, g.runURL(), databasesComment(r, in, sections, passed))
 		if ok && (res.Action == ghreport.CommentCreate || res.Action == ghreport.CommentUpdate) {
 			g.infof("%s: its comment %s", key, res.Action)
 		}

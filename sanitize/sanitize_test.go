@@ -177,7 +177,7 @@ func TestJSON(t *testing.T) {
 		{"{\n\t\"branch\": \"feat\u202eexe\u2067x\"\n}", "{\n\t\"branch\": \"feat\\u202eexe\\u2067x\"\n}"},
 		{"[\"\x7f\u0085\u2028\u2029\ufeff\u061c\"]", `["\u007f\u0085\u2028\u2029\ufeff\u061c"]`},
 		{`"caf\u00e9 ✓"`, `"caf\u00e9 ✓"`},
-		{`["x ##[error]y", "#​#[a]", "#[b]", "## [c]"]`, `["x ##\u005berror]y", "#​#\u005ba]", "#[b]", "## [c]"]`},
+		{"[\"x ##[error]y\", \"#\u200b#[a]\", \"#[b]\", \"## [c]\"]", "[\"x ##\\u005berror]y\", \"#\u200b#\\u005ba]\", \"#[b]\", \"## [c]\"]"},
 	} {
 		if got := JSON(tc.in); got != tc.want {
 			t.Errorf("JSON(%q) = %q, want %q", tc.in, got, tc.want)
