@@ -8,19 +8,20 @@
 // NewClient, get), baseurl.go (the API address and paths), request.go and
 // response_body.go (one attempt: send, read within a size cap, decode,
 // classify), retry.go (the retry policy, Retry-After), limiter.go (the
-// client-wide rate budget, on golang.org/x/time/rate), errors.go, network.go and paging_errors.go (the
-// error types), auth.go (credentials), paging.go (ListAll: whole and
-// consistent list reads), paging_walk.go, paging_page.go,
-// paging_concurrent.go, paging_totals.go and paging_trace.go (one walk over
+// client-wide rate budget, on golang.org/x/time/rate), errors.go,
+// network.go and paging_errors.go (the error types), auth.go
+// (credentials), paging.go (ListAll: whole and consistent list reads),
+// paging_walk.go, paging_page.go, paging_concurrent.go, paging_totals.go and paging_trace.go (one walk over
 // the pages, one page, pages read concurrently, the reported totals,
 // ListTrace), consistent_read.go (comparing two walks), decode.go (strict
 // decoding: a check read with jsontext, then encoding/json/v2,
-// github.com/go-json-experiment/json, decodes), decode_page.go (a list
-// page, a failed item named), resource.go (reading one object), one file
-// per resource
+// github.com/go-json-experiment/json, decodes), decode_errors.go (how
+// its problems are worded and placed), decode_page.go (a list
+// page, a failed item named), resource.go (reading one object; WithRaw, an
+// object with the JSON the API sent for it), one file per resource
 // (organizations.go, databases.go, branches.go, deploy_requests.go,
-// deploy_request_get.go, deploy_request_objects.go: the request and its
-// operations as the API sent them), and gate.go, the adapter to the gate:
+// deploy_request_get.go, deploy_request_review.go: a request's deployment,
+// operations and reviews), and gate.go, the adapter to the gate:
 // the Client is a check.Lister and a check.DetailReader (Details), and the
 // errors match check's causes.
 //
