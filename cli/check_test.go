@@ -155,3 +155,27 @@ func TestCommands_notFoundOnLaterPage(t *testing.T) {
 		}
 	}
 }
+
+// TestDatabaseLists: --database takes a list only in check, where a
+// repeated name or a trailing comma leaves one database (checked as one,
+// not as the name "shop,"); a list that names none is bad input.
+func TestDatabaseLists(t *testing.T) {
+	t.Parallel()
+	url, token := startScenario(t, "unapproved")
+	env := map[string]string{"PLANETSCALE_API_URL": url, "PLANETSCALE_SERVICE_TOKEN": token, "PLANETSCALE_ORG": "acme"}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"check", "--database", "shop,", "--format", "json"}, ExitFail, `"database": "shop"`},
+		{[]string{"check", "shop,shop", "--format", "json"}, ExitFail, `"database": "shop"`},
+		{[]string{"check", "--database", " , "}, ExitError, "names no database"},
+		{[]string{"deploy-requests", "--database", "shop,blog"}, ExitError, "deploy-requests takes one (only check takes several)"},
+	} {
+		r := runCLI(t, env, tc.args...)
+		if r.code != tc.code || !strings.Contains(r.stdout+r.stderr, tc.want) {
+			t.Errorf("%q: exit %d, want %d and %q in:\n%s%s", tc.args, r.code, tc.code, tc.want, r.stdout, r.stderr)
+		}
+	}
+}

@@ -78,6 +78,7 @@ func demo(ctx context.Context, env Env, scenario string, flags map[string]string
 		{"timeout", "1m", ""},
 	}
 	out := env.Stdout
+	defer asText(env)()
 	fmt.Fprintf(out, "deploy-request-gate demo, scenario %q: %s\n", sc.Name, sanitize.Line(sc.Description))
 	fmt.Fprintf(out, "Sandbox PlanetScale API at %s (no account, no network). The real gate runs with these inputs:\n", apiURL)
 	for _, in := range inputs {
@@ -92,7 +93,6 @@ func demo(ctx context.Context, env Env, scenario string, flags map[string]string
 		fmt.Fprintf(out, "  %s: %s\n", in.name, shown)
 	}
 
-	defer asTextInRunner(env)()
 	section(out, "Step log (as the runner shows it: ::add-mask:: values print as ***)")
 	code := demoRun(ctx, env, runner)
 
@@ -144,13 +144,14 @@ func demoRun(ctx context.Context, env Env, runner *runnersim.Runner) int {
 	return code
 }
 
-// asTextInRunner makes what the demo prints next text to a real runner (a
-// workflow that runs the demo): it starts ::stop-commands:: with a random
-// token, so the simulated step log's workflow commands and the Markdown
-// the demo shows are not carried out, and returns what ends it. Elsewhere
-// it prints nothing.
-func asTextInRunner(env Env) (end func()) {
-	if env.Getenv("GITHUB_ACTIONS") != "true" {
+// asText makes what the demo prints next text to a runner that reads it as
+// a step's log (a workflow running the demo, in a container or not): it
+// starts ::stop-commands:: with a random token, so the simulated step log's
+// workflow commands and the statements the demo shows are not carried out,
+// and returns what ends it. At a terminal, which no runner reads, it
+// prints nothing.
+func asText(env Env) (end func()) {
+	if env.Getenv("GITHUB_ACTIONS") != "true" && isTerminal(env.Stdout, env.getenv) {
 		return func() {}
 	}
 	token := rand.Text()

@@ -44,9 +44,9 @@ func demoPullRequest(ctx context.Context, env Env) error {
 		return err
 	}
 	out := env.Stdout
+	defer asText(env)()
 	fmt.Fprintf(out, "deploy-request-gate demo, scenario %q: a pull request from branch %s goes from blocked to green, no re-run.\n", demoPRScenario, demoPRBranch)
 	fmt.Fprintf(out, "Sandbox PlanetScale API at %s and sandbox GitHub API at %s (no account, no network).\n", apiURL, ghURL)
-	defer asTextInRunner(env)()
 
 	inputs := map[string]string{
 		"organization": sandbox.DemoOrganization, "database": sandbox.DemoDatabase, "service-token": sc.ServiceToken,

@@ -123,7 +123,7 @@ func deployRequestSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 				s.stdout.printf("%s", report.CardMarkdown(card, rep))
 				return nil
 			}
-			s.stdout.printf("%s", cardText(card, policy, dr.State, s.redactor.Redact))
+			s.stdout.printf("%s", cardText(card, policy, dr.State, s.redactor))
 			return nil
 		})
 	}
@@ -162,12 +162,12 @@ func (s *session) deployRequestJSON(ctx context.Context, c *planetscale.Client, 
 // cardText renders a review card for a terminal: plain lines, each value
 // of one line kept on its line and every line cleaned again by the printer
 // (secrets, control and bidi characters, workflow command forms). A long
-// statement is cut as in the Markdown card (report.GroupDDL), after redact
+// statement is cut as in the Markdown card (report.GroupDDL), after r
 // has removed the secrets from it, so the cut cannot leave part of one.
-func cardText(c check.Card, p check.Policy, state string, redact func(string) string) string {
+func cardText(c check.Card, p check.Policy, state string, r *sanitize.Redactor) string {
 	// one keeps a value of one line on its line: a line break in it (a
 	// table name, a lint message) cannot start a line of its own.
-	one := func(v string) string { return redact(sanitize.Line(redact(v))) }
+	one := r.Line
 	var b strings.Builder
 	_, verdict := report.CardVerdict(c)
 	fmt.Fprintf(&b, "Deploy request #%d: %s → %s (%s, deployment state %s)\n", c.Number, one(c.Branch), one(c.IntoBranch), one(state), one(c.DeploymentState))
@@ -222,7 +222,7 @@ func cardText(c check.Card, p check.Policy, state string, redact func(string) st
 	}
 	if c.OperationsRead {
 		fmt.Fprintf(&b, "\nSchema change: %s\n", report.Plural(len(c.Operations), "operation", "operations"))
-		tables, _ := report.GroupDDL(c.Operations, func(ddl string) string { return strings.ReplaceAll(redact(ddl), "\r\n", "\n") })
+		tables, _ := report.GroupDDL(c.Operations, func(ddl string) string { return strings.ReplaceAll(r.Redact(ddl), "\r\n", "\n") })
 		for _, t := range tables {
 			fmt.Fprintf(&b, "\n  -- table %s\n", one(t.Table))
 			for _, ddl := range t.Statements {

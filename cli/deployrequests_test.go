@@ -41,7 +41,7 @@ func TestCardText_redactsBeforeTheCut(t *testing.T) {
 	ddl := "ALTER TABLE t COMMENT '" + strings.Repeat("x", report.MaxStatement-len("ALTER TABLE t COMMENT '")-15) + tokenSecret + "'"
 	c := check.Card{Number: 1, Branch: "b", IntoBranch: "main", DeploymentState: "ready", OperationsRead: true,
 		Operations: []check.Operation{{Table: "t", Name: "ALTER", DDL: ddl}}}
-	out := cardText(c, check.FailOnUnapproved, "open", sanitize.NewRedactor(tokenSecret).Redact)
+	out := cardText(c, check.FailOnUnapproved, "open", sanitize.NewRedactor(tokenSecret))
 	if strings.Contains(out, tokenSecret[:15]) || !strings.Contains(out, "x***'") {
 		t.Errorf("the card shows part of the secret, or not its mask:\n%s", out[len(out)-300:])
 	}

@@ -89,11 +89,23 @@ func (s *session) resolve(f *commonFlags, words []string) []string {
 		problems = append(problems, "no database: pass --database DATABASE, or the name as the first word after the command"+
 			" ('deploy-request-gate databases --org "+s.cfg.Organization+"' lists them)")
 	}
-	for _, n := range []struct{ flag, value string }{{"--org", s.cfg.Organization}, {"--database", s.cfg.Database}} {
-		if n.value != "" {
-			if err := check.ValidateName(n.value); err != nil {
-				problems = append(problems, n.flag+": "+err.Error())
-			}
+	names := []struct{ flag, value string }{{"--org", s.cfg.Organization}}
+	if s.cfg.Database != "" {
+		dbs := check.Databases(s.cfg.Database)
+		switch {
+		case len(dbs) == 0:
+			problems = append(problems, fmt.Sprintf("--database %q names no database: give a name such as shop", s.cfg.Database))
+		case len(dbs) > 1 && s.cmd.name != "check":
+			problems = append(problems, fmt.Sprintf("--database %q names %d databases: %s takes one (only check takes several)", s.cfg.Database, len(dbs), s.cmd.name))
+		}
+		for _, db := range dbs {
+			names = append(names, struct{ flag, value string }{"--database", db})
+		}
+		s.cfg.Database = strings.Join(dbs, ",")
+	}
+	for _, n := range names {
+		if err := check.ValidateName(n.value); n.value != "" && err != nil {
+			problems = append(problems, n.flag+": "+err.Error())
 		}
 	}
 	if formats := s.cmd.formatNames(); slices.Contains(formats, f.format) {

@@ -46,7 +46,7 @@ type Status struct {
 // CutDescription returns s on one line and at most MaxDescription
 // characters long, ending in "…" when it had to be cut.
 func CutDescription(s string) string {
-	s = strings.TrimSpace(sanitize.Line(s))
+	s = strings.TrimSpace(sanitize.Strip(s))
 	r := []rune(s)
 	if len(r) <= MaxDescription {
 		return s

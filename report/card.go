@@ -25,9 +25,9 @@ const (
 )
 
 // cardText makes outside text safe for a card's Markdown: secrets removed,
-// control and bidi characters stripped (sanitize.Line), then escaped.
+// control and bidi characters stripped (sanitize.Strip), then escaped.
 func (r Report) cardText(s string) string {
-	return EscapeMarkdown(sanitize.Line(r.Redactor.Redact(s)))
+	return EscapeMarkdown(r.Redactor.Strip(s))
 }
 
 // CardMarkdown renders the review card of one deploy request: its verdict

@@ -7,6 +7,8 @@
 // XML for other CIs' test reports (--format junit). Everything it did not
 // write itself (API text, branch names, inputs) is first cleared of known
 // secrets, then of control and bidirectional characters by the one sanitizer
-// (sanitize.Line, as log lines are), then escaped. It uses no front end's
+// (sanitize.Strip: Markdown is no runner's log, so text keeps the forms
+// sanitize.Line defuses; JUnit, which a log may show, uses Line), then
+// escaped. It uses no front end's
 // wording: the caller names settings.
 package report

@@ -18,13 +18,13 @@ var markdownEscaper = strings.NewReplacer(
 )
 
 // EscapeMarkdown returns s as literal text for a Markdown paragraph or table
-// cell, on one line: first the one sanitizer (sanitize.Line) turns control
+// cell, on one line: first the one sanitizer (sanitize.Strip) turns control
 // characters (ESC, C0, C1), line and paragraph separators and bidirectional
 // controls into spaces, then runs of spaces become one. A leading "-", "=" or "1." is escaped too, so s cannot
 // start a list or a heading underline, "@" cannot mention anyone and "#123"
 // cannot reference an issue (a zero-width space follows each "@" and "#").
 func EscapeMarkdown(s string) string {
-	s = strings.Join(strings.Fields(sanitize.Line(s)), " ")
+	s = strings.Join(strings.Fields(sanitize.Strip(s)), " ")
 	s = markdownEscaper.Replace(s)
 	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "=") {
 		s = `\` + s
@@ -40,7 +40,7 @@ func EscapeMarkdown(s string) string {
 // between a pair of backticks is shown as code (where Markdown and HTML are
 // inert anyway). With an odd number of backticks everything is escaped.
 func escapeWithCode(s string) string {
-	s = sanitize.Line(s) // code spans too
+	s = sanitize.Strip(s) // code spans too
 	parts := strings.Split(s, "`")
 	if len(parts)%2 == 0 {
 		return EscapeMarkdown(s)
@@ -69,10 +69,10 @@ func escapeWithCode(s string) string {
 
 // safeLink returns a Markdown link to rawURL with the (already escaped)
 // text, or just the text when rawURL is not an absolute http(s) URL or
-// holds a character sanitize.Line would replace.
+// holds a character sanitize.Strip would replace.
 func safeLink(text, rawURL string) string {
 	rawURL = strings.TrimSpace(rawURL)
-	if sanitize.Line(rawURL) != rawURL {
+	if sanitize.Strip(rawURL) != rawURL {
 		return text
 	}
 	u, err := url.Parse(rawURL)

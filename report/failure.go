@@ -48,4 +48,4 @@ func FailureMarkdown(f Failure, r Report) string {
 
 // prose escapes a paragraph the front end wrote around outside text: its
 // `code` spans are kept, secrets are removed first.
-func (r Report) prose(s string) string { return escapeWithCode(r.Redactor.Line(s)) }
+func (r Report) prose(s string) string { return escapeWithCode(r.Redactor.Strip(s)) }

@@ -33,7 +33,7 @@ type Report struct {
 }
 
 // text makes outside text safe: secrets removed, then escaped.
-func (r Report) text(s string) string { return EscapeMarkdown(r.Redactor.Line(s)) }
+func (r Report) text(s string) string { return EscapeMarkdown(r.Redactor.Strip(s)) }
 
 // Markdown renders the verdict as GitHub Markdown: a one-line verdict, the
 // counts, notes, and a table with one row per matched deploy request

@@ -37,7 +37,7 @@ func SyncReposMarkdown(sections []SyncSection, statusContext string, r Report) s
 	for _, s := range sections {
 		total += len(s.Rows)
 	}
-	fmt.Fprintf(&b, "## 🔄 Synced `%s` on %s in %s\n\n", strings.ReplaceAll(r.Redactor.Line(statusContext), "`", "'"),
+	fmt.Fprintf(&b, "## 🔄 Synced `%s` on %s in %s\n\n", strings.ReplaceAll(r.Redactor.Strip(statusContext), "`", "'"),
 		Plural(total, "open pull request", "open pull requests"), Plural(len(sections), "repository", "repositories"))
 	fmt.Fprintf(&b, "Deploy requests of **%s/%s**.\n", r.text(r.Organization), r.text(r.Database))
 	for _, s := range sections {

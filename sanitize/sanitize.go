@@ -49,36 +49,50 @@ func Strip(s string) string {
 	return b.String()
 }
 
-// defuse puts a space into each command form in s (see Line). The runner
-// compares strings culture-sensitively, which skips default-ignorable
-// characters such as U+200B ZERO WIDTH SPACE, so those do not hide a form
-// here either: "#\u200b#[" is one too.
+// defuse puts a space before the rune that completes each command form
+// in s (see Line).
 func defuse(s string) string {
+	at := commandForms(s, true)
+	if len(at) == 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(at))
+	done := 0
+	for _, i := range at {
+		b.WriteString(s[done:i])
+		b.WriteByte(' ')
+		done = i
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// commandForms returns the byte offsets in s of the runes that complete a
+// form a GitHub runner reads as a workflow command: the "[" of every "##["
+// and, when s may start a line (atLineStart), the second colon of a
+// leading "::". The runner compares strings culture-sensitively, which
+// skips default-ignorable characters such as U+200B ZERO WIDTH SPACE, so
+// those do not hide a form here either: "#\u200b#[" is one too.
+func commandForms(s string, atLineStart bool) []int {
 	var (
-		b                strings.Builder
-		lead             = true // nothing but white space and ignorables yet
-		leadColon        bool   // the first rune after them is a colon
-		last, beforeLast rune   // the last two runes that are not ignorable
-		done             int    // s[:done] is in b
+		at               []int
+		lead             = atLineStart // nothing but white space and ignorables yet
+		leadColon        bool          // the first rune after them is a colon
+		last, beforeLast rune          // the last two runes that are not ignorable
 	)
 	for i, r := range s {
 		if ignorable(r) {
 			continue
 		}
 		if (r == '[' && last == '#' && beforeLast == '#') || (r == ':' && leadColon) {
-			b.WriteString(s[done:i])
-			b.WriteByte(' ')
-			done = i
+			at = append(at, i)
 		}
 		leadColon = lead && r == ':'
 		lead = lead && unicode.IsSpace(r)
 		beforeLast, last = last, r
 	}
-	if b.Len() == 0 {
-		return s
-	}
-	b.WriteString(s[done:])
-	return b.String()
+	return at
 }
 
 // ignorable reports whether r is a default-ignorable code point, one a
@@ -116,24 +130,22 @@ func Unsafe(r rune) bool {
 // read as a workflow command (see Line; valid JSON starts no line with
 // "::"). Valid JSON holds raw tabs, CR and LF only between tokens, where
 // they stay; every other such rune, and "#", only inside strings, where
-// the escape reads back as the same rune.
+// the escape reads back as the same rune. Invalid UTF-8 (which
+// encoding/json never writes) becomes U+FFFD.
 func JSON(j string) string {
-	var (
-		b                strings.Builder
-		last, beforeLast rune // the last two runes that are not ignorable
-		done             int  // j[:done] is in b
-	)
+	j = strings.ToValidUTF8(j, "\uFFFD")
+	forms := commandForms(j, false) // ascending
+	var b strings.Builder
+	done := 0
 	for i, r := range j {
-		escape := r != '\n' && r != '\r' && r != '\t' && Unsafe(r)
-		if !ignorable(r) {
-			escape = escape || (r == '[' && last == '#' && beforeLast == '#')
-			beforeLast, last = last, r
+		form := len(forms) > 0 && forms[0] == i
+		if form {
+			forms = forms[1:]
 		}
-		if escape {
+		if form || (r != '\n' && r != '\r' && r != '\t' && Unsafe(r)) {
 			b.WriteString(j[done:i])
 			fmt.Fprintf(&b, `\u%04x`, r) // every such rune is in the BMP
-			_, size := utf8.DecodeRuneInString(j[i:])
-			done = i + size
+			done = i + utf8.RuneLen(r)
 		}
 	}
 	if done == 0 {
@@ -211,6 +223,13 @@ func (r *Redactor) Redact(s string) string {
 // character had split one).
 func (r *Redactor) Line(s string) string {
 	return r.Redact(Line(r.Redact(s)))
+}
+
+// Strip returns outside text ready for Markdown or any text no runner
+// reads as its log: secrets removed, then control characters stripped
+// (and secrets removed again), command forms left as written.
+func (r *Redactor) Strip(s string) string {
+	return r.Redact(Strip(r.Redact(s)))
 }
 
 // Len returns how many forms of the secrets r removes.

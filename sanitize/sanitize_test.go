@@ -3,6 +3,8 @@ package sanitize
 import (
 	"strings"
 	"testing"
+
+	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
 )
 
 func TestLine(t *testing.T) {
@@ -181,6 +183,21 @@ func TestJSON(t *testing.T) {
 	} {
 		if got := JSON(tc.in); got != tc.want {
 			t.Errorf("JSON(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestLine_ignorablesHideNoCommand: a command form with any of the code
+// points the runner's comparison passes over in it is defused too.
+func TestLine_ignorablesHideNoCommand(t *testing.T) {
+	t.Parallel()
+	for _, r := range testkit.Ignorable {
+		for _, s := range []string{string(r) + "::error::x", ":" + string(r) + ":error::x", "#" + string(r) + "#[error]x", "##" + string(r) + "[error]x"} {
+			if got := Line(s); got == s {
+				t.Errorf("Line(%q) = %q: not defused", s, got)
+			} else if name, ok := testkit.WorkflowCommand(got); ok {
+				t.Errorf("Line(%q) = %q: the runner reads the command %q", s, got, name)
+			}
 		}
 	}
 }

@@ -728,31 +728,41 @@ func TestDemo_BadFlags(t *testing.T) {
 	}
 }
 
-// TestDemo_InsideARunner: a workflow that runs the demo gets the simulated
-// step log as text: framed by ::stop-commands:: and the line that ends it,
-// nothing else in the output is a command the runner carries out, even in
-// the fault scenario whose API text forges commands.
+// TestDemo_InsideARunner: a workflow that runs the demo (GITHUB_ACTIONS
+// set, or in a container without it: stdout is no terminal) gets what it
+// prints as text: framed by ::stop-commands:: and the line that ends it,
+// nothing else is a command the runner carries out, even in the scenarios
+// whose API text and statements forge commands.
 func TestDemo_InsideARunner(t *testing.T) {
 	t.Parallel()
-	for _, scenario := range []string{"approved", "control-chars", "pull-request"} {
-		t.Run(scenario, func(t *testing.T) {
-			t.Parallel()
-			cmd := exec.Command(gateBinary, "demo", "--scenario", scenario)
-			cmd.Env = []string{"GITHUB_ACTIONS=true", "HOME=" + t.TempDir()}
-			out, _ := cmd.CombinedOutput()
-			commands := testkit.RunnerCommands(string(out))
-			if len(commands) == 0 || len(commands)%2 != 0 {
-				t.Fatalf("the runner carries out %q, want only stop-commands frames:\n%s", commands, out)
-			}
-			for i := 0; i < len(commands); i += 2 {
-				token, ok := strings.CutPrefix(commands[i], "::stop-commands::")
-				if !ok || len(token) < 20 || commands[i+1] != "::"+token+"::" {
-					t.Errorf("commands %d and %d are %q and %q, want a stop-commands frame", i+1, i+2, commands[i], commands[i+1])
-				}
-			}
-			if !strings.Contains(string(out), "::add-mask::***") {
-				t.Errorf("the step log lost the action's own commands:\n%s", out)
-			}
-		})
+	for _, scenario := range []string{"approved", "control-chars", "hostile-card", "pull-request"} {
+		for _, env := range []string{"GITHUB_ACTIONS=true", "GITHUB_ACTIONS="} {
+			t.Run(scenario+"/"+env, func(t *testing.T) {
+				t.Parallel()
+				cmd := exec.Command(gateBinary, "demo", "--scenario", scenario)
+				cmd.Env = []string{env, "HOME=" + t.TempDir()}
+				checkDemoFramed(t, cmd)
+			})
+		}
+	}
+}
+
+// checkDemoFramed runs the demo and fails unless the runner would carry
+// out nothing of what it prints but its stop-commands frame.
+func checkDemoFramed(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	out, _ := cmd.CombinedOutput()
+	commands := testkit.RunnerCommands(string(out))
+	if len(commands) == 0 || len(commands)%2 != 0 {
+		t.Fatalf("the runner carries out %q, want only stop-commands frames:\n%s", commands, out)
+	}
+	for i := 0; i < len(commands); i += 2 {
+		token, ok := strings.CutPrefix(commands[i], "::stop-commands::")
+		if !ok || len(token) < 20 || commands[i+1] != "::"+token+"::" {
+			t.Errorf("commands %d and %d are %q and %q, want a stop-commands frame", i+1, i+2, commands[i], commands[i+1])
+		}
+	}
+	if !strings.Contains(string(out), "::add-mask::***") {
+		t.Errorf("the step log lost the action's own commands:\n%s", out)
 	}
 }

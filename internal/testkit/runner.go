@@ -13,12 +13,7 @@ import (
 // default-ignorable characters, so they are dropped first. Any name counts,
 // registered with the runner or not.
 func WorkflowCommand(line string) (name string, ok bool) {
-	x := strings.Map(func(r rune) rune {
-		if unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point) {
-			return -1
-		}
-		return r
-	}, line)
+	x := DropIgnorable(line)
 	if rest, ok := strings.CutPrefix(strings.TrimLeftFunc(x, unicode.IsSpace), "::"); ok {
 		if command, _, ok := strings.Cut(rest, "::"); ok {
 			name, _, _ = strings.Cut(command, " ")
@@ -58,4 +53,24 @@ func RunnerCommands(log string) []string {
 		}
 	}
 	return out
+}
+
+// Ignorable are code points a culture-sensitive comparison passes over, as
+// the runner's does: soft hyphen, combining grapheme joiner, Mongolian
+// vowel separator, zero-width space, non-joiner and joiner, word joiner,
+// a variation selector, the byte order mark, the Hangul filler and a tag.
+// The tests hide command forms with each; DropIgnorable drops all of
+// Unicode's default-ignorable code points.
+const Ignorable = "\u00ad\u034f\u180e\u200b\u200c\u200d\u2060\ufe0f\ufeff\u3164\U000e0001"
+
+// DropIgnorable returns s without its default-ignorable code points
+// (format characters, variation selectors and the other default
+// ignorables).
+func DropIgnorable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point) {
+			return -1
+		}
+		return r
+	}, s)
 }
