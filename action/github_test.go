@@ -446,6 +446,9 @@ func TestGitHub_SyncSeveralDatabasesCommentsOnce(t *testing.T) {
 				t.Errorf("comment on #%d lacks %q:\n%s", n, s, c[0].Body)
 			}
 		}
+		if blocked := n == 1; strings.Contains(c[0].Body, "/recheck") != blocked {
+			t.Errorf("comment on #%d: the /recheck note shown = %t, want %t (only while a database blocks):\n%s", n, !blocked, blocked, c[0].Body)
+		}
 	}
 	if c := g.gh.Comments(repoName, 4); len(c) != 0 {
 		t.Errorf("comments on #4 = %+v, want none: its statuses did not change", c)
