@@ -2,6 +2,7 @@ package action
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -19,17 +20,19 @@ type syncComments struct {
 	pulls map[string]*syncPull
 }
 
-// syncPull is one pull request's verdicts, by database.
+// syncPull is one pull request's outcomes, by database: a verdict, or
+// why sync could not decide the pull request for it (fail-on deploy-order
+// with operations it could not read).
 type syncPull struct {
 	owner, repo string
 	pr          ghreport.PullRequest
-	verdicts    map[string]check.Verdict
-	cfgs        map[string]check.Config
-	// failures are the databases sync could not decide the pull request
-	// for (fail-on deploy-order with operations it could not read).
-	failures map[string]report.Failure
-	changed  bool
+	runs        map[string]dbRun
+	changed     bool
 }
+
+// errNotChecked is the outcome of a database sync has no verdict for in a
+// pull request (its deploy requests could not be read).
+var errNotChecked = errors.New("not checked by this sync run")
 
 func newSyncComments() *syncComments { return &syncComments{pulls: map[string]*syncPull{}} }
 
@@ -39,16 +42,11 @@ func (c *syncComments) add(owner, repo string, pr ghreport.PullRequest, cfg chec
 	key := fmt.Sprintf("%s/%s#%d", owner, repo, pr.Number)
 	p := c.pulls[key]
 	if p == nil {
-		p = &syncPull{owner: owner, repo: repo, pr: pr, verdicts: map[string]check.Verdict{}, cfgs: map[string]check.Config{}, failures: map[string]report.Failure{}}
+		p = &syncPull{owner: owner, repo: repo, pr: pr, runs: map[string]dbRun{}}
 		c.pulls[key] = p
 		c.order = append(c.order, key)
 	}
-	p.cfgs[cfg.Database] = cfg
-	if o.err != nil {
-		p.failures[cfg.Database] = o.failure
-	} else {
-		p.verdicts[cfg.Database] = o.verdict
-	}
+	p.runs[cfg.Database] = dbRun{cfg: cfg, o: o}
 	p.changed = p.changed || changed
 }
 
@@ -70,21 +68,16 @@ func (c *syncComments) write(ctx context.Context, g *gate, gh *ghreport.Client, 
 		sections := make([]report.DatabaseSection, len(in.databases))
 		passed := true
 		for i, db := range in.databases {
-			cfg, ok := p.cfgs[db]
+			d, ok := p.runs[db]
 			if !ok {
-				cfg = in.cfg
-				cfg.Database, cfg.Filter.Branch = db, p.pr.HeadRef
+				d.cfg = in.cfg
+				d.cfg.Database, d.cfg.Filter.Branch = db, p.pr.HeadRef
+				d.o = outcome{err: errNotChecked, failure: report.Failure{Lead: "Not checked by this sync run: see the run."}}
 			}
-			dr := g.report(cfg)
+			dr := g.report(d.cfg)
 			dr.Now = r.Now
-			v, ok := p.verdicts[db]
-			sections[i] = report.DatabaseSection{Report: dr, Verdict: v}
-			if f, failed := p.failures[db]; failed {
-				sections[i].Failure, ok = &f, false
-			} else if !ok {
-				sections[i].Failure = &report.Failure{Lead: "Not checked by this sync run: see the run."}
-			}
-			passed = passed && ok && v.Passed()
+			sections[i] = d.section(dr)
+			passed = passed && d.o.passed()
 		}
 		res, ok := g.writePRComment(ctx, gh, in, p.owner, p.repo, p.pr.Number, g.runURL(), databasesComment(r, in, sections, passed))
 		if ok && (res.Action == ghreport.CommentCreate || res.Action == ghreport.CommentUpdate) {
