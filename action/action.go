@@ -168,20 +168,15 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 	if err := writeOutputs(g.a, Outputs(v, g.redactor.Redact)); err != nil {
 		return g.fail(r, report.Failure{Lead: err.Error()})
 	}
-	res := ResultPass
-	if !v.Passed() {
-		res = ResultFail
-	}
+	o := outcome{verdict: v}
+	res := o.result()
 	if err := writeSummary(g.a, g.withRecheckNote(report.Markdown(v, r), res)); err != nil {
 		return g.fail(r, report.Failure{Lead: err.Error()})
 	}
 	g.annotate(v, cfg)
 	g.annotateDrops(v, cfg)
-	g.postOutcome(ctx, gh, in, r, outcome{verdict: v})
-	if !v.Passed() {
-		return ResultFail
-	}
-	return ResultPass
+	g.postOutcome(ctx, gh, in, r, o)
+	return res
 }
 
 // waitOptions are the wait's bounds and its log lines: one a round that

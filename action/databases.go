@@ -21,17 +21,6 @@ type dbRun struct {
 	o outcome
 }
 
-// result is the database's result.
-func (d dbRun) result() Result {
-	switch {
-	case d.o.err != nil:
-		return ResultError
-	case !d.o.verdict.Passed():
-		return ResultFail
-	}
-	return ResultPass
-}
-
 // section is the database's part of the summary and the comment.
 func (d dbRun) section(r report.Report) report.DatabaseSection {
 	r.Database = d.cfg.Database
@@ -100,7 +89,7 @@ func (g *gate) gateDatabases(ctx context.Context, in inputs) Result {
 	worst := ResultPass
 	sections := make([]report.DatabaseSection, len(runs))
 	for i, d := range runs {
-		worst = max(worst, d.result())
+		worst = max(worst, d.o.result())
 		sections[i] = d.section(r)
 		if d.o.err != nil {
 			g.couldNotDecide(d.cfg, d.o.failure)

@@ -65,6 +65,18 @@ type outcome struct {
 
 func (o outcome) passed() bool { return o.err == nil && o.verdict.Passed() }
 
+// result is the outcome's result: error when the gate could not decide,
+// else fail or pass by the verdict.
+func (o outcome) result() Result {
+	switch {
+	case o.err != nil:
+		return ResultError
+	case !o.verdict.Passed():
+		return ResultFail
+	}
+	return ResultPass
+}
+
 // status words the outcome as a commit status.
 func (o outcome) status(statusContext, runURL string) ghreport.Status {
 	st := ghreport.Status{Context: statusContext, TargetURL: runURL}

@@ -21,14 +21,12 @@ type databaseOutput struct {
 // newDatabaseOutput is a database's line of the databases output; a
 // database the gate could not decide for has result error and zero counts.
 func newDatabaseOutput(o outcome) databaseOutput {
+	out := databaseOutput{Result: o.result().String()}
 	if o.err != nil {
-		return databaseOutput{Result: ResultError.String()}
+		return out
 	}
 	v := o.verdict
-	out := databaseOutput{Result: ResultPass.String(), Total: len(v.Matched), Approved: v.Approved, Unapproved: v.Unapproved}
-	if !v.Passed() {
-		out.Result = ResultFail.String()
-	}
+	out.Total, out.Approved, out.Unapproved = len(v.Matched), v.Approved, v.Unapproved
 	var blocking []string
 	for _, e := range v.Blocking() {
 		blocking = append(blocking, strconv.Itoa(e.DeployRequest.Number))
