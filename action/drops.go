@@ -2,7 +2,6 @@ package action
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
@@ -14,11 +13,7 @@ import (
 // the cards and fail-on: deploy-order; a request whose operations were not
 // read is not listed (its operations are null in deploy-requests).
 func dropsData(v check.Verdict) string {
-	var out []string
-	for _, e := range v.Where(dropsDataIn) { // Matched is by number
-		out = append(out, strconv.Itoa(e.DeployRequest.Number))
-	}
-	return strings.Join(out, ",")
+	return strings.Join(numberItems("", v.Where(dropsDataIn)), ",") // Matched is by number
 }
 
 // dropsDataIn reports whether a request's known operations can drop data.

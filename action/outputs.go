@@ -53,19 +53,26 @@ func Outputs(v check.Verdict, redact func(string) string) []Output {
 	if !v.Passed() {
 		result = "fail"
 	}
-	var blocking []string
-	for _, e := range v.Blocking() {
-		blocking = append(blocking, strconv.Itoa(e.DeployRequest.Number))
-	}
 	return []Output{
 		{"result", result},
 		{"total", strconv.Itoa(len(v.Matched))},
 		{"approved-count", strconv.Itoa(v.Approved)},
 		{"unapproved-count", strconv.Itoa(v.Unapproved)},
-		{"blocking", strings.Join(blocking, ",")},
+		{"blocking", strings.Join(numberItems("", v.Blocking()), ",")},
 		{"deploy-requests", deployRequestsJSON(v, redact, MaxDeployRequestsOutput)},
 		{"drops-data", dropsData(v)},
 	}
+}
+
+// numberItems is each entry's deploy request number, in order, after
+// prefix (such as "shop#"): the items of the blocking and drops-data
+// outputs.
+func numberItems(prefix string, entries []check.Entry) []string {
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = prefix + strconv.Itoa(e.DeployRequest.Number)
+	}
+	return out
 }
 
 // deployRequestsJSON is the matched requests as a one-line JSON array by

@@ -27,11 +27,7 @@ func newDatabaseOutput(o outcome) databaseOutput {
 	}
 	v := o.verdict
 	out.Total, out.Approved, out.Unapproved = len(v.Matched), v.Approved, v.Unapproved
-	var blocking []string
-	for _, e := range v.Blocking() {
-		blocking = append(blocking, strconv.Itoa(e.DeployRequest.Number))
-	}
-	out.Blocking = strings.Join(blocking, ",")
+	out.Blocking = strings.Join(numberItems("", v.Blocking()), ",")
 	return out
 }
 
@@ -69,15 +65,11 @@ func databasesOutputs(runs []dbRun, worst Result, redact func(string) string) []
 		total += len(v.Matched)
 		approved += v.Approved
 		unapproved += v.Unapproved
-		for _, e := range v.Blocking() {
-			blocking = append(blocking, d.cfg.Database+"#"+strconv.Itoa(e.DeployRequest.Number))
-		}
+		blocking = append(blocking, numberItems(d.cfg.Database+"#", v.Blocking())...)
 		for _, e := range v.Matched {
 			items = append(items, dbEntry{d.cfg.Database, e})
 		}
-		for _, e := range v.Where(dropsDataIn) { // Matched is by number
-			drops = append(drops, d.cfg.Database+"#"+strconv.Itoa(e.DeployRequest.Number))
-		}
+		drops = append(drops, numberItems(d.cfg.Database+"#", v.Where(dropsDataIn))...) // Matched is by number
 	}
 	return []Output{
 		{"result", worst.String()},
