@@ -141,23 +141,24 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 	if err != nil {
 		g.warn("No GitHub status or comment", err)
 	}
+	statusContext := in.statusContextFor(cfg.Database)
 	g.infof("Listing open deploy requests of %s/%s at %s (fail-on: %s, timeout: %s)",
 		cfg.Organization, cfg.Database, cfg.APIURL, cfg.FailOn, cfg.Timeout)
 	if in.github.wait > 0 {
 		g.infof("Waiting up to %s for approval, checking every %s (each check has its own timeout, %s)", in.github.wait, in.github.interval, cfg.Timeout)
-		g.pending(ctx, gh, in, in.github.statusContext)
+		g.pending(ctx, gh, in, statusContext)
 	}
 	v, err := check.Wait(ctx, client, cfg, g.waitOptions(in, ""))
 	r.Now = g.now()
 	g.a.Debugf("%s made (rate budget: %g a second in bursts of %d, shared by every call of this run)",
 		report.Plural(int(client.Requests()), "PlanetScale API request", "PlanetScale API requests"), planetscale.DefaultRateLimit, planetscale.DefaultRateBurst)
 	if err != nil && ctx.Err() != nil {
-		return g.cancelled(ctx, gh, r, in.github.statusContext)
+		return g.cancelled(ctx, gh, r, statusContext)
 	}
 	if err != nil {
 		f := g.undecided(err, cfg)
 		res := g.fail(r, f)
-		g.postOutcome(ctx, gh, in, r, outcome{err: err, failure: f})
+		g.postOutcome(ctx, gh, in, statusContext, r, outcome{err: err, failure: f})
 		return res
 	}
 	if v.SettingsErr != nil {
@@ -175,7 +176,7 @@ func (g *gate) gate(ctx context.Context, in inputs) Result {
 	}
 	g.annotate(v, cfg)
 	g.annotateDrops(v, cfg)
-	g.postOutcome(ctx, gh, in, r, o)
+	g.postOutcome(ctx, gh, in, statusContext, r, o)
 	return res
 }
 
@@ -213,9 +214,9 @@ func (g *gate) undecided(err error, cfg check.Config) report.Failure {
 }
 
 // postOutcome reports the outcome of a run over one database to GitHub:
-// its status (when status-context is set) and its comment.
-func (g *gate) postOutcome(ctx context.Context, gh *ghreport.Client, in inputs, r report.Report, o outcome) {
-	g.postToGitHub(ctx, gh, in, []statusFor{{in.github.statusContext, o}}, outcomeComment(r, o))
+// its status of statusContext (when not empty) and its comment.
+func (g *gate) postOutcome(ctx context.Context, gh *ghreport.Client, in inputs, statusContext string, r report.Report, o outcome) {
+	g.postToGitHub(ctx, gh, in, []statusFor{{statusContext, o}}, outcomeComment(r, o))
 }
 
 func (g *gate) userAgent() string {

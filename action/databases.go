@@ -56,7 +56,7 @@ func (g *gate) gateDatabases(ctx context.Context, in inputs) Result {
 		runs[i].cfg = in.cfg
 		runs[i].cfg.Database = db
 		runs[i].cfg.Cards = true // each section shows the review cards
-		runs[i].statusContext = in.github.statusContextFor(db, true)
+		runs[i].statusContext = in.statusContextFor(db)
 	}
 	g.infof("Listing open deploy requests of %s in %s at %s (fail-on: %s, timeout: %s)",
 		report.Plural(len(runs), "database", "databases")+" ("+strings.Join(in.databases, ", ")+")", in.cfg.Organization, in.cfg.APIURL, in.cfg.FailOn, in.cfg.Timeout)

@@ -24,7 +24,7 @@ const MinWaitInterval = 5 * time.Second
 type githubInputs struct {
 	token         string
 	comment       ghreport.CommentPolicy
-	statusContext string
+	statusContext string // as given: see inputs.statusContextFor
 	wait          time.Duration
 	interval      time.Duration
 	// intervalRaised is set when wait-interval was below the minimum.
@@ -84,12 +84,12 @@ const defaultStatusContext = "planetscale/" + databasePlaceholder
 
 // statusContextFor is the context of the statuses posted for a database:
 // status-context with {database} replaced by its name; empty gives
-// planetscale/<database> in sync mode and when several is set, else ""
-// (no status).
-func (in githubInputs) statusContextFor(database string, several bool) string {
-	c := in.statusContext
+// planetscale/<database> in sync mode and in a run over several databases,
+// else "" (no status).
+func (in inputs) statusContextFor(database string) string {
+	c := in.github.statusContext
 	if c == "" {
-		if in.mode != modeSync && !several {
+		if in.github.mode != modeSync && len(in.databases) <= 1 {
 			return ""
 		}
 		c = defaultStatusContext

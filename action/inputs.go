@@ -144,10 +144,6 @@ func loadInputs(a *githubactions.Action, t token, minInterval time.Duration) (in
 	if len(problems) > 0 {
 		return inputs{}, &InputError{Problems: problems}
 	}
-	if len(databases) == 1 {
-		// One database: status-context as given, {database} filled in.
-		gh.statusContext = gh.statusContextFor(cfg.Database, false)
-	}
 	return inputs{cfg: cfg, creds: creds, github: gh, databases: databases}, nil
 }
 

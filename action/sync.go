@@ -56,7 +56,7 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 	for _, db := range in.databases {
 		dcfg := cfg
 		dcfg.Database = db
-		s := syncRun{g: g, gh: gh, in: in, cfg: dcfg, statusContext: in.github.statusContextFor(db, several),
+		s := syncRun{g: g, gh: gh, in: in, cfg: dcfg, statusContext: in.statusContextFor(db),
 			target: g.syncTargetURL(), several: len(repos) > 1}
 		if several {
 			s.comments = comments
