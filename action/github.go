@@ -224,17 +224,9 @@ func (g *gate) writePRComment(ctx context.Context, gh *ghreport.Client, in input
 	if !c.passed {
 		body = report.WithNote(body, recheckNote)
 	}
-	return g.writeComment(ctx, gh, in, owner, repo, number, runURL, c.marker, body, c.passed)
-}
-
-// writeComment writes body as the sticky comment with marker on pull
-// request number, by the comment input's rules; a failure is one warning
-// (ok false).
-func (g *gate) writeComment(ctx context.Context, gh *ghreport.Client, in inputs, owner, repo string, number int, runURL string,
-	marker, body string, passed bool) (res ghreport.CommentResult, ok bool) {
 	res, err := gh.UpsertComment(ctx, owner, repo, number, ghreport.Comment{
-		Marker: marker, Body: body, Same: report.SameContent,
-		Policy: in.github.comment, Passed: passed,
+		Marker: c.marker, Body: body, Same: report.SameContent,
+		Policy: in.github.comment, Passed: c.passed,
 		Tail: func([]string) string {
 			return fmt.Sprintf("\n_…cut to fit GitHub's size limit: see [the workflow run](%s)._\n", runURL)
 		},
