@@ -192,7 +192,7 @@ func (v Verdict) OperationsToDecide() []int {
 	return need
 }
 
-// DecideOrderWith decides the deploy order as DecideOrder does, after
+// DecideOrderWith decides the deploy order as decideOrder does, after
 // taking, for each matched request whose list item did not carry its
 // operations, those details (by number) read without error. It returns an
 // *OperationsError naming the requests it still cannot decide, with the
@@ -200,7 +200,7 @@ func (v Verdict) OperationsToDecide() []int {
 // when it decides them all: the caller fails closed on it, as Check does.
 func (v *Verdict) DecideOrderWith(details map[int]Details) error {
 	useOperations(v, details)
-	unreadable := v.DecideOrder()
+	unreadable := v.decideOrder()
 	if len(unreadable) == 0 {
 		return nil
 	}
@@ -278,12 +278,12 @@ func CardFor(dr DeployRequest, d Details, p Policy) Card {
 	return cardOf(e, d)
 }
 
-// DecideOrder judges each matched request under FailOnDeployOrder by the
+// decideOrder judges each matched request under FailOnDeployOrder by the
 // operations it knows (Entry.Operations), setting Order and Blocking, and
 // returns the numbers of those it cannot decide (operations not known):
 // they block, and a caller that can must fail closed. DecideOrderWith
 // calls it after taking the operations that were read.
-func (v *Verdict) DecideOrder() (undecided []int) {
+func (v *Verdict) decideOrder() (undecided []int) {
 	for i := range v.Matched {
 		e := &v.Matched[i]
 		if d := e.decideOrder(); d.Outcome == OrderUndecided {
