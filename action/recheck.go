@@ -60,7 +60,7 @@ func (g *gate) recheck(ctx context.Context, in inputs) Result {
 		return ResultPass
 	}
 	g.target = &ghreport.Target{Event: "issue_comment", Owner: rc.Owner, Repo: rc.Repo, SHA: pr.HeadSHA, PullNumber: pr.Number,
-		HeadRef: pr.HeadRef, Fork: pr.Fork, RunURL: ghreport.RunURL(g.a.Getenv)}
+		HeadRef: pr.HeadRef, Fork: pr.Fork, RunURL: g.runURL()}
 	g.infof("/recheck by %s (%s): checking pull request #%d, head %s on %s (read from the API)",
 		rc.Author, rc.Association, pr.Number, ghreport.ShortSHA(pr.HeadSHA), pr.HeadRef)
 	if in.cfg.Filter.Branch == "" {

@@ -53,11 +53,12 @@ func (g *gate) sync(ctx context.Context, in inputs) Result {
 		summary  []string
 		comments = newSyncComments()
 	)
+	target := g.syncTargetURL()
 	for _, db := range in.databases {
 		dcfg := cfg
 		dcfg.Database = db
 		s := syncRun{g: g, gh: gh, in: in, cfg: dcfg, statusContext: in.statusContextFor(db),
-			target: g.syncTargetURL(), several: len(repos) > 1}
+			target: target, several: len(repos) > 1}
 		if several {
 			s.comments = comments
 		}

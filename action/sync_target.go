@@ -3,8 +3,6 @@ package action
 import (
 	"net/url"
 	"strings"
-
-	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
 )
 
 // syncTargetURL is the link of the statuses sync sets when no single
@@ -14,7 +12,7 @@ import (
 // run's own page it is the same on every run, so an unchanged status is
 // recognized as unchanged and not written again.
 func (g *gate) syncTargetURL() string {
-	run := ghreport.RunURL(g.a.Getenv)
+	run := g.runURL()
 	base, _, ok := strings.Cut(run, "/actions/runs/")
 	if run == "" || !ok {
 		return ""
