@@ -36,7 +36,6 @@ func withOps(d sandbox.DeployRequest, ops ...sandbox.Operation) sandbox.DeployRe
 // names, the outputs and the annotations.
 func TestDeployOrder_EachCase(t *testing.T) {
 	t.Parallel()
-	omitList := func(d sandbox.DeployRequest) sandbox.DeployRequest { d.OmitListOperations = true; return d }
 	cases := []struct {
 		name      string
 		dr        sandbox.DeployRequest
@@ -57,9 +56,9 @@ func TestDeployOrder_EachCase(t *testing.T) {
 		{name: "pending", dr: dr(1, "computing", "pending", true), exit: 1, rule: "computing"},
 		{name: "ready without operations", dr: dr(1, "computing", "ready", true), exit: 1, rule: "computing"},
 		{name: "no_changes", dr: dr(1, "nothing", "no_changes", false), exit: 0, rule: "no-changes"},
-		{name: "operations read per request", dr: omitList(withOps(dr(1, "drop-legacy", "ready", false), dropColumn)), exit: 1,
+		{name: "operations read per request", dr: omitOps(dr(1, "drop-legacy", "ready", false), dropColumn), exit: 1,
 			rule: "drops-data-unapproved", dropsData: "1", warning: "can drop data in table coupons"},
-		{name: "operations unreadable", dr: omitList(withOps(dr(1, "drop-legacy", "ready", true), dropColumn)), exit: 2,
+		{name: "operations unreadable", dr: omitOps(dr(1, "drop-legacy", "ready", true), dropColumn), exit: 2,
 			setup: func(s *sandbox.Server) {
 				s.FailRoute(sandbox.RouteDeployment, notFound)
 				s.FailRoute(sandbox.RouteOperations, notFound)
