@@ -10,10 +10,6 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
-// CommentLimit is the most characters GitHub allows in an issue or pull
-// request comment.
-const CommentLimit = 65536
-
 // Card sizes: a statement longer than MaxStatement characters is cut in
 // the card (the deploy request's page has it whole); a schema change with
 // more than collapseOperations operations, or more than collapseChars
