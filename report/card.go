@@ -31,7 +31,7 @@ const (
 func CardMarkdown(c check.Card, r Report) string {
 	var b strings.Builder
 	icon, verdict := CardVerdict(c)
-	fmt.Fprintf(&b, "### %s %s · %s → %s\n\n", icon, safeLink("#"+strconv.Itoa(c.Number), r.Redactor.Redact(c.URL)),
+	fmt.Fprintf(&b, "### %s %s · %s → %s\n\n", icon, r.requestLink(c.Number, c.URL),
 		r.text(c.Branch), r.text(c.IntoBranch))
 	fmt.Fprintf(&b, "It **%s**", verdict)
 	if c.Order != nil {
