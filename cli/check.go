@@ -61,17 +61,20 @@ func (o *checkOptions) run(ctx context.Context, s *session) int {
 				s.redactor.Line(p.Err.Error()), next.Format("15:04:05")), s.width(), "  "))
 		}
 	}
+	// rep frames every report this run writes; its Now is set once the
+	// check is over, waiting included.
+	rep := report.Report{
+		Organization: cfg.Organization, Database: cfg.Database, Filter: cfg.Filter,
+		Redactor: s.redactor, Name: markdownFlagName,
+		FullList: "`deploy-request-gate deploy-requests --format json` lists them all",
+	}
 	if dbs := check.Databases(cfg.Database); len(dbs) > 1 {
-		return o.runDatabases(ctx, s, c, cfg, wait, dbs)
+		return o.runDatabases(ctx, s, c, cfg, rep, wait, dbs)
 	}
 	started := time.Now()
 	v, err := check.Wait(ctx, c, cfg, wait)
 	run := report.JUnitRun{Hostname: hostname(), Elapsed: time.Since(started)}
-	rep := report.Report{
-		Organization: cfg.Organization, Database: cfg.Database, Filter: cfg.Filter, Now: s.now(),
-		Redactor: s.redactor, Name: markdownFlagName,
-		FullList: "`deploy-request-gate deploy-requests --format json` lists them all",
-	}
+	rep.Now = s.now()
 	if err != nil {
 		words, err := s.explain(ctx, c, cfg.Database, listRead(cfg), err)
 		s.stderr.printf("%s\n", wrap(fmt.Sprintf("deploy-request-gate check: could not decide, so the gate fails closed. %s\nError: %s", words, err), s.width(), ""))

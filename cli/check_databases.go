@@ -14,8 +14,10 @@ import (
 // runDatabases is check over several databases: each checked at once
 // through the one client (one rate budget), each reported in turn; a
 // database that cannot be read is an error for it, never skipped. The exit
-// status is the worst: could not decide, then blocked, then passed.
-func (o *checkOptions) runDatabases(ctx context.Context, s *session, c *planetscale.Client, cfg check.Config, wait check.WaitOptions, dbs []string) int {
+// status is the worst: could not decide, then blocked, then passed. all is
+// the run's report frame; each database's section is framed by a copy
+// naming that database.
+func (o *checkOptions) runDatabases(ctx context.Context, s *session, c *planetscale.Client, cfg check.Config, all report.Report, wait check.WaitOptions, dbs []string) int {
 	started := time.Now()
 	type result struct {
 		v   check.Verdict
@@ -32,8 +34,7 @@ func (o *checkOptions) runDatabases(ctx context.Context, s *session, c *planetsc
 	}
 	wg.Wait()
 	run := report.JUnitRun{Hostname: hostname(), Elapsed: time.Since(started)}
-	all := report.Report{Organization: cfg.Organization, Database: strings.Join(dbs, ", "), Filter: cfg.Filter, Now: s.now(),
-		Redactor: s.redactor, Name: markdownFlagName, FullList: "`deploy-request-gate deploy-requests --format json` lists them all"}
+	all.Database, all.Now = strings.Join(dbs, ", "), s.now()
 	sections := make([]report.DatabaseSection, len(dbs))
 	code := ExitOK
 	for i, db := range dbs {
@@ -51,7 +52,7 @@ func (o *checkOptions) runDatabases(ctx context.Context, s *session, c *planetsc
 		if !results[i].v.Passed() && code == ExitOK {
 			code = ExitFail
 		}
-		if s.format == "" || s.format == "table" {
+		if s.format == "table" {
 			if i > 0 {
 				s.stdout.printf("\n")
 			}

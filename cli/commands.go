@@ -266,6 +266,18 @@ func (c *command) flagSet() *flag.FlagSet {
 	return fs
 }
 
+// allFlags returns the command's flag set with every flag it takes: the
+// common API flags (unless it is local) and its own. Only for listing
+// them (help, completion): the values they parse into are not kept.
+func (c *command) allFlags() *flag.FlagSet {
+	fs := c.flagSet()
+	if c.scope != local {
+		new(commonFlags).register(fs, c.scope, c.formatNames()...)
+	}
+	c.setup(fs)
+	return fs
+}
+
 // maxWords is how many words (not flags) the command takes: DATABASE for
 // the commands that read one database.
 func (c *command) maxWords() int {
@@ -345,8 +357,7 @@ func takesValue(sets []*flag.FlagSet, a string) bool {
 	}
 	for _, fs := range sets {
 		if f := fs.Lookup(name); f != nil {
-			b, ok := f.Value.(interface{ IsBoolFlag() bool })
-			return !ok || !b.IsBoolFlag()
+			return takesArg(f)
 		}
 	}
 	return false

@@ -49,13 +49,7 @@ func newCompletionSpec() completionSpec {
 	}
 	scenarios := slices.Concat(sandbox.ScenarioNames(), sandbox.CardScenarioNames(), sandbox.FaultScenarioNames())
 	for _, c := range spec.commands {
-		fs := c.flagSet()
-		var common commonFlags
-		if c.scope != local {
-			common.register(fs, c.scope, c.formatNames()...)
-		}
-		c.setup(fs)
-		fs.VisitAll(func(f *flag.Flag) { spec.flags[c.name] = append(spec.flags[c.name], f) })
+		c.allFlags().VisitAll(func(f *flag.Flag) { spec.flags[c.name] = append(spec.flags[c.name], f) })
 		spec.values[c.name] = map[string][]string{"format": c.formatNames(), "fail-on": policies, "scenario": scenarios, "state": {"open", "closed", "all"}}
 		if c.name == "demo" {
 			spec.values[c.name]["scenario"] = append(demoScenarioNames(), sandbox.FaultScenarioNames()...)
@@ -67,7 +61,7 @@ func newCompletionSpec() completionSpec {
 // valuesFor returns the values flag f of command c takes, if they are a
 // fixed list.
 func (spec completionSpec) valuesFor(c string, f *flag.Flag) []string {
-	if _, ok := f.Value.(interface{ IsBoolFlag() bool }); ok {
+	if !takesArg(f) {
 		return nil
 	}
 	return spec.values[c][f.Name]
@@ -93,11 +87,7 @@ func takesArg(f *flag.Flag) bool {
 
 // names lists the command names, then the flags the binary takes alone.
 func (spec completionSpec) topWords() string {
-	words := make([]string, 0, len(spec.commands)+3)
-	for _, c := range spec.commands {
-		words = append(words, c.name)
-	}
-	return strings.Join(append(words, "help", "--help", "--version"), " ")
+	return strings.Join(append(commandNames(spec.commands), "help", "--help", "--version"), " ")
 }
 
 // valueFlags lists every flag that takes a value, as --name, for the
@@ -266,6 +256,7 @@ func fishQuote(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(s) + "'"
 }
 
+// commandNames lists the names of cs, in order.
 func commandNames(cs []*command) []string {
 	out := make([]string, 0, len(cs))
 	for _, c := range cs {

@@ -151,7 +151,7 @@ func demoRun(ctx context.Context, env Env, runner *runnersim.Runner) int {
 // and returns what ends it. At a terminal, which no runner reads, it
 // prints nothing.
 func asText(env Env) (end func()) {
-	if env.Getenv("GITHUB_ACTIONS") != "true" && isTerminal(env.Stdout, env.getenv) {
+	if env.getenv("GITHUB_ACTIONS") != "true" && isTerminal(env.Stdout, env.getenv) {
 		return func() {}
 	}
 	token := rand.Text()

@@ -24,9 +24,7 @@ func deployRequestsSetup(fs *flag.FlagSet) func(context.Context, *session) int {
 	fs.StringVar(&opts.Branch, "branch", "", "only requests from this `BRANCH`")
 	fs.StringVar(&opts.IntoBranch, "into-branch", "", "only requests into this `BRANCH`")
 	run := readRun(
-		func(s *session) read {
-			return read{what: "the deploy requests of " + s.where(), grant: "read_deploy_request"}
-		},
+		func(s *session) read { return listRead(s.cfg) },
 		func(ctx context.Context, s *session, c *planetscale.Client) ([]planetscale.DeployRequest, error) {
 			if !s.json() {
 				return c.ListDeployRequests(ctx, s.cfg.Organization, s.cfg.Database, opts)

@@ -56,11 +56,7 @@ Run 'deploy-request-gate help COMMAND' (or COMMAND --help) for a command's flags
 
 // shortUsage is the usage printed after a command line that does not parse.
 func shortUsage() string {
-	names := make([]string, 0, 16)
-	for _, c := range commands() {
-		names = append(names, c.name)
-	}
-	return "Usage: deploy-request-gate COMMAND [flags]\nCommands: " + strings.Join(names, ", ") +
+	return "Usage: deploy-request-gate COMMAND [flags]\nCommands: " + strings.Join(commandNames(commands()), ", ") +
 		"\nRun 'deploy-request-gate help' for more.\n"
 }
 
@@ -83,12 +79,7 @@ func (c *command) usageLine() string {
 
 // help is the command's full help text.
 func (c *command) help() string {
-	fs := c.flagSet()
-	var common commonFlags
-	if c.scope != local {
-		common.register(fs, c.scope, c.formatNames()...)
-	}
-	c.setup(fs)
+	fs := c.allFlags()
 	var b strings.Builder
 	fmt.Fprintf(&b, "Usage: %s\n\n%s\n", c.usageLine(), paragraphs(c.about, helpWidth))
 	own, shared := flagLines(fs)
@@ -144,11 +135,7 @@ func flagLines(fs *flag.FlagSet) (own, shared string) {
 
 // didYouMean suggests the command closest to a mistyped name.
 func didYouMean(name string) string {
-	names := make([]string, 0, 16)
-	for _, c := range commands() {
-		names = append(names, c.name)
-	}
-	return didYouMeanWord(name, names)
+	return didYouMeanWord(name, commandNames(commands()))
 }
 
 // didYouMeanWord suggests the one of candidates closest to a mistyped

@@ -144,12 +144,7 @@ func TestMain_help(t *testing.T) {
 				t.Errorf("%q: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
 				continue
 			}
-			fs := c.flagSet()
-			if c.scope != local {
-				new(commonFlags).register(fs, c.scope, c.formatNames()...)
-			}
-			c.setup(fs)
-			fs.VisitAll(func(f *flag.Flag) {
+			c.allFlags().VisitAll(func(f *flag.Flag) {
 				if !strings.Contains(r.stdout, "--"+f.Name+" ") && !strings.Contains(r.stdout, "--"+f.Name+"\n") {
 					t.Errorf("%q: help does not list --%s:\n%s", args, f.Name, r.stdout)
 				}

@@ -10,10 +10,6 @@ import (
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
-// CommentLimit is the most characters GitHub allows in an issue or pull
-// request comment.
-const CommentLimit = 65536
-
 // Card sizes: a statement longer than MaxStatement characters is cut in
 // the card (the deploy request's page has it whole); a schema change with
 // more than collapseOperations operations, or more than collapseChars
@@ -23,12 +19,6 @@ const (
 	collapseOperations = 3
 	collapseChars      = 1200
 )
-
-// cardText makes outside text safe for a card's Markdown: secrets removed,
-// control and bidi characters stripped (sanitize.Strip), then escaped.
-func (r Report) cardText(s string) string {
-	return EscapeMarkdown(r.Redactor.Strip(s))
-}
 
 // CardMarkdown renders the review card of one deploy request: its verdict
 // and, under fail-on: deploy-order, the rule that applied; a data-loss
@@ -41,21 +31,21 @@ func (r Report) cardText(s string) string {
 func CardMarkdown(c check.Card, r Report) string {
 	var b strings.Builder
 	icon, verdict := CardVerdict(c)
-	fmt.Fprintf(&b, "### %s %s · %s → %s\n\n", icon, safeLink("#"+strconv.Itoa(c.Number), r.Redactor.Redact(c.URL)),
-		r.cardText(c.Branch), r.cardText(c.IntoBranch))
+	fmt.Fprintf(&b, "### %s %s · %s → %s\n\n", icon, r.requestLink(c.Number, c.URL),
+		r.text(c.Branch), r.text(c.IntoBranch))
 	fmt.Fprintf(&b, "It **%s**", verdict)
 	if c.Order != nil {
 		fmt.Fprintf(&b, " under `fail-on: deploy-order` (rule `%s`): %s", c.Order.Rule, c.Order.Why)
 	} else {
 		b.WriteString(".")
 	}
-	fmt.Fprintf(&b, " Deployment state: %s.\n", r.cardText(c.DeploymentState))
+	fmt.Fprintf(&b, " Deployment state: %s.\n", r.text(c.DeploymentState))
 
 	if c.OperationsRead {
 		var drops []string
 		for _, op := range c.Operations {
 			if op.CanDropData {
-				drops = append(drops, fmt.Sprintf("> - %s on table **%s** can drop data.\n", opName(op, r), r.cardText(op.Table)))
+				drops = append(drops, fmt.Sprintf("> - %s on table **%s** can drop data.\n", opName(op, r), r.text(op.Table)))
 			}
 		}
 		if len(drops) > 0 {
@@ -69,23 +59,23 @@ func CardMarkdown(c check.Card, r Report) string {
 		if d.QueuePaused {
 			queue = "⏸️ paused"
 			if d.QueuePauseReason != "" {
-				queue += ": " + r.cardText(d.QueuePauseReason)
+				queue += ": " + r.text(d.QueuePauseReason)
 			}
 		}
 		fmt.Fprintf(&b, "\n| Deployable | Instant DDL | Deploy queue |\n|---|---|---|\n| %s | %s | %s |\n",
 			yesNo(d.Deployable, "yes", "no"), yesNo(d.InstantDDLEligible, "eligible", "not eligible"), queue)
 		if d.DeployCheckErrors != "" {
-			fmt.Fprintf(&b, "\n**Deploy check errors:** %s\n", r.cardText(d.DeployCheckErrors))
+			fmt.Fprintf(&b, "\n**Deploy check errors:** %s\n", r.text(d.DeployCheckErrors))
 		}
 		if len(d.LintErrors) > 0 {
 			b.WriteString("\n**Lint errors**\n\n")
 			for _, l := range d.LintErrors {
-				line := "- **" + r.cardText(l.Code) + "**"
+				line := "- **" + r.text(l.Code) + "**"
 				if l.Table != "" {
-					line += " on table **" + r.cardText(l.Table) + "**"
+					line += " on table **" + r.text(l.Table) + "**"
 				}
 				if l.Description != "" {
-					line += ": " + r.cardText(l.Description)
+					line += ": " + r.text(l.Description)
 				}
 				if docs := safeLink("docs", r.Redactor.Redact(l.DocsURL)); docs != "docs" {
 					line += " (" + docs + ")"
@@ -101,7 +91,7 @@ func CardMarkdown(c check.Card, r Report) string {
 		case len(approvals) > 0:
 			var who []string
 			for _, a := range approvals {
-				w := r.cardText(a.By)
+				w := r.text(a.By)
 				if !a.At.IsZero() {
 					w += " on " + a.At.UTC().Format("2006-01-02 15:04 UTC")
 				}
@@ -122,9 +112,9 @@ func CardMarkdown(c check.Card, r Report) string {
 	if len(c.Unread) > 0 {
 		b.WriteString("\n**Could not read:**\n\n")
 		for _, u := range c.Unread {
-			line := "- the " + u.What + ": " + r.cardText(u.Why)
+			line := "- the " + u.What + ": " + r.text(u.Why)
 			if u.Grant != "" {
-				line += " (a 404: the service token may lack **" + r.cardText(u.Grant) + "** on the database)"
+				line += " (a 404: the service token may lack **" + r.text(u.Grant) + "** on the database)"
 			}
 			b.WriteString(line + "\n")
 		}
@@ -153,7 +143,7 @@ func opName(op check.Operation, r Report) string {
 	if op.Name == "" {
 		return "An operation"
 	}
-	return "**" + r.cardText(op.Name) + "**"
+	return "**" + r.text(op.Name) + "**"
 }
 
 // TableDDL is one table's statements in a card's schema change.
@@ -196,7 +186,7 @@ func ddlSection(ops []check.Operation, r Report) string {
 	tables, size := GroupDDL(ops, func(s string) string { return codeText(r.Redactor.Redact(s)) })
 	var body strings.Builder
 	for _, t := range tables {
-		fmt.Fprintf(&body, "\n**%s**\n\n", r.cardText(t.Table))
+		fmt.Fprintf(&body, "\n**%s**\n\n", r.text(t.Table))
 		body.WriteString(codeBlock("sql", strings.Join(t.Statements, "\n\n")))
 	}
 	title := fmt.Sprintf("Schema change: %s on %s", Plural(len(ops), "operation", "operations"), Plural(len(tables), "table", "tables"))

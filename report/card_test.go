@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/ghreport"
 	"github.com/deploy-request-gate/deploy-request-gate/internal/testkit"
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
@@ -78,9 +79,9 @@ func TestCardMarkdown_Golden(t *testing.T) {
 		cards []check.Card
 		limit int
 	}{
-		{"card_review.md", review, CommentLimit},
-		{"card_hostile.md", hostile, CommentLimit},
-		{"card_unread.md", []check.Card{unread}, CommentLimit},
+		{"card_review.md", review, ghreport.MaxCommentLength},
+		{"card_hostile.md", hostile, ghreport.MaxCommentLength},
+		{"card_unread.md", []check.Card{unread}, ghreport.MaxCommentLength},
 		{"card_cut.md", review, 4500},
 	}
 	for _, tt := range tests {
@@ -128,7 +129,7 @@ func TestCardMarkdown_elements(t *testing.T) {
 // closes where the card closes it.
 func TestCardMarkdown_hostile(t *testing.T) {
 	t.Parallel()
-	md := fitCards(cardsOf(sandbox.HostileCardDatabase(testkit.Now)), cardReport, 0, CommentLimit)
+	md := fitCards(cardsOf(sandbox.HostileCardDatabase(testkit.Now)), cardReport, 0, ghreport.MaxCommentLength)
 	for _, r := range md {
 		if r != '\n' && sanitize.Unsafe(r) {
 			t.Fatalf("the card holds the control character %U", r)
@@ -196,7 +197,7 @@ func TestCards_limits(t *testing.T) {
 		name  string
 		limit int
 		size  func(string) int
-	}{{"comment", CommentLimit, utf8.RuneCountInString}, {"summary", SummaryLimit, bytes}, {"small", 30000, bytes}} {
+	}{{"comment", ghreport.MaxCommentLength, utf8.RuneCountInString}, {"summary", SummaryLimit, bytes}, {"small", 30000, bytes}} {
 		md := Cards(v, cardReport, 1000, tt.limit)
 		if got := tt.size(md) + 1000; got > tt.limit {
 			t.Errorf("%s: %d, over the limit %d", tt.name, got, tt.limit)

@@ -35,10 +35,7 @@ func (s DatabaseSection) Result() string {
 // footer. r.MaxBytes (or a little under SummaryLimit) is shared among the
 // sections.
 func DatabasesMarkdown(sections []DatabaseSection, r Report) string {
-	limit := r.MaxBytes
-	if limit <= 0 {
-		limit = SummaryLimit - 16<<10
-	}
+	limit := r.limit()
 	var errs, fails int
 	for _, s := range sections {
 		switch s.Result() {
@@ -67,12 +64,12 @@ func DatabasesMarkdown(sections []DatabaseSection, r Report) string {
 		}
 		v := s.Verdict
 		result := "✅ pass"
-		if !v.Passed() {
+		if s.Result() == "fail" {
 			result = "❌ fail"
 		}
 		blocking := make([]string, 0, len(v.Blocking()))
 		for _, e := range v.Blocking() {
-			blocking = append(blocking, safeLink(fmt.Sprintf("#%d", e.DeployRequest.Number), e.DeployRequest.HTMLURL))
+			blocking = append(blocking, r.requestLink(e.DeployRequest.Number, e.DeployRequest.HTMLURL))
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %s |\n", name, result, len(v.Matched), v.Approved, v.Unapproved, strings.Join(blocking, ", "))
 	}

@@ -39,8 +39,9 @@ func EscapeMarkdown(s string) string {
 // escapeWithCode escapes s like EscapeMarkdown but keeps `code` spans: text
 // between a pair of backticks is shown as code (where Markdown and HTML are
 // inert anyway). With an odd number of backticks everything is escaped.
+// Code spans are written as s has them, so s must come stripped of control
+// and bidi characters: its one caller, Report.prose, runs Redactor.Strip.
 func escapeWithCode(s string) string {
-	s = sanitize.Strip(s) // code spans too
 	parts := strings.Split(s, "`")
 	if len(parts)%2 == 0 {
 		return EscapeMarkdown(s)

@@ -35,6 +35,21 @@ type Report struct {
 // text makes outside text safe: secrets removed, then escaped.
 func (r Report) text(s string) string { return EscapeMarkdown(r.Redactor.Strip(s)) }
 
+// limit is the most bytes the Markdown may take: r.MaxBytes, or a little
+// under SummaryLimit when that is 0.
+func (r Report) limit() int {
+	if r.MaxBytes <= 0 {
+		return SummaryLimit - 16<<10
+	}
+	return r.MaxBytes
+}
+
+// requestLink links "#n" to a deploy request's page, url cleared of
+// secrets; just "#n" when url is not a safe link (see safeLink).
+func (r Report) requestLink(n int, url string) string {
+	return safeLink("#"+strconv.Itoa(n), r.Redactor.Redact(url))
+}
+
 // Markdown renders the verdict as GitHub Markdown: a one-line verdict, the
 // counts, notes, and a table with one row per matched deploy request
 // (blocking ones first), each number linking to the request, then the
@@ -42,10 +57,7 @@ func (r Report) text(s string) string { return EscapeMarkdown(r.Redactor.Strip(s
 // API or the settings is escaped. When the table would pass r.MaxBytes, the
 // last row says how many were left out.
 func Markdown(v check.Verdict, r Report) string {
-	limit := r.MaxBytes
-	if limit <= 0 {
-		limit = SummaryLimit - 16<<10
-	}
+	limit := r.limit()
 	var b strings.Builder
 	b.WriteString(Headline(v, r))
 	b.WriteString("\n\n")
@@ -155,7 +167,7 @@ func tableRow(e check.Entry, r Report) string {
 		state += " (unknown)"
 	}
 	return fmt.Sprintf("| %s | %s | %s → %s | %s | %s | %s |\n",
-		Status(e), safeLink("#"+strconv.Itoa(dr.Number), r.Redactor.Redact(dr.HTMLURL)),
+		Status(e), r.requestLink(dr.Number, dr.HTMLURL),
 		r.text(dr.Branch), r.text(dr.IntoBranch), approved, state, Age(r.Now, dr.CreatedAt))
 }
 
