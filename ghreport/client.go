@@ -100,12 +100,15 @@ func NewClient(cfg Config) (*Client, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	count, m := new(atomic.Int64), new(meter)
-	gql, gqlURL, err := newGraphQL(cfg, token, rt, count, m)
+	gqlURL, err := GraphQLURL(cfg.APIURL, cfg.GraphQLURL)
 	if err != nil {
 		return nil, fmt.Errorf("github client: %s", redact.Line(err.Error()))
 	}
+	count, m := new(atomic.Int64), new(meter)
+	// One meter reads the rate-limit headers of REST and GraphQL answers
+	// (before graphqlTransport turns a failed GraphQL answer into an error).
 	rt = &meterTransport{base: rt, meter: m, graphql: gqlURL}
+	gql := newGraphQL(gqlURL, token, rt, count)
 	hc := &http.Client{
 		Transport:     &tokenTransport{base: rt, token: token, origin: base, count: count},
 		CheckRedirect: sameOriginRedirects(base),

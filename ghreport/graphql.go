@@ -48,22 +48,16 @@ func GraphQLURL(apiURL, graphqlURL string) (*url.URL, error) {
 	return u, nil
 }
 
-// newGraphQL returns the GraphQL client of NewClient: the token goes to the
-// GraphQL endpoint's origin only, every request is counted with the REST
-// ones, and every answer but a clean 200 becomes an error to classify.
-func newGraphQL(cfg Config, token string, rt http.RoundTripper, count *atomic.Int64, m *meter) (*githubv4.Client, *url.URL, error) {
-	endpoint, err := GraphQLURL(cfg.APIURL, cfg.GraphQLURL)
-	if err != nil {
-		return nil, nil, err
-	}
-	// The meter reads each answer's rate-limit headers before
-	// graphqlTransport turns a failed answer into an error.
-	metered := &meterTransport{base: rt, meter: m, graphql: endpoint}
+// newGraphQL returns the GraphQL client of NewClient for endpoint: the
+// token goes to the endpoint's origin only, every request is counted with
+// the REST ones, and every answer but a clean 200 becomes an error to
+// classify. metered is NewClient's meterTransport.
+func newGraphQL(endpoint *url.URL, token string, metered http.RoundTripper, count *atomic.Int64) *githubv4.Client {
 	hc := &http.Client{
 		Transport:     &tokenTransport{base: &graphqlTransport{base: metered}, token: token, origin: endpoint, count: count},
 		CheckRedirect: sameOriginRedirects(endpoint),
 	}
-	return githubv4.NewEnterpriseClient(endpoint.String(), hc), endpoint, nil
+	return githubv4.NewEnterpriseClient(endpoint.String(), hc)
 }
 
 // OpenPull is an open pull request with the status sync compares against.
