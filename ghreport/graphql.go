@@ -27,25 +27,35 @@ const PullsPerQuery = 100
 // other path P gets P/graphql. It is checked as ParseAPIURL checks the REST
 // address.
 func GraphQLURL(apiURL, graphqlURL string) (*url.URL, error) {
+	var api *url.URL
+	if strings.TrimSpace(graphqlURL) == "" {
+		var err error
+		if api, err = ParseAPIURL(apiURL); err != nil {
+			return nil, err
+		}
+	}
+	return graphqlEndpoint(api, graphqlURL)
+}
+
+// graphqlEndpoint is GraphQLURL for the REST address api as ParseAPIURL
+// returned it (read only when graphqlURL is empty).
+func graphqlEndpoint(api *url.URL, graphqlURL string) (*url.URL, error) {
 	if strings.TrimSpace(graphqlURL) != "" {
-		u, err := ParseAPIURL(graphqlURL)
+		u, err := parseEndpoint("GITHUB_GRAPHQL_URL:", graphqlURL)
 		if err != nil {
-			return nil, fmt.Errorf("GITHUB_GRAPHQL_URL: %s", strings.TrimPrefix(err.Error(), "GITHUB_API_URL "))
+			return nil, err
 		}
 		u.Path = strings.TrimSuffix(u.Path, "/")
 		return u, nil
 	}
-	u, err := ParseAPIURL(apiURL)
-	if err != nil {
-		return nil, err
-	}
+	u := *api
 	p := strings.TrimSuffix(u.Path, "/")
 	if base, ok := strings.CutSuffix(p, "/api/v3"); ok {
 		u.Path = base + "/api/graphql"
 	} else {
 		u.Path = p + "/graphql"
 	}
-	return u, nil
+	return &u, nil
 }
 
 // newGraphQL returns the GraphQL client of NewClient for endpoint: the
