@@ -228,7 +228,7 @@ func (c *Client) awaitGraphQLBudget(ctx context.Context) error {
 		return nil
 	}
 	wait := untilReset(b.Reset)
-	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+	if pastDeadline(ctx, wait) {
 		return fmt.Errorf("GitHub's GraphQL budget is used up (%d of %d points left, a query costs %d); it resets in %s, after the time left",
 			b.Remaining, b.Limit, cost, httpretry.FormatWait(wait))
 	}
@@ -250,6 +250,15 @@ func (c *Client) graphqlCall(ctx context.Context, o op, fn func(ctx context.Cont
 	return httpretry.Do(ctx, c.retry, c.notify, func(actx context.Context) error {
 		return c.classifyGraphQL(ctx, o, fn(actx))
 	})
+}
+
+// graphqlCallIn is graphqlCall, or, with a non-nil actx (inside an attempt
+// of another call), one attempt of fn under actx (as callIn for REST).
+func (c *Client) graphqlCallIn(ctx, actx context.Context, o op, fn func(ctx context.Context) error) error {
+	if actx != nil {
+		return c.classifyGraphQL(ctx, o, fn(actx))
+	}
+	return c.graphqlCall(ctx, o, fn)
 }
 
 // classifyGraphQL classifies a GraphQL failure: an answer other than 200
