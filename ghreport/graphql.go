@@ -261,20 +261,18 @@ func (c *Client) graphqlCallIn(ctx, actx context.Context, o op, fn func(ctx cont
 	return c.graphqlCall(ctx, o, fn)
 }
 
-// classifyGraphQL classifies a GraphQL failure: an answer other than 200
-// goes through fromAnswer as a REST answer; an error entry by its type.
+// classifyGraphQL classifies a GraphQL failure: an error entry of a 200
+// answer by its type; anything else, an answer of another status
+// included (go-github's error for it), as classify does for REST.
 func (c *Client) classifyGraphQL(ctx context.Context, o op, err error) error {
 	if err == nil || ctx.Err() != nil {
 		return c.classify(ctx, o, err)
 	}
 	var (
-		answer *graphqlAnswerError
-		gqlErr *GraphQLError
+		gqlErr   *GraphQLError
+		transfer *url.Error // the answer's status, or no answer: never the decoder's
 	)
-	switch {
-	case errors.As(err, &answer):
-		return c.fromAnswer(o, answer.asErrorResponse())
-	case errors.As(err, &gqlErr):
+	if errors.As(err, &gqlErr) {
 		msg := c.clean(gqlErr.Message)
 		switch gqlErr.Type {
 		case "RATE_LIMITED":
@@ -295,7 +293,7 @@ func (c *Client) classifyGraphQL(ctx context.Context, o op, err error) error {
 		}
 		return &APIError{Status: http.StatusOK, Message: "GraphQL: " + msg}
 	}
-	if strings.Contains(err.Error(), "slice doesn't exist in any of") || strings.Contains(err.Error(), "struct field for") {
+	if !errors.As(err, &transfer) && (strings.Contains(err.Error(), "slice doesn't exist in any of") || strings.Contains(err.Error(), "struct field for")) {
 		// githubv4's decoder found JSON of another shape.
 		return fmt.Errorf("%w: %s", ErrUnexpectedResponse, c.clean(err.Error()))
 	}
