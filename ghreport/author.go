@@ -79,12 +79,7 @@ func (c *Client) commenter(ctx, actx context.Context) (identity, error) {
 		q = viewerQuery{}
 		return c.gql.Query(actx, &q, nil)
 	}
-	var err error
-	if actx != nil {
-		err = c.classifyGraphQL(ctx, opViewer, fn(actx))
-	} else {
-		err = c.graphqlCall(ctx, opViewer, fn)
-	}
+	err := c.graphqlCallIn(ctx, actx, opViewer, fn)
 	var pe *PermissionError
 	switch {
 	case err != nil && ctx.Err() != nil:

@@ -80,7 +80,7 @@ func (c *Client) classify(ctx context.Context, o op, err error) error {
 	case errors.As(err, &primary):
 		wait := untilReset(primary.Rate.Reset.Time)
 		apiErr := &APIError{Status: primary.Response.StatusCode, Message: c.clean(primary.Message) + " (primary rate limit)"}
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+		if pastDeadline(ctx, wait) {
 			// Retrying could only fail again: the token's hourly requests
 			// come back after the deadline.
 			apiErr.Message += "; it resets in " + httpretry.FormatWait(wait) + ", after the time left"
@@ -161,6 +161,13 @@ func (c *Client) clean(s string) string {
 		s = string(r[:299]) + "…"
 	}
 	return s
+}
+
+// pastDeadline reports whether waiting wait would end after ctx's
+// deadline: a rate limit that resets then cannot be waited out.
+func pastDeadline(ctx context.Context, wait time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return ok && time.Until(deadline) < wait
 }
 
 // retryAfter reads Retry-After with httpretry's one parser; ok is false

@@ -100,12 +100,15 @@ func NewClient(cfg Config) (*Client, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	count, m := new(atomic.Int64), new(meter)
-	gql, gqlURL, err := newGraphQL(cfg, token, rt, count, m)
+	gqlURL, err := graphqlEndpoint(base, cfg.GraphQLURL)
 	if err != nil {
 		return nil, fmt.Errorf("github client: %s", redact.Line(err.Error()))
 	}
+	count, m := new(atomic.Int64), new(meter)
+	// One meter reads the rate-limit headers of REST and GraphQL answers
+	// (before graphqlTransport turns a failed GraphQL answer into an error).
 	rt = &meterTransport{base: rt, meter: m, graphql: gqlURL}
+	gql := newGraphQL(gqlURL, token, rt, count)
 	hc := &http.Client{
 		Transport:     &tokenTransport{base: rt, token: token, origin: base, count: count},
 		CheckRedirect: sameOriginRedirects(base),
@@ -137,25 +140,32 @@ func (c *Client) BaseURL() string { return c.gh.BaseURL.String() }
 // http or https with a host, no user info, query or fragment, plain http
 // only to localhost, 127.0.0.0/8 or ::1.
 func ParseAPIURL(raw string) (*url.URL, error) {
+	return parseEndpoint("GITHUB_API_URL", raw)
+}
+
+// parseEndpoint is ParseAPIURL for the address named name: every message
+// begins with name ("GITHUB_API_URL", or "GITHUB_GRAPHQL_URL:" for
+// GraphQLURL).
+func parseEndpoint(name, raw string) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		raw = DefaultAPIURL
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Opaque != "" {
-		return nil, fmt.Errorf("GITHUB_API_URL %q is not a URL", sanitize.Line(raw))
+		return nil, fmt.Errorf("%s %q is not a URL", name, sanitize.Line(raw))
 	}
 	switch {
 	case u.User != nil:
-		return nil, errors.New("GITHUB_API_URL must not hold user info")
+		return nil, fmt.Errorf("%s must not hold user info", name)
 	case u.Scheme != "https" && u.Scheme != "http":
-		return nil, fmt.Errorf("GITHUB_API_URL %q must start with https://", sanitize.Line(raw))
+		return nil, fmt.Errorf("%s %q must start with https://", name, sanitize.Line(raw))
 	case u.Host == "":
-		return nil, fmt.Errorf("GITHUB_API_URL %q has no host", sanitize.Line(raw))
+		return nil, fmt.Errorf("%s %q has no host", name, sanitize.Line(raw))
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
-		return nil, fmt.Errorf("GITHUB_API_URL %q must not have a query or fragment", sanitize.Line(raw))
+		return nil, fmt.Errorf("%s %q must not have a query or fragment", name, sanitize.Line(raw))
 	case u.Scheme == "http" && !loopback(u.Hostname()):
-		return nil, fmt.Errorf("GITHUB_API_URL %q uses plain http: the token would cross the network in clear text (plain http is allowed only to localhost, 127.0.0.0/8 or ::1)", sanitize.Line(raw))
+		return nil, fmt.Errorf("%s %q uses plain http: the token would cross the network in clear text (plain http is allowed only to localhost, 127.0.0.0/8 or ::1)", name, sanitize.Line(raw))
 	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host, Path: strings.TrimSuffix(u.Path, "/") + "/"}, nil
 }

@@ -87,7 +87,7 @@ func (c *Client) upsert(ctx context.Context, owner, repo string, number int, cm 
 	for try := 1; ; try++ {
 		found, ignored, err := c.findComment(ctx, nil, owner, repo, number, cm.Marker)
 		if err != nil {
-			return CommentResult{Ignored: ignored}, fmt.Errorf("look for the comment: %w", err)
+			return CommentResult{}, fmt.Errorf("look for the comment: %w", err)
 		}
 		res := CommentResult{Action: DecideComment(cm.Policy, cm.Passed, found != nil), Ignored: ignored}
 		switch res.Action {

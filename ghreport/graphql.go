@@ -27,43 +27,47 @@ const PullsPerQuery = 100
 // other path P gets P/graphql. It is checked as ParseAPIURL checks the REST
 // address.
 func GraphQLURL(apiURL, graphqlURL string) (*url.URL, error) {
+	var api *url.URL
+	if strings.TrimSpace(graphqlURL) == "" {
+		var err error
+		if api, err = ParseAPIURL(apiURL); err != nil {
+			return nil, err
+		}
+	}
+	return graphqlEndpoint(api, graphqlURL)
+}
+
+// graphqlEndpoint is GraphQLURL for the REST address api as ParseAPIURL
+// returned it (read only when graphqlURL is empty).
+func graphqlEndpoint(api *url.URL, graphqlURL string) (*url.URL, error) {
 	if strings.TrimSpace(graphqlURL) != "" {
-		u, err := ParseAPIURL(graphqlURL)
+		u, err := parseEndpoint("GITHUB_GRAPHQL_URL:", graphqlURL)
 		if err != nil {
-			return nil, fmt.Errorf("GITHUB_GRAPHQL_URL: %s", strings.TrimPrefix(err.Error(), "GITHUB_API_URL "))
+			return nil, err
 		}
 		u.Path = strings.TrimSuffix(u.Path, "/")
 		return u, nil
 	}
-	u, err := ParseAPIURL(apiURL)
-	if err != nil {
-		return nil, err
-	}
+	u := *api
 	p := strings.TrimSuffix(u.Path, "/")
 	if base, ok := strings.CutSuffix(p, "/api/v3"); ok {
 		u.Path = base + "/api/graphql"
 	} else {
 		u.Path = p + "/graphql"
 	}
-	return u, nil
+	return &u, nil
 }
 
-// newGraphQL returns the GraphQL client of NewClient: the token goes to the
-// GraphQL endpoint's origin only, every request is counted with the REST
-// ones, and every answer but a clean 200 becomes an error to classify.
-func newGraphQL(cfg Config, token string, rt http.RoundTripper, count *atomic.Int64, m *meter) (*githubv4.Client, *url.URL, error) {
-	endpoint, err := GraphQLURL(cfg.APIURL, cfg.GraphQLURL)
-	if err != nil {
-		return nil, nil, err
-	}
-	// The meter reads each answer's rate-limit headers before
-	// graphqlTransport turns a failed answer into an error.
-	metered := &meterTransport{base: rt, meter: m, graphql: endpoint}
+// newGraphQL returns the GraphQL client of NewClient for endpoint: the
+// token goes to the endpoint's origin only, every request is counted with
+// the REST ones, and every answer but a clean 200 becomes an error to
+// classify. metered is NewClient's meterTransport.
+func newGraphQL(endpoint *url.URL, token string, metered http.RoundTripper, count *atomic.Int64) *githubv4.Client {
 	hc := &http.Client{
 		Transport:     &tokenTransport{base: &graphqlTransport{base: metered}, token: token, origin: endpoint, count: count},
 		CheckRedirect: sameOriginRedirects(endpoint),
 	}
-	return githubv4.NewEnterpriseClient(endpoint.String(), hc), endpoint, nil
+	return githubv4.NewEnterpriseClient(endpoint.String(), hc)
 }
 
 // OpenPull is an open pull request with the status sync compares against.
@@ -224,7 +228,7 @@ func (c *Client) awaitGraphQLBudget(ctx context.Context) error {
 		return nil
 	}
 	wait := untilReset(b.Reset)
-	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+	if pastDeadline(ctx, wait) {
 		return fmt.Errorf("GitHub's GraphQL budget is used up (%d of %d points left, a query costs %d); it resets in %s, after the time left",
 			b.Remaining, b.Limit, cost, httpretry.FormatWait(wait))
 	}
@@ -248,20 +252,27 @@ func (c *Client) graphqlCall(ctx context.Context, o op, fn func(ctx context.Cont
 	})
 }
 
-// classifyGraphQL classifies a GraphQL failure: an answer other than 200
-// goes through fromAnswer as a REST answer; an error entry by its type.
+// graphqlCallIn is graphqlCall, or, with a non-nil actx (inside an attempt
+// of another call), one attempt of fn under actx (as callIn for REST).
+func (c *Client) graphqlCallIn(ctx, actx context.Context, o op, fn func(ctx context.Context) error) error {
+	if actx != nil {
+		return c.classifyGraphQL(ctx, o, fn(actx))
+	}
+	return c.graphqlCall(ctx, o, fn)
+}
+
+// classifyGraphQL classifies a GraphQL failure: an error entry of a 200
+// answer by its type; anything else, an answer of another status
+// included (go-github's error for it), as classify does for REST.
 func (c *Client) classifyGraphQL(ctx context.Context, o op, err error) error {
 	if err == nil || ctx.Err() != nil {
 		return c.classify(ctx, o, err)
 	}
 	var (
-		answer *graphqlAnswerError
-		gqlErr *GraphQLError
+		gqlErr   *GraphQLError
+		transfer *url.Error // the answer's status, or no answer: never the decoder's
 	)
-	switch {
-	case errors.As(err, &answer):
-		return c.fromAnswer(o, answer.asErrorResponse())
-	case errors.As(err, &gqlErr):
+	if errors.As(err, &gqlErr) {
 		msg := c.clean(gqlErr.Message)
 		switch gqlErr.Type {
 		case "RATE_LIMITED":
@@ -282,7 +293,7 @@ func (c *Client) classifyGraphQL(ctx context.Context, o op, err error) error {
 		}
 		return &APIError{Status: http.StatusOK, Message: "GraphQL: " + msg}
 	}
-	if strings.Contains(err.Error(), "slice doesn't exist in any of") || strings.Contains(err.Error(), "struct field for") {
+	if !errors.As(err, &transfer) && (strings.Contains(err.Error(), "slice doesn't exist in any of") || strings.Contains(err.Error(), "struct field for")) {
 		// githubv4's decoder found JSON of another shape.
 		return fmt.Errorf("%w: %s", ErrUnexpectedResponse, c.clean(err.Error()))
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -37,11 +38,9 @@ func TestGraphQLURL(t *testing.T) {
 // seedPulls adds n open pull requests #1..#n, each on branch b<N> with head sha(N).
 func seedPulls(s *ghsandbox.Server, n int) {
 	for i := 1; i <= n; i++ {
-		s.AddPull(full, ghsandbox.PullRequest{Number: i, HeadRef: "b" + itoa(i), HeadSHA: sha(i)})
+		s.AddPull(full, ghsandbox.PullRequest{Number: i, HeadRef: "b" + strconv.Itoa(i), HeadSHA: sha(i)})
 	}
 }
-
-func itoa(n int) string { return strings.TrimLeft(sha(n)[30:], "0") + "" }
 
 func TestOpenPulls_PagesWithStatuses(t *testing.T) {
 	t.Parallel()

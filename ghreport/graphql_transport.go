@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -100,22 +99,6 @@ func (t *meterTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// graphqlAnswerError is a GraphQL answer other than 200 OK, kept whole
-// (status and headers) so it is classified as a REST answer would be.
-type graphqlAnswerError struct {
-	resp    *http.Response
-	message string
-}
-
-func (e *graphqlAnswerError) Error() string {
-	return fmt.Sprintf("GraphQL answered %d: %s", e.resp.StatusCode, e.message)
-}
-
-// asErrorResponse is the answer as go-github would have returned it.
-func (e *graphqlAnswerError) asErrorResponse() *github.ErrorResponse {
-	return &github.ErrorResponse{Response: e.resp, Message: e.message}
-}
-
 // GraphQLError is an "errors" entry of a GraphQL answer (with status 200).
 // Any error fails the query: a partial answer is never used.
 type GraphQLError struct {
@@ -136,8 +119,10 @@ func (e *GraphQLError) Error() string {
 }
 
 // graphqlTransport turns every GraphQL answer that is not a clean 200
-// with data into an error githubv4 passes on unchanged, so it can be
-// classified with its type, status and headers.
+// with data into an error githubv4 passes on unchanged: an answer of
+// another status is go-github's error for it (github.CheckResponse, as on
+// REST), so it is classified as a REST answer is; a 200 with errors is a
+// *GraphQLError.
 type graphqlTransport struct{ base http.RoundTripper }
 
 func (t *graphqlTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -153,28 +138,23 @@ func (t *graphqlTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if len(body) > maxGraphQLAnswer {
 		return nil, fmt.Errorf("%w: a GraphQL answer over %d bytes", ErrUnexpectedResponse, maxGraphQLAnswer)
 	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if resp.StatusCode != http.StatusOK {
+		if err := github.CheckResponse(resp); err != nil {
+			return nil, err
+		}
+		// Another 2xx: GraphQL answers a query with 200 only.
+		return nil, &github.ErrorResponse{Response: resp}
+	}
 	var parsed struct {
-		Message string `json:"message"`
-		Errors  []struct {
+		Errors []struct {
 			Type    string `json:"type"`
 			Message string `json:"message"`
 		} `json:"errors"`
 	}
-	decodeErr := json.Unmarshal(body, &parsed)
-	if resp.StatusCode != http.StatusOK {
-		msg := parsed.Message
-		if msg == "" && len(parsed.Errors) > 0 {
-			msg = parsed.Errors[0].Message
-		}
-		if decodeErr != nil || strings.TrimSpace(msg) == "" {
-			msg = http.StatusText(resp.StatusCode)
-		}
-		return nil, &graphqlAnswerError{resp: resp, message: msg}
-	}
-	if decodeErr == nil && len(parsed.Errors) > 0 {
+	if json.Unmarshal(body, &parsed) == nil && len(parsed.Errors) > 0 {
 		e := parsed.Errors[0]
 		return nil, &GraphQLError{Type: e.Type, Message: e.Message, header: resp.Header}
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
 }

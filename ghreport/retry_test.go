@@ -163,3 +163,53 @@ func TestClient_retryAfterPastADuration(t *testing.T) {
 		})
 	}
 }
+
+// TestClient_secondaryRateLimitWithoutRetryAfter: GitHub's 403 for a
+// secondary rate limit with no Retry-After is retried (after GitHub's
+// minute, capped here by MaxRetryAfter) and then succeeds, on GraphQL as
+// on REST; it is no missing permission.
+func TestClient_secondaryRateLimitWithoutRetryAfter(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		endpoint ghsandbox.Endpoint
+		call     func(ctx context.Context, c *ghreport.Client) error
+	}{
+		{"graphql", ghsandbox.GraphQL, func(ctx context.Context, c *ghreport.Client) error {
+			pulls, err := c.OpenPulls(ctx, owner, repo, "ctx")
+			if err == nil && len(pulls) != 150 {
+				err = errors.New("not every pull request listed")
+			}
+			return err
+		}},
+		{"rest", ghsandbox.CreateStatus, func(ctx context.Context, c *ghreport.Client) error {
+			return c.SetStatus(ctx, owner, repo, sha(7), ghreport.Status{State: ghreport.StateFailure, Context: "planetscale/app"})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, base := newSandbox(t, "")
+			seedPulls(s, 150)
+			s.Inject(ghsandbox.SecondaryRateLimit("").On(tc.endpoint))
+			var mu sync.Mutex
+			var events []httpretry.Event
+			c := newClient(t, base, func(cfg *ghreport.Config) {
+				cfg.Retry.MaxRetryAfter = 10 * time.Millisecond
+				cfg.Notify = func(e httpretry.Event) { mu.Lock(); events = append(events, e); mu.Unlock() }
+			})
+			if err := tc.call(testContext(t), c); err != nil {
+				t.Fatalf("err = %v, want success after one retry", err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(events) != 1 || errors.Is(events[0].Err, ghreport.ErrPermission) ||
+				!strings.Contains(events[0].Err.Error(), "You have exceeded a secondary rate limit") {
+				t.Errorf("retries = %+v, want one for the secondary rate limit", events)
+			}
+			want := map[ghsandbox.Endpoint]int{ghsandbox.GraphQL: 3, ghsandbox.CreateStatus: 2}[tc.endpoint]
+			if got := countRequests(s, tc.endpoint); got != want {
+				t.Errorf("requests to %s = %d, want %d", tc.endpoint, got, want)
+			}
+		})
+	}
+}

@@ -212,17 +212,3 @@ type gqlError struct{ typ, msg string }
 
 func (e *gqlError) Error() string              { return e.msg }
 func (e *gqlError) Extensions() map[string]any { return map[string]any{"type": e.typ} }
-
-// countStatuses counts the statuses of context on sha; s.mu must be held.
-func (rs *repoState) countStatuses(sha, context string) int {
-	if context == "" {
-		context = "default"
-	}
-	n := 0
-	for _, st := range rs.statuses[strings.ToLower(sha)] {
-		if st.Context == context {
-			n++
-		}
-	}
-	return n
-}

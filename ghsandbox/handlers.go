@@ -193,20 +193,17 @@ func (s *Server) createComment(w http.ResponseWriter, r *http.Request, rs *repoS
 
 func (s *Server) editComment(w http.ResponseWriter, r *http.Request, rs *repoState, _ Token) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	for n, list := range rs.comments {
-		i := slices.IndexFunc(list, func(c Comment) bool { return c.ID == id })
-		if err != nil || i < 0 {
-			continue
-		}
-		body, ok := commentBody(w, r)
-		if !ok {
-			return
-		}
-		list[i].Body, list[i].UpdatedAt = body, s.now().UTC()
-		writeJSON(w, http.StatusOK, s.siteOf(r).comment(rs, n, list[i]))
+	n, c := rs.comment(id)
+	if err != nil || c == nil {
+		writeMessage(w, http.StatusNotFound, "Not Found")
 		return
 	}
-	writeMessage(w, http.StatusNotFound, "Not Found")
+	body, ok := commentBody(w, r)
+	if !ok {
+		return
+	}
+	c.Body, c.UpdatedAt = body, s.now().UTC()
+	writeJSON(w, http.StatusOK, s.siteOf(r).comment(rs, n, *c))
 }
 
 func (s *Server) listPulls(w http.ResponseWriter, r *http.Request, rs *repoState, _ Token) {

@@ -49,11 +49,7 @@ func (s *Server) getPull(w http.ResponseWriter, r *http.Request, rs *repoState, 
 // content GitHub does not know, 404 for no such comment.
 func (s *Server) createReaction(w http.ResponseWriter, r *http.Request, rs *repoState, t Token) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	found := false
-	for _, list := range rs.comments {
-		found = found || slices.ContainsFunc(list, func(c Comment) bool { return c.ID == id })
-	}
-	if err != nil || !found {
+	if _, c := rs.comment(id); err != nil || c == nil {
 		writeMessage(w, http.StatusNotFound, "Not Found")
 		return
 	}
@@ -66,9 +62,6 @@ func (s *Server) createReaction(w http.ResponseWriter, r *http.Request, rs *repo
 	if !slices.Contains(reactionContents, in.Content) {
 		writeInvalid(w, "Reaction", "content", "content is not included in the list")
 		return
-	}
-	if rs.reactions == nil {
-		rs.reactions = map[int64][]Reaction{}
 	}
 	for _, x := range rs.reactions[id] {
 		if x.Content == in.Content && x.User == t.Login {

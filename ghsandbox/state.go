@@ -91,7 +91,7 @@ func (s *Server) repo(fullName string, create bool) *repoState {
 	if rs == nil && create {
 		owner, name, _ := strings.Cut(fullName, "/")
 		rs = &repoState{owner: owner, name: name, pulls: map[int]PullRequest{},
-			comments: map[int][]Comment{}, statuses: map[string][]Status{}}
+			comments: map[int][]Comment{}, statuses: map[string][]Status{}, reactions: map[int64][]Reaction{}}
 		s.repos[key] = rs
 	}
 	return rs
@@ -143,11 +143,41 @@ func (s *Server) addStatus(rs *repoState, sha string, st Status) Status {
 	if st.CreatedAt.IsZero() {
 		st.CreatedAt = s.now().UTC()
 	}
-	if st.Context == "" {
-		st.Context = "default"
-	}
+	st.Context = statusContext(st.Context)
 	rs.statuses[strings.ToLower(sha)] = append(rs.statuses[strings.ToLower(sha)], st)
 	return st
+}
+
+// statusContext is the context a status is stored under: GitHub's
+// "default" when it was posted without one.
+func statusContext(context string) string {
+	if context == "" {
+		return "default"
+	}
+	return context
+}
+
+// countStatuses counts the statuses of context on sha; s.mu must be held.
+func (rs *repoState) countStatuses(sha, context string) int {
+	context = statusContext(context)
+	n := 0
+	for _, st := range rs.statuses[strings.ToLower(sha)] {
+		if st.Context == context {
+			n++
+		}
+	}
+	return n
+}
+
+// comment returns comment id and the number of the issue it is on, or nil
+// when there is none; the pointer is into rs.comments. s.mu must be held.
+func (rs *repoState) comment(id int64) (int, *Comment) {
+	for n, list := range rs.comments {
+		if i := slices.IndexFunc(list, func(c Comment) bool { return c.ID == id }); i >= 0 {
+			return n, &list[i]
+		}
+	}
+	return 0, nil
 }
 
 // Comments returns the comments on a pull request, oldest first.

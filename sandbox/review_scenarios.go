@@ -110,16 +110,16 @@ func HostileCardDatabase(now time.Time) Database {
 	evilTable := "orders`|<b>x</b>**y**\u202e[z](https://evil.example)\r\n::error::pwned"
 	long := "ALTER TABLE `events` ADD COLUMN `payload` json COMMENT '" + strings.Repeat("a`b``c```d````e", HostileStatementSize/15)
 	long = long[:HostileStatementSize-1] + "'"
-	mk := func(n int, branch string, canDrop bool, ops ...Operation) DeployRequest {
+	mk := func(n int, branch string, ops ...Operation) DeployRequest {
 		return DeployRequest{Number: n, Branch: branch, IntoBranch: "main", State: "open", DeploymentState: "ready", Deployable: true,
 			CreatedAt: now.Add(-time.Duration(n) * time.Hour), Operations: ops}
 	}
 	return Database{Organization: DemoOrganization, Name: DemoDatabase, RequireApproval: true, DeployRequests: []DeployRequest{
-		mk(5, "evil-fence", true, Operation{Table: evilTable, Name: "ALTER",
+		mk(5, "evil-fence", Operation{Table: evilTable, Name: "ALTER",
 			DDL: "ALTER TABLE t ADD COLUMN c int COMMENT '```\n</details><script>alert(1)</script>\n  ::warning::forged ##[error]forged\n````` @everyone #1'", CanDropData: true}),
-		mk(4, "evil-long", false, Operation{Table: "events", Name: "ALTER", DDL: long}),
+		mk(4, "evil-long", Operation{Table: "events", Name: "ALTER", DDL: long}),
 		func() DeployRequest {
-			dr := mk(3, "evil-lint\u202e", false, Operation{Table: "t<img src=x onerror=alert(1)>", Name: "CREATE", DDL: "CREATE TABLE `t` (`id` int)\x00\x1b[31m"})
+			dr := mk(3, "evil-lint\u202e", Operation{Table: "t<img src=x onerror=alert(1)>", Name: "CREATE", DDL: "CREATE TABLE `t` (`id` int)\x00\x1b[31m"})
 			dr.LintErrors = []LintError{{Code: "NO_UNIQUE_KEY<b>", Table: "t|x", Description: "**bold** <a href=x>link</a> \n::warning::injected",
 				DocsURL: "javascript:alert(1)"}}
 			dr.QueuePaused, dr.QueuePauseReason = true, "\r\n::error::queue <i>paused</i> | ` by @admin"
@@ -127,12 +127,12 @@ func HostileCardDatabase(now time.Time) Database {
 			return dr
 		}(),
 		func() DeployRequest {
-			dr := mk(2, "evil-review", false, Operation{Table: "users", Name: "ALTER", DDL: "ALTER TABLE `users` DROP COLUMN `ssn`", CanDropData: true})
+			dr := mk(2, "evil-review", Operation{Table: "users", Name: "ALTER", DDL: "ALTER TABLE `users` DROP COLUMN `ssn`", CanDropData: true})
 			dr.Reviews = []Review{{State: "approved", By: "@admin <img src=x> [me](https://evil.example) \x1b]8;;x\x07", Body: "::stop-commands::x"}}
 			dr.Approved = true
 			return dr
 		}(),
-		mk(1, "many-ops", false, manyOperations(300)...),
+		mk(1, "many-ops", manyOperations(300)...),
 	}}
 }
 

@@ -5,22 +5,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
-
-// reviewFixture serves the review scenario (12 items a page).
-func reviewFixture(t *testing.T, name string) *fixture {
-	t.Helper()
-	sc, err := sandbox.NewScenario(name, time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return serve(t, sc.Server, sc.ServiceToken)
-}
-
-const shopDRs = "/v1/organizations/acme/databases/shop/deploy-requests"
 
 // The fields list_deploy_operations and list_deploy_request_reviews
 // document as required.
@@ -66,8 +53,8 @@ func walkItems(t *testing.T, f *fixture, what, path string, wantPages int, item 
 // has none.
 func TestServer_Operations(t *testing.T) {
 	t.Parallel()
-	f := reviewFixture(t, "review")
-	pages, items := walkItems(t, f, "operations of #205 (14 operations, 12 a page)", shopDRs+"/205/operations", 2, "operation", operationFields)
+	_, f := scenario(t, "review")
+	pages, items := walkItems(t, f, "operations of #205 (14 operations, 12 a page)", shopRequestsPath+"/205/operations", 2, "operation", operationFields)
 	for _, p := range pages {
 		wantKeys(t, "operations page", p.body, listFields)
 		if _, ok := p.body["total_count"]; ok {
@@ -81,14 +68,14 @@ func TestServer_Operations(t *testing.T) {
 	if len(tables) != 14 || tables[0] != "report_01" || tables[13] != "report_14" {
 		t.Errorf("operations of #205 = %v, want report_01 … report_14 in order", tables)
 	}
-	if got := f.get(shopDRs + "/207/operations").items(); len(got) != 0 {
+	if got := f.get(shopRequestsPath + "/207/operations").items(); len(got) != 0 {
 		t.Errorf("pending #207 has %d operations, want none", len(got))
 	}
-	drop := f.get(shopDRs + "/209/operations").items()
+	drop := f.get(shopRequestsPath + "/209/operations").items()
 	if len(drop) != 1 || drop[0]["can_drop_data"] != true || drop[0]["table_name"] != "coupons" || drop[0]["state"] != "pending" {
 		t.Errorf("operations of #209 = %v, want one pending coupons operation that can drop data", drop)
 	}
-	if applied := f.get(shopDRs + "/208/operations").items(); len(applied) != 1 || applied[0]["state"] != "complete" || applied[0]["can_drop_data"] != false {
+	if applied := f.get(shopRequestsPath + "/208/operations").items(); len(applied) != 1 || applied[0]["state"] != "complete" || applied[0]["can_drop_data"] != false {
 		t.Errorf("operations of applied #208 = %v, want one complete additive operation", applied)
 	}
 }
@@ -97,8 +84,8 @@ func TestServer_Operations(t *testing.T) {
 // approval of #206 on page 2.
 func TestServer_Reviews(t *testing.T) {
 	t.Parallel()
-	f := reviewFixture(t, "review")
-	pages, items := walkItems(t, f, "reviews of #206", shopDRs+"/206/reviews", 2, "review", reviewFields)
+	_, f := scenario(t, "review")
+	pages, items := walkItems(t, f, "reviews of #206", shopRequestsPath+"/206/reviews", 2, "review", reviewFields)
 	var states []string
 	for _, it := range items {
 		states = append(states, it["state"].(string))
@@ -110,7 +97,7 @@ func TestServer_Reviews(t *testing.T) {
 	if actor, _ := last["actor"].(map[string]any); actor["display_name"] != sandbox.ReviewerDana {
 		t.Errorf("approval by %v, want %s", last["actor"], sandbox.ReviewerDana)
 	}
-	if got := f.get(shopDRs + "/207/reviews"); got.status != http.StatusOK || len(got.items()) != 0 {
+	if got := f.get(shopRequestsPath + "/207/reviews"); got.status != http.StatusOK || len(got.items()) != 0 {
 		t.Errorf("reviews of #207 = %d %s, want an empty list", got.status, got.raw)
 	}
 }
@@ -120,8 +107,8 @@ func TestServer_Reviews(t *testing.T) {
 // operations out only where the scenario says so.
 func TestServer_Deployment(t *testing.T) {
 	t.Parallel()
-	f := reviewFixture(t, "review")
-	d := f.get(shopDRs + "/210/deployment")
+	_, f := scenario(t, "review")
+	d := f.get(shopRequestsPath + "/210/deployment")
 	if d.status != http.StatusOK {
 		t.Fatalf("deployment of #210: %d %s", d.status, d.raw)
 	}
@@ -132,15 +119,15 @@ func TestServer_Deployment(t *testing.T) {
 	if d.body["deploy_check_errors"] != nil {
 		t.Errorf("deploy_check_errors = %v, want null", d.body["deploy_check_errors"])
 	}
-	lint := f.get(shopDRs + "/205/deployment").body["lint_errors"].([]any)
+	lint := f.get(shopRequestsPath + "/205/deployment").body["lint_errors"].([]any)
 	if len(lint) != 1 || lint[0].(map[string]any)["docs_url"] == "" {
 		t.Errorf("lint errors of #205 = %v, want one with a docs_url", lint)
 	}
-	one := f.get(shopDRs + "/205").body["deployment"].(map[string]any)
+	one := f.get(shopRequestsPath + "/205").body["deployment"].(map[string]any)
 	if ops := one["deploy_operations"].([]any); len(ops) != 14 {
 		t.Errorf("GET #205 carries %d operations, want 14", len(ops))
 	}
-	for _, it := range f.walk(shopDRs + "?state=open")[0].items() {
+	for _, it := range f.walk(shopRequestsPath + "?state=open")[0].items() {
 		ops := it["deployment"].(map[string]any)["deploy_operations"].([]any)
 		switch n := it["number"].(float64); n {
 		case 205:
@@ -158,15 +145,15 @@ func TestServer_Deployment(t *testing.T) {
 // TestServer_FailRoute: a route's faults hit only that route, in order.
 func TestServer_FailRoute(t *testing.T) {
 	t.Parallel()
-	f := reviewFixture(t, "review")
+	_, f := scenario(t, "review")
 	f.s.FailRoute(sandbox.RouteReviews, sandbox.InternalError)
-	if got := f.get(shopDRs + "/209/operations"); got.status != http.StatusOK {
+	if got := f.get(shopRequestsPath + "/209/operations"); got.status != http.StatusOK {
 		t.Errorf("operations = %d, want 200 (the fault is for reviews)", got.status)
 	}
-	if got := f.get(shopDRs + "/209/reviews"); got.status != http.StatusInternalServerError {
+	if got := f.get(shopRequestsPath + "/209/reviews"); got.status != http.StatusInternalServerError {
 		t.Errorf("reviews = %d, want the queued 500", got.status)
 	}
-	if got := f.get(shopDRs + "/209/reviews"); got.status != http.StatusOK {
+	if got := f.get(shopRequestsPath + "/209/reviews"); got.status != http.StatusOK {
 		t.Errorf("reviews again = %d, want 200", got.status)
 	}
 }
@@ -175,12 +162,12 @@ func TestServer_FailRoute(t *testing.T) {
 // the 100 KB statement whole.
 func TestScenario_HostileCard(t *testing.T) {
 	t.Parallel()
-	f := reviewFixture(t, "hostile-card")
-	long := f.get(shopDRs + "/4/operations").items()
+	_, f := scenario(t, "hostile-card")
+	long := f.get(shopRequestsPath + "/4/operations").items()
 	if len(long) != 1 || len(long[0]["ddl_statement"].(string)) != sandbox.HostileStatementSize {
 		t.Fatalf("operations of #4 = %d items, want one statement of %d bytes", len(long), sandbox.HostileStatementSize)
 	}
-	evil := f.get(shopDRs + "/5/operations").items()[0]
+	evil := f.get(shopRequestsPath + "/5/operations").items()[0]
 	if table := evil["table_name"].(string); !strings.Contains(table, "\r\n::error::") || !strings.Contains(table, "`|<b>") {
 		t.Errorf("table name = %q, want the hostile one", table)
 	}
