@@ -137,17 +137,22 @@ func (c *Client) fromAnswer(o op, e *github.ErrorResponse) error {
 
 // answerMessage is GitHub's message with its validation details.
 func (c *Client) answerMessage(e *github.ErrorResponse) string {
-	parts := []string{e.Message}
-	for _, d := range e.Errors {
-		switch {
-		case d.Message != "":
-			parts = append(parts, d.Message)
-		case d.Code != "":
-			parts = append(parts, d.Code+" "+d.Field)
+	var parts []string
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			parts = append(parts, s)
 		}
 	}
-	msg := strings.TrimSpace(strings.Join(parts, "; "))
-	if strings.Trim(msg, "; ") == "" {
+	add(e.Message)
+	for _, d := range e.Errors {
+		if d.Message != "" {
+			add(d.Message)
+		} else {
+			add(d.Code + " " + d.Field)
+		}
+	}
+	msg := strings.Join(parts, "; ")
+	if msg == "" {
 		msg = http.StatusText(e.Response.StatusCode)
 	}
 	return c.clean(msg)
