@@ -43,7 +43,7 @@ func decodeKeepingRaw(data []byte, v any, raw *json.RawMessage) error {
 	return nil
 }
 
-// WithRaw is a T (a DeployRequest, an Operation) with the JSON object the
+// WithRaw is a T (a DeployRequest, an Operation, a Review) with the JSON object the
 // API sent for it, for output that prints the API's objects (the command
 // line's --format json). Keeping it costs memory, so the gate does not.
 // Read through getObject or ListAll, Value is decoded under the same
