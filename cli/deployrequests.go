@@ -139,7 +139,7 @@ func (s *session) deployRequestJSON(ctx context.Context, c *planetscale.Client, 
 	if err != nil {
 		return err
 	}
-	reviews, err := c.ListReviews(ctx, org, db, number)
+	reviews, err := c.ListReviewObjects(ctx, org, db, number)
 	if err != nil {
 		return err
 	}

@@ -2,12 +2,15 @@ package planetscale_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"testing"
 	"time"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
 	"github.com/deploy-request-gate/deploy-request-gate/planetscale"
+	"github.com/deploy-request-gate/deploy-request-gate/sandbox"
 )
 
 // benchMode is one way of reading the list in BenchmarkCheck.
@@ -111,4 +114,43 @@ func BenchmarkDecodePage(b *testing.B) {
 			b.Fatalf("decoded %d items, want %d", len(drs), planetscale.PerPage)
 		}
 	}
+}
+
+// BenchmarkDecodeReviewPage decodes and checks one full page of a deploy
+// request's reviews (100 reviews as the sandbox renders them), as the
+// walk does with each page of the reviews list it reads, with no HTTP
+// around it.
+func BenchmarkDecodeReviewPage(b *testing.B) {
+	page := renderReviewPage(b, planetscale.PerPage)
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		reviews, err := planetscale.CheckReviewPage(1, page)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(reviews) != planetscale.PerPage {
+			b.Fatalf("decoded %d reviews, want %d", len(reviews), planetscale.PerPage)
+		}
+	}
+}
+
+// renderReviewPage returns the first page of the reviews of a deploy
+// request with n reviews, as the sandbox sends it with per_page=n.
+func renderReviewPage(tb testing.TB, n int) []byte {
+	tb.Helper()
+	dr := openDRs(7, 1)[0]
+	for i := range n {
+		dr.Reviews = append(dr.Reviews, sandbox.Review{State: []string{"commented", "approved"}[i%2], By: fmt.Sprintf("Reviewer %d", i), Body: fmt.Sprintf("Review note %d", i)})
+	}
+	db := sandbox.Database{Organization: testOrg, Name: testDB, RequireApproval: true, DeployRequests: []sandbox.DeployRequest{dr}}
+	sb := sandbox.New(sandbox.WithDatabase(db), sandbox.WithToken(testToken))
+	r := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/v1/organizations/%s/databases/%s/deploy-requests/7/reviews?per_page=%d&page=1", testOrg, testDB, n), nil)
+	r.Header.Set("Authorization", testID+":"+testSecret)
+	w := httptest.NewRecorder()
+	sb.ServeHTTP(w, r)
+	if w.Code != http.StatusOK {
+		tb.Fatalf("sandbox answered the reviews with %d: %s", w.Code, w.Body)
+	}
+	return w.Body.Bytes()
 }

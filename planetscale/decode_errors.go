@@ -25,28 +25,20 @@ import (
 type decodeError struct {
 	at  jsontext.Pointer // the value the problem is in
 	msg string
-	// semantic is v2's error the problem was worded from, if it was, so
-	// that a type that decodes itself words it as its caller would.
-	semantic *json.SemanticError
 }
 
 func (e *decodeError) Error() string { return place(e.at) + e.msg }
 
 // describe turns an error of jsontext or v2 into a *decodeError: a wrong
 // kind or a number that is not an integer, in a required field, as the
-// checker words its own problems.
+// checker words its own problems. v2's error from inside a type that
+// decodes itself (decodeKeepingRaw) comes already placed from the outer
+// document (v2 collapses the two), so it is worded as any other.
 func (c *checker) describe(err error) error {
 	var de *decodeError
 	var syntactic *jsontext.SyntacticError
 	var semantic *json.SemanticError
 	switch {
-	case errors.As(err, &semantic) && errors.As(semantic.Err, &de): // from a type that decodes itself
-		if de.semantic != nil { // worded as if the type were not in between: a required field is c's
-			inner := *de.semantic
-			inner.JSONPointer = semantic.JSONPointer + inner.JSONPointer
-			return c.describe(&inner)
-		}
-		return &decodeError{at: semantic.JSONPointer + de.at, msg: de.msg}
 	case errors.As(err, &de):
 		return de
 	case errors.As(err, &syntactic) && errors.Is(syntactic.Err, jsontext.ErrDuplicateName):
@@ -65,7 +57,7 @@ func (c *checker) describe(err error) error {
 			is = quoteText(string(semantic.JSONValue))
 		}
 		if semantic.Err == nil || is[0] == '"' {
-			return &decodeError{at: at, msg: fmt.Sprintf("field %q is %s, want %s", name, is, want), semantic: semantic}
+			return &decodeError{at: at, msg: fmt.Sprintf("field %q is %s, want %s", name, is, want)}
 		}
 	}
 	msg := "it is " + is + ", want " + want
@@ -73,9 +65,9 @@ func (c *checker) describe(err error) error {
 		msg += " (" + sanitize.Line(semantic.Err.Error()) + ")"
 	}
 	if at, name = c.field(semantic.JSONPointer); name == "" {
-		return &decodeError{at: at, msg: "cannot decode: " + msg, semantic: semantic}
+		return &decodeError{at: at, msg: "cannot decode: " + msg}
 	}
-	return &decodeError{at: at, msg: "cannot decode field " + quoteText(name) + ": " + msg, semantic: semantic}
+	return &decodeError{at: at, msg: "cannot decode field " + quoteText(name) + ": " + msg}
 }
 
 // field finds the struct field the value at p is in, or is: the last

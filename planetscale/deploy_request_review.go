@@ -2,7 +2,6 @@ package planetscale
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -70,20 +69,12 @@ type Review struct {
 	Body      string    `json:"body"`
 	Actor     Actor     `json:"actor"`
 	CreatedAt time.Time `json:"created_at"`
-	// Raw is the review as the API sent it.
-	Raw json.RawMessage `json:"-"`
 }
 
 // Actor is who did something: a user or a service token.
 type Actor struct {
 	ID          string `json:"id"`
 	DisplayName string `json:"display_name"`
-}
-
-// UnmarshalJSON decodes a review and keeps its JSON in Raw.
-func (r *Review) UnmarshalJSON(data []byte) error {
-	type plain Review
-	return decodeKeepingRaw(data, (*plain)(r), &r.Raw)
 }
 
 // Approved reports whether the review approves the request.
@@ -183,7 +174,18 @@ func listOperations[T any](ctx context.Context, c *Client, org, database string,
 // as the API lists them, read whole and consistently (see ListAll). A
 // failure is a *DetailError.
 func (c *Client) ListReviews(ctx context.Context, org, database string, number int) ([]Review, error) {
-	reviews, err := ListAll(ctx, c, requestPath(org, database, number, "reviews"), nil, reviewList)
+	return listReviews(ctx, c, org, database, number, reviewList)
+}
+
+// ListReviewObjects is ListReviews keeping each review's JSON object as
+// the API sent it. A failure is a *DetailError.
+func (c *Client) ListReviewObjects(ctx context.Context, org, database string, number int) ([]WithRaw[Review], error) {
+	return listReviews(ctx, c, org, database, number, keepingRaw(reviewList))
+}
+
+// listReviews reads the reviews of deploy request number as spec says.
+func listReviews[T any](ctx context.Context, c *Client, org, database string, number int, spec ListSpec[T]) ([]T, error) {
+	reviews, err := ListAll(ctx, c, requestPath(org, database, number, "reviews"), nil, spec)
 	if err != nil {
 		return nil, &DetailError{Number: number, What: "reviews", Err: err}
 	}

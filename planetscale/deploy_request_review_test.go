@@ -1,8 +1,10 @@
 package planetscale_test
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -58,8 +60,8 @@ func TestClient_ReadDetails(t *testing.T) {
 		if d := byNumber[207]; len(d.Operations) != 0 || d.Deployment.State != "pending" {
 			t.Errorf("#207 = %+v, want a pending deployment and no operations", d)
 		}
-		if d := byNumber[206]; len(d.Reviews) != 13 || !d.Reviews[12].Approved() || d.Reviews[12].Raw == nil {
-			t.Errorf("#206 has %d reviews, want 13 (over 2 pages), the last an approval with its JSON", len(d.Reviews))
+		if d := byNumber[206]; len(d.Reviews) != 13 || !d.Reviews[12].Approved() {
+			t.Errorf("#206 has %d reviews, want 13 (over 2 pages), the last an approval", len(d.Reviews))
 		}
 		if d := byNumber[205]; len(d.Operations) != 14 || len(d.Deployment.LintErrors) != 1 || d.Deployment.Deployable ||
 			!strings.HasPrefix(d.Deployment.LintErrors[0].DocsURL, "https://planetscale.com/docs/") {
@@ -75,6 +77,41 @@ func TestClient_ReadDetails(t *testing.T) {
 		if int(c.Requests()) != len(sb.Requests()) {
 			t.Errorf("Requests() = %d, the sandbox saw %d", c.Requests(), len(sb.Requests()))
 		}
+	}
+}
+
+// TestClient_ListReviewObjects: the gate's reviews carry no copy of their
+// JSON (Review has no field for one), while ListReviewObjects keeps each
+// review's object as the API sent it, over two pages, with the same
+// values as ListReviews.
+func TestClient_ListReviewObjects(t *testing.T) {
+	t.Parallel()
+	for f := range reflect.TypeFor[planetscale.Review]().Fields() {
+		if f.Type == reflect.TypeFor[json.RawMessage]() || f.Type == reflect.TypeFor[[]byte]() {
+			t.Errorf("Review.%s keeps bytes: the gate's reviews must carry no raw copy", f.Name)
+		}
+	}
+	_, url := reviewSandbox(t)
+	c := newClient(t, url)
+	objs, err := c.ListReviewObjects(testContext(t), testOrg, testDB, 206)
+	if err != nil || len(objs) != 13 {
+		t.Fatalf("ListReviewObjects(#206) = %d reviews, %v; want 13 (over 2 pages)", len(objs), err)
+	}
+	reviews, err := c.ListReviews(testContext(t), testOrg, testDB, 206)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range objs {
+		var sent map[string]any
+		if err := json.Unmarshal(o.Raw, &sent); err != nil || sent["id"] != o.Value.ID || sent["state"] != o.Value.State {
+			t.Errorf("review %d: Raw = %s (%v), want the object the API sent for %s", i, o.Raw, err, o.Value.ID)
+		}
+		if !reflect.DeepEqual(o.Value, reviews[i]) {
+			t.Errorf("review %d: Value = %+v, ListReviews gave %+v", i, o.Value, reviews[i])
+		}
+	}
+	if last := objs[12]; !last.Value.Approved() || last.Raw == nil {
+		t.Errorf("#206's last review = %+v, want an approval with its JSON", last)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/deploy-request-gate/deploy-request-gate/check"
+	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
 	"github.com/deploy-request-gate/deploy-request-gate/sanitize"
 )
 
@@ -101,7 +102,8 @@ func (e *APIError) temporary() bool {
 // anything else (HTML, text) as a short one-line excerpt. Known secrets
 // (r) are removed from the body's text before it is cut.
 func newAPIError(res *http.Response, body []byte, now time.Time, r *sanitize.Redactor) *APIError {
-	e := &APIError{StatusCode: res.StatusCode, RetryAfter: parseRetryAfter(res.Header.Get("Retry-After"), now)}
+	wait, _ := httpretry.ParseRetryAfter(res.Header.Get("Retry-After"), now) // 0 when absent or unreadable
+	e := &APIError{StatusCode: res.StatusCode, RetryAfter: wait}
 	var envelope struct {
 		Code             string `json:"code"`
 		Message          string `json:"message"`

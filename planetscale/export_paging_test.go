@@ -28,3 +28,14 @@ func CheckDeployRequestPage(n int, raw []byte) ([]DeployRequest, error) {
 	}
 	return p.items, nil
 }
+
+// CheckReviewPage decodes and checks raw as page n of a deploy request's
+// reviews, as a walk does with each page it reads, and returns its items:
+// what BenchmarkDecodeReviewPage measures.
+func CheckReviewPage(n int, raw []byte) ([]Review, error) {
+	p, err := checkPage(n, raw, &reviewList)
+	if err != nil {
+		return nil, err
+	}
+	return p.items, nil
+}

@@ -136,7 +136,12 @@ func TestListDeployRequests_withoutTotalsOneByOne(t *testing.T) {
 
 // TestListDeployRequests_firstFailureInPageOrder fails pages fetched at
 // once: the error is that of the first failing page in page order,
-// whichever failed first, and the pages after it are cancelled.
+// whichever failed first, and the pages after it are cancelled. Page 3
+// answers once the pages after it are in flight. When page 2 succeeds, it
+// answers only once the client has dropped the pages after page 3 (a held
+// page was cancelled): before that, page 2's answer would free its worker
+// for page 10 while page 3's failure was still on its way to the client,
+// as it may (it cannot drop pages for a failure it has not seen).
 func TestListDeployRequests_firstFailureInPageOrder(t *testing.T) {
 	t.Parallel()
 
@@ -145,16 +150,23 @@ func TestListDeployRequests_firstFailureInPageOrder(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		// page2 answers page 2 once page 3 has been answered (at once).
-		page2    func(w http.ResponseWriter) bool
+		// page2 answers page 2 once page 3 has been answered (at once);
+		// dropped closes when a page after page 3 has been cancelled.
+		page2    func(w http.ResponseWriter, r *http.Request, dropped <-chan struct{}) bool
 		page3    func(w http.ResponseWriter)
 		wantPage int
 		wantIs   []error
 		want     string
 	}{
 		{
-			name:     "later_page_fails_first",
-			page2:    func(http.ResponseWriter) bool { return false },
+			name: "later_page_fails_first",
+			page2: func(_ http.ResponseWriter, r *http.Request, dropped <-chan struct{}) bool {
+				select { // the client has taken in page 3's failure
+				case <-dropped:
+				case <-r.Context().Done():
+				}
+				return false
+			},
 			page3:    notFound,
 			wantPage: 3,
 			wantIs:   []error{planetscale.ErrNotFound, planetscale.ErrListChanged},
@@ -162,7 +174,7 @@ func TestListDeployRequests_firstFailureInPageOrder(t *testing.T) {
 		},
 		{
 			name:  "earlier_page_fails_later",
-			page2: func(w http.ResponseWriter) bool { notFound(w); return true },
+			page2: func(w http.ResponseWriter, _ *http.Request, _ <-chan struct{}) bool { notFound(w); return true },
 			page3: func(w http.ResponseWriter) {
 				writeJSON(w, http.StatusOK, map[string]any{"current_page": 3, "next_page": 4})
 			},
@@ -175,7 +187,8 @@ func TestListDeployRequests_firstFailureInPageOrder(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 
-			page3Answered := make(chan struct{})
+			page3Answered, held, dropped := make(chan struct{}), make(chan struct{}), make(chan struct{})
+			var heldOnce, droppedOnce sync.Once
 			var highest atomic.Int64
 			api, url := newPagedAPI(t, 3000, 0)
 			api.hold = func(w http.ResponseWriter, r *http.Request, page int) bool {
@@ -187,13 +200,19 @@ func TestListDeployRequests_firstFailureInPageOrder(t *testing.T) {
 					return false
 				case 2:
 					<-page3Answered
-					return tt.page2(w)
+					return tt.page2(w, r, dropped)
 				case 3:
+					select { // a page after it is in flight, to be dropped
+					case <-held:
+					case <-r.Context().Done():
+					}
 					tt.page3(w)
 					close(page3Answered)
 					return true
 				}
+				heldOnce.Do(func() { close(held) })
 				<-r.Context().Done() // held until cancelled
+				droppedOnce.Do(func() { close(dropped) })
 				return true
 			}
 			c := pagedClient(t, url, planetscale.MaxPageConcurrency)

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // getObject fetches the one object at path (from Path) and decodes it
@@ -24,22 +26,30 @@ func (c *Client) getObject(ctx context.Context, path string, v any, required ...
 }
 
 // decodeKeepingRaw decodes data into v, the plain form of a type whose
-// UnmarshalJSON calls it, strictly (see decodeStrict), and keeps a copy of
-// data in raw.
+// UnmarshalJSON calls it, and keeps a copy of data in raw. It decodes as
+// v2 does after the strict checker (see decode): such a type is only ever
+// decoded through getObject or ListAll, whose checker has already read the
+// object whole under the strict rules (a type that decodes itself is
+// checked as the top-level object or as an item of a page), so that
+// checking it again here would only repeat that work. An error is v2's
+// own, which v2 places from the outer document; v is then decoded as far
+// as it goes, as decodeStrict leaves it.
 func decodeKeepingRaw(data []byte, v any, raw *json.RawMessage) error {
-	if err := decodeStrict(data, v); err != nil {
+	if err := jsonv2.Unmarshal(data, v, lenient); err != nil {
+		decodeLenient(data, v)
 		return err
 	}
 	*raw = bytes.Clone(data)
 	return nil
 }
 
-// WithRaw is a T (a DeployRequest, an Operation) with the JSON object the
+// WithRaw is a T (a DeployRequest, an Operation, a Review) with the JSON object the
 // API sent for it, for output that prints the API's objects (the command
 // line's --format json). Keeping it costs memory, so the gate does not.
-// Value is decoded under the same strict rules as a T alone: its fields are
-// inlined, so that the required fields and the keys in another case are
-// checked in the object itself.
+// Read through getObject or ListAll, Value is decoded under the same
+// strict rules as a T alone: its fields are inlined, so that the checker
+// checks the required fields and the keys in another case in the object
+// itself, before UnmarshalJSON decodes it (see decodeKeepingRaw).
 type WithRaw[T any] struct {
 	Value T `json:",inline"`
 	// Raw is the object as the API sent it.

@@ -1,10 +1,6 @@
 package planetscale
 
-import (
-	"time"
-
-	"github.com/deploy-request-gate/deploy-request-gate/httpretry"
-)
+import "github.com/deploy-request-gate/deploy-request-gate/httpretry"
 
 // RetryPolicy says how transient failures (network errors other than an
 // untrusted certificate, timeouts, cut-off answers, 429 and 5xx answers) are
@@ -25,10 +21,3 @@ type RetryEvent = httpretry.Event
 // does not fit in the time left: Wait is then the wait it asked for,
 // uncapped. Last is the last failure.
 type GaveUpError = httpretry.GaveUpError
-
-// parseRetryAfter reads a Retry-After header with httpretry's one parser:
-// the wait asked for, or 0 when the header is absent or unreadable.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	d, _ := httpretry.ParseRetryAfter(v, now)
-	return d
-}
