@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -167,8 +168,10 @@ func Secrets(token, id string) []string {
 	if a, b, ok := strings.Cut(bare, ":"); ok {
 		candidates = append(candidates, strings.TrimSpace(a), strings.TrimSpace(b))
 	}
+	var parsed []string // what is sent: masked even if it reads "bearer"
 	if c, err := ParseCredentials(token, id); err == nil {
-		candidates = append(candidates, c.Secret, c.AuthorizationHeader())
+		parsed = []string{c.Secret, c.AuthorizationHeader()}
+		candidates = append(candidates, parsed...)
 	}
 	seen := make(map[string]bool, len(candidates))
 	out := candidates[:0]
@@ -177,7 +180,7 @@ func Secrets(token, id string) []string {
 		// words are in the list already.
 		// Masking a value with no letter or digit (a lone ":") would only blank
 		// out punctuation all over the log.
-		if s == "" || seen[s] || strings.EqualFold(s, "bearer") || strings.ContainsAny(s, "\r\n") || !hasAlphanumeric(s) {
+		if s == "" || seen[s] || (strings.EqualFold(s, "bearer") && !slices.Contains(parsed, s)) || strings.ContainsAny(s, "\r\n") || !hasAlphanumeric(s) {
 			continue
 		}
 		seen[s] = true
