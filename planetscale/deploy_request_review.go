@@ -151,45 +151,36 @@ var reviewList = ListSpec[Review]{
 // whole and consistently (see ListAll). None while PlanetScale computes the
 // change. A failure is a *DetailError.
 func (c *Client) ListOperations(ctx context.Context, org, database string, number int) ([]Operation, error) {
-	return listOperations(ctx, c, org, database, number, operationList)
+	return listOf(ctx, c, org, database, number, "operations", operationList)
 }
 
 // ListOperationObjects is ListOperations keeping each operation's JSON
 // object as the API sent it. A failure is a *DetailError.
 func (c *Client) ListOperationObjects(ctx context.Context, org, database string, number int) ([]WithRaw[Operation], error) {
-	return listOperations(ctx, c, org, database, number, keepingRaw(operationList))
+	return listOf(ctx, c, org, database, number, "operations", keepingRaw(operationList))
 }
 
-// listOperations reads the operations of deploy request number as spec
-// says.
-func listOperations[T any](ctx context.Context, c *Client, org, database string, number int, spec ListSpec[T]) ([]T, error) {
-	ops, err := ListAll(ctx, c, requestPath(org, database, number, "operations"), nil, spec)
+// listOf reads what, a list of deploy request number (its operations or
+// reviews, at …/deploy-requests/{number}/{what}), as spec says.
+func listOf[T any](ctx context.Context, c *Client, org, database string, number int, what string, spec ListSpec[T]) ([]T, error) {
+	items, err := ListAll(ctx, c, requestPath(org, database, number, what), nil, spec)
 	if err != nil {
-		return nil, &DetailError{Number: number, What: "operations", Err: err}
+		return nil, &DetailError{Number: number, What: what, Err: err}
 	}
-	return ops, nil
+	return items, nil
 }
 
 // ListReviews returns every review of deploy request number, oldest first
 // as the API lists them, read whole and consistently (see ListAll). A
 // failure is a *DetailError.
 func (c *Client) ListReviews(ctx context.Context, org, database string, number int) ([]Review, error) {
-	return listReviews(ctx, c, org, database, number, reviewList)
+	return listOf(ctx, c, org, database, number, "reviews", reviewList)
 }
 
 // ListReviewObjects is ListReviews keeping each review's JSON object as
 // the API sent it. A failure is a *DetailError.
 func (c *Client) ListReviewObjects(ctx context.Context, org, database string, number int) ([]WithRaw[Review], error) {
-	return listReviews(ctx, c, org, database, number, keepingRaw(reviewList))
-}
-
-// listReviews reads the reviews of deploy request number as spec says.
-func listReviews[T any](ctx context.Context, c *Client, org, database string, number int, spec ListSpec[T]) ([]T, error) {
-	reviews, err := ListAll(ctx, c, requestPath(org, database, number, "reviews"), nil, spec)
-	if err != nil {
-		return nil, &DetailError{Number: number, What: "reviews", Err: err}
-	}
-	return reviews, nil
+	return listOf(ctx, c, org, database, number, "reviews", keepingRaw(reviewList))
 }
 
 // GetDeployment returns the deployment of deploy request number; it must
