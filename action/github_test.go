@@ -497,3 +497,180 @@ func (g *githubRun) withBilling(t *testing.T, shop []sandbox.DeployRequest, bill
 		sandbox.WithDatabase(sandbox.Database{Organization: "acme", Name: "billing", RequireApproval: true, DeployRequests: billing}), sandbox.WithToken(token))
 	g.vars["INPUT_API-URL"] = url
 }
+
+// TestGitHub_SyncSeveralDatabasesUndecided: a sync over shop and billing
+// in which billing could not be decided for a pull request whose status
+// changed in shop: its one comment has billing's row as could not check,
+// billing's section says why, shop's section is as usual, the /recheck
+// note is there, and the run's result is error.
+//   - billing_unreadable: the token has no grant on billing, so its list
+//     answers 404 and sync has no verdict of billing for any pull request:
+//     the comment's billing section says "Not checked by this sync run: see
+//     the run." (the gate's text for the 404 is in the run's summary and
+//     its error annotation), and no billing status is set.
+//   - billing_operations_unreadable: under fail-on deploy-order the
+//     operations of billing's request, left out of the list, answer 404:
+//     billing's status is error and billing's section carries the text the
+//     gate writes for that (naming the grant).
+//   - billing_status_refused: billing's status write is refused, so this
+//     sync has no verdict of billing to show either: "Not checked" again.
+func TestGitHub_SyncSeveralDatabasesUndecided(t *testing.T) {
+	t.Parallel()
+	notFound := sandbox.Fault{Status: http.StatusNotFound, Body: `{"code":"not_found","message":"Not Found"}`}
+	read := []string{"read_deploy_request", "read_database"}
+	notChecked := []string{"Not checked by this sync run: see the run."}
+	for _, tc := range []struct {
+		name      string
+		databases []string
+		setup     func(t *testing.T, g *githubRun)
+		// wantStatuses are the statuses on the head, by context: state and description.
+		wantStatuses map[string]string
+		wantShop     string   // shop section's headline
+		wantBilling  []string // in billing's section
+		wantSummary  []string // in the run's summary
+		wantError    string   // in the one error annotation ("": none)
+		wantWarning  string   // the one warning's title
+	}{
+		{
+			name: "billing_unreadable", databases: []string{"shop", "billing"},
+			setup: func(t *testing.T, g *githubRun) {
+				g.withDatabases(t, read, nil, []sandbox.DeployRequest{sandboxDR(1, "ready", false)}, sandboxDR(7, "ready", true))
+			},
+			wantStatuses: map[string]string{"planetscale/shop": "failure: 1 deploy request needs approval: #1"},
+			wantShop:     "❌ 1 deploy request needs approval",
+			wantBilling:  notChecked,
+			wantSummary: []string{"Database: **acme/billing**", "the service token lacks `read_deploy_request` on &quot;billing&quot;",
+				"PlanetScale API answered 404 Not Found", "troubleshooting.md#not-found"},
+			wantError:   "title=Deploy request gate could not decide for billing::acme/billing: Organization \"acme\" or database \"billing\" not found",
+			wantWarning: "Sync could not set every status",
+		},
+		{
+			name: "billing_operations_unreadable", databases: []string{"shop", "billing"},
+			setup: func(t *testing.T, g *githubRun) {
+				s := sandboxDR(1, "ready", false)
+				s.Operations = []sandbox.Operation{{Table: "orders", Name: "ALTER", DDL: "ALTER TABLE `orders` ADD COLUMN `note` varchar(80)"}}
+				b := sandboxDR(7, "ready", true)
+				b.Branch = "feature-1"
+				b.Operations = []sandbox.Operation{{Table: "coupons", Name: "ALTER", DDL: "ALTER TABLE `coupons` DROP COLUMN `legacy`", CanDropData: true}}
+				b.OmitListOperations = true
+				ps := g.withDatabases(t, read, read, []sandbox.DeployRequest{s}, b)
+				// shop's list carries its operations: only billing's #7 is read.
+				ps.FailRoute(sandbox.RouteDeployment, notFound)
+				ps.FailRoute(sandbox.RouteOperations, notFound)
+				g.vars["INPUT_FAIL-ON"] = "deploy-order"
+			},
+			wantStatuses: map[string]string{"planetscale/shop": "failure: Deploy order: #1 deploy first",
+				"planetscale/billing": "error: Could not check the deploy requests: see the run"},
+			wantShop: "❌ 1 deploy request holds the deploy order",
+			wantBilling: []string{"With the `fail-on` input set to deploy-order, the operations of each deploy request decide the verdict",
+				"could not be read \\(404: the request is gone, or the service token lacks `read_deploy_request`\\)",
+				"Grant the service token `read_deploy_request` on database &quot;billing&quot;",
+				"Error: fail-on deploy-order cannot decide: could not read the operations of deploy request",
+				"(https://github.com/deploy-request-gate/deploy-request-gate/blob/main/docs/troubleshooting.md#operations-unreadable)"},
+			wantSummary: []string{"could not decide: the operations of deploy request \\#\u200b7 could not be read"},
+			wantWarning: "Sync could not decide every pull request (its status is error)",
+		},
+		{
+			name: "billing_status_refused", databases: []string{"billing", "shop"}, // billing's write, the first, is refused
+			setup: func(t *testing.T, g *githubRun) {
+				b := sandboxDR(7, "ready", true)
+				b.Branch = "feature-1"
+				g.withDatabases(t, read, read, []sandbox.DeployRequest{sandboxDR(1, "ready", false)}, b)
+				g.gh.Inject(ghsandbox.Forbidden.On(ghsandbox.CreateStatus))
+			},
+			wantStatuses: map[string]string{"planetscale/shop": "failure: 1 deploy request needs approval: #1"},
+			wantShop:     "❌ 1 deploy request needs approval",
+			wantBilling:  notChecked,
+			wantSummary:  []string{"| feature-1 | ⚠️ error | could not set its status |"},
+			wantWarning:  "Sync could not set every status",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sha := strings.Repeat("4", 40)
+			g := newGitHubRun(t, "schedule")
+			g.vars["INPUT_DATABASE"] = strings.Join(tc.databases, "\n")
+			g.vars["INPUT_MODE"] = "sync"
+			g.vars["INPUT_STATUS-CONTEXT"] = ""
+			g.vars["INPUT_COMMENT"] = "always"
+			g.gh.AddPull(repoName, ghsandbox.PullRequest{Number: 1, HeadRef: "feature-1", HeadSHA: sha})
+			tc.setup(t, g)
+			r := g.run(t)
+			if r.result != ResultError || outputMap(r.outputs)["result"] != "error" {
+				t.Fatalf("result = %v, output %q; want error; log:\n%s", r.result, outputMap(r.outputs)["result"], r.log)
+			}
+			got := map[string]string{}
+			for _, st := range g.gh.Statuses(repoName, sha) {
+				got[st.Context] = string(st.State) + ": " + st.Description
+			}
+			if !maps.Equal(got, tc.wantStatuses) {
+				t.Errorf("statuses = %q, want %q", got, tc.wantStatuses)
+			}
+			for _, s := range tc.wantSummary {
+				if !strings.Contains(r.summary, s) {
+					t.Errorf("summary lacks %q:\n%s", s, r.summary)
+				}
+			}
+			wantErrors := 0
+			if tc.wantError != "" {
+				wantErrors = 1
+			}
+			if errs := annotations(r.log, "error"); len(errs) != wantErrors || wantErrors == 1 && !strings.Contains(errs[0], tc.wantError) {
+				t.Errorf("error annotations = %q, want %d containing %q", errs, wantErrors, tc.wantError)
+			}
+			if w := annotations(r.log, "warning"); len(w) != 1 || !strings.HasPrefix(w[0], "::warning title="+tc.wantWarning+"::") {
+				t.Errorf("warnings = %q, want one titled %q", w, tc.wantWarning)
+			}
+
+			c := g.gh.Comments(repoName, 1)
+			if len(c) != 1 || !strings.HasPrefix(c[0].Body, ghreport.DatabasesMarker("acme", tc.databases)) {
+				t.Fatalf("comments = %+v, want one over both databases", c)
+			}
+			body := c[0].Body
+			for _, s := range []string{"## ⚠️ Could not check 1 of 2 databases",
+				"| acme/shop | ❌ fail | 1 | 0 | 1 | [#1](https://app.planetscale.com/acme/shop/deploy-requests/1) |",
+				"| acme/billing | ⚠️ could not check | – | – | – | – |", recheckNote} {
+				if !strings.Contains(body, s) {
+					t.Errorf("comment lacks %q:\n%s", s, body)
+				}
+			}
+			sections := map[string]string{}
+			for _, part := range strings.Split(body, "\n### ")[1:] {
+				name, text, _ := strings.Cut(part, " · ")
+				sections[name] = text
+			}
+			if shop := sections["shop"]; !strings.HasPrefix(shop, tc.wantShop+"\n") ||
+				!strings.Contains(shop, "| [#1](https://app.planetscale.com/acme/shop/deploy-requests/1) | feature-1 → main | no | ready | 2h |") {
+				t.Errorf("shop's section, want %q with #1's row:\n%s", tc.wantShop, shop)
+			}
+			billing := sections["billing"]
+			if !strings.HasPrefix(billing, "⚠️ Could not check deploy requests\n\nDatabase: **acme/billing**\n") {
+				t.Errorf("billing's section does not say it could not be checked:\n%s", billing)
+			}
+			for _, s := range tc.wantBilling {
+				if !strings.Contains(billing, s) {
+					t.Errorf("billing's section lacks %q:\n%s", s, billing)
+				}
+			}
+			if says := strings.Contains(billing, "Not checked by this sync run"); says != slices.Equal(tc.wantBilling, notChecked) {
+				t.Errorf("billing's section says \"Not checked by this sync run\" = %t, want %t:\n%s", says, !says, billing)
+			}
+		})
+	}
+}
+
+// withDatabases points the run at a sandbox serving acme/shop holding
+// shop and acme/billing holding billing, with the test token granted
+// shopGrants on shop and billingGrants on billing; it returns the sandbox.
+func (g *githubRun) withDatabases(t *testing.T, shopGrants, billingGrants []string, shop []sandbox.DeployRequest, billing ...sandbox.DeployRequest) *sandbox.Server {
+	t.Helper()
+	token := testToken
+	token.Grants = map[string][]string{"acme/shop": shopGrants}
+	if billingGrants != nil {
+		token.Grants["acme/billing"] = billingGrants
+	}
+	ps, url := startSandbox(t, sandbox.WithDatabase(shopDB(shop...)),
+		sandbox.WithDatabase(sandbox.Database{Organization: "acme", Name: "billing", RequireApproval: true, DeployRequests: billing}), sandbox.WithToken(token))
+	g.vars["INPUT_API-URL"] = url
+	return ps
+}
